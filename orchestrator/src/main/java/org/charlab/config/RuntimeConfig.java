@@ -1,0 +1,19 @@
+package org.charlab.config;
+
+/** Where and how stages compute. Not part of any stage key except {@code device}. */
+@Doc("Compute placement: device and thread counts for the DJL/PyTorch engine.")
+public record RuntimeConfig(
+        @Setting(doc = "Device to train and generate on: cpu, cuda or cuda:N. GPUs compute in fp32 "
+                + "(DJL has no AMP); results differ from cpu in the last bits.", def = "cpu")
+        String device,
+        @Setting(doc = "Intra-op threads per stage; 0 means the machine's cores divided by --jobs, so "
+                + "jobs x threads never exceed the cores. Changing it changes the last bits of results.",
+                def = "0", min = 0)
+        int threads,
+        @Setting(doc = "Inter-op threads per stage.", def = "1", min = 1)
+        int interopThreads) {
+
+    public static RuntimeConfig defaults() {
+        return new RuntimeConfig("cpu", 0, 1);
+    }
+}

@@ -1,0 +1,27 @@
+package org.charlab.exec;
+
+/**
+ * A kind of stage as the experiment language knows it ({@code type: sft}). Implementations are
+ * found with {@link java.util.ServiceLoader} (META-INF/services/org.charlab.exec.StageKind), so
+ * test-only kinds live in src/test. Loading a kind must not load the engine: only
+ * {@link #create()} may touch classes that import ai.djl.
+ */
+public interface StageKind<C extends Record> {
+
+    /** The {@code type:} value in YAML. */
+    String type();
+
+    /** One line for {@code charlab list} and {@code explain}. */
+    String summary();
+
+    /** The record holding this kind's settings, each component annotated with {@code @Setting}. */
+    Class<C> configType();
+
+    /**
+     * Bumped whenever the stage computes something different for the same config, so cached
+     * outputs of the old code are not reused. Part of every stage key.
+     */
+    int version();
+
+    Stage<C> create();
+}
