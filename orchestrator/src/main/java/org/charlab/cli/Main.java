@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_RUNS_FAILED = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -20,7 +24,19 @@ public final class Main implements Runnable {
 
     /** Builds the command line; tests call this and capture output through the writers. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::onException);
+        return cl;
+    }
+
+    /** Bad input: one line and exit 2. Anything else is a bug and keeps its stack trace. */
+    private static int onException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof org.charlab.config.BadInput) {
+            cl.getErr().println("charlab: " + e.getMessage());
+            cl.getErr().flush();
+            return EXIT_BAD_INPUT;
+        }
+        throw e;
     }
 
     public static void main(String[] args) {
