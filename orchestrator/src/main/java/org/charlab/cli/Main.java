@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "charlab 0.1.0",
         description = "Plan, run and measure character-training experiments described in YAML.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+                ValidateCommand.class, PlanCommand.class, RunCommand.class, StatusCommand.class,
+                ListCommand.class, ExplainCommand.class, ExecStageCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;
@@ -25,6 +28,7 @@ public final class Main implements Runnable {
     /** Builds the command line; tests call this and capture output through the writers. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Main::onException);
         return cl;
     }

@@ -23,5 +23,13 @@ public interface StageKind<C extends Record> {
      */
     int version();
 
+    /**
+     * Whether the stage picks up what an interrupted attempt left in its output directory (a
+     * training checkpoint). For kinds that cannot, the executor empties the directory first.
+     */
+    default boolean resumable() {
+        return false;
+    }
+
     Stage<C> create();
 }

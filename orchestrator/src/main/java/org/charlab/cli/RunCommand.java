@@ -1,0 +1,126 @@
+package org.charlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.charlab.config.BadInput;
+import org.charlab.exec.ChildJvmLauncher;
+import org.charlab.exec.ConsoleProgress;
+import org.charlab.exec.Executor;
+import org.charlab.exec.IfExists;
+import org.charlab.exec.InProcessLauncher;
+import org.charlab.exec.LocalExecutor;
+import org.charlab.exec.StageLauncher;
+import org.charlab.exec.SweepJournal;
+import org.charlab.exec.SweepSetup;
+import org.charlab.plan.Plan;
+import org.charlab.plan.Planner;
+import org.charlab.results.AtomicFiles;
+import org.charlab.results.Provenance;
+import org.charlab.results.RunStatus;
+import org.charlab.results.SweepDir;
+import org.charlab.results.SweepLock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run", description = "Plan and run a sweep. Running the same command again resumes it: finished "
+        + "stages are never recomputed, interrupted and failed ones run again.",
+        footer = {"", "Exit codes: 0 all runs finished, 1 some runs failed (summary printed), 2 bad input, 130 interrupted.",
+                "Config fields: `charlab explain` lists them all; `charlab explain KEY` documents one."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Experiment file.")
+    Path file;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides, e.g. stages.sft.learning_rate=3e-4.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--results", paramLabel = "DIR", description = "Results root (default: ${DEFAULT-VALUE}).")
+    Path results = Path.of("results");
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Stages run in parallel; each gets cores/N engine threads "
+            + "unless runtime.threads is set (default: ${DEFAULT-VALUE}).")
+    int jobs = 1;
+
+    @Option(names = "--if-exists", paramLabel = "POLICY", description = "When the sweep directory exists: "
+            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    IfExists ifExists = IfExists.RESUME;
+
+    @Option(names = "--sweep-id", description = "Name the sweep instead of hashing its plan.")
+    String sweepId;
+
+    @Option(names = "--in-process", hidden = true, description = "Run stages on threads of this JVM (debugging).")
+    boolean inProcess;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (jobs < 1) {
+            throw new BadInput("--jobs must be >= 1, found " + jobs);
+        }
+        Plan plan = new Planner(Catalogs.stages()).plan(file, overrides, sweepId);
+        SweepDir dir = SweepDir.of(results, plan.experiment(), plan.sweepId());
+        if (!SweepSetup.admit(plan, dir, ifExists)) {
+            out.println("sweep exists, skipping (--if-exists skip): " + dir.dir());
+            out.flush();
+            return Main.EXIT_OK;
+        }
+        List<String> command = new ArrayList<>(List.of("charlab", "run", file.toString()));
+        command.addAll(overrides);
+        int configured = plan.stages().values().stream()
+                .mapToInt(s -> ((Number) s.runtime().getOrDefault("threads", 0)).intValue()).max().orElse(0);
+        int threads = LocalExecutor.threadsPerStage(configured, jobs);
+        try (SweepLock lock = SweepLock.acquire(dir.lock(), String.join(" ", command))) {
+            SweepSetup.write(plan, dir, ifExists);
+            Map<String, Object> prov = Provenance.collect(command, jobs, threads);
+            AtomicFiles.write(dir.provenance(), Plan.JSON.writeValueAsBytes(prov));
+            SweepJournal journal = new SweepJournal(plan, dir);
+            journal.writeAll();
+            journal.log("run " + String.join(" ", command));
+            StageLauncher launcher = inProcess ? new InProcessLauncher(Catalogs.stages()) : new ChildJvmLauncher();
+            Executor executor = new LocalExecutor(launcher, jobs, threads);
+            ConsoleProgress console = new ConsoleProgress(out, System.console() != null, plan.stages().size());
+            console.line("sweep " + dir.dir());
+            Thread onCtrlC = new Thread(() -> {
+                executor.interrupt();
+                journal.log("interrupted");
+                writeEnd(dir, prov, "interrupted");
+                out.println();
+                out.println("interrupted: run the same command again to resume");
+                out.flush();
+            });
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            Map<String, RunStatus> finalStates = executor.execute(plan, dir, journal, console);
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            long failed = finalStates.values().stream().filter(r -> r.state() != RunStatus.State.DONE).count();
+            writeEnd(dir, prov, failed == 0 ? "finished" : "finished with failures");
+            journal.log("end: " + (finalStates.size() - failed) + " runs done, " + failed + " not");
+            StatusCommand.printRuns(out, finalStates.values());
+            out.println((finalStates.size() - failed) + "/" + finalStates.size() + " runs finished; results in " + dir.dir());
+            out.flush();
+            return failed == 0 ? Main.EXIT_OK : Main.EXIT_RUNS_FAILED;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeEnd(SweepDir dir, Map<String, Object> prov, String outcome) {
+        try {
+            Map<String, Object> exec = (Map<String, Object>) prov.get("execution");
+            exec.put("ended", Instant.now().toString());
+            exec.put("outcome", outcome);
+            AtomicFiles.write(dir.provenance(), Plan.JSON.writeValueAsBytes(prov));
+        } catch (Exception e) {
+            // provenance end time is best effort on the way out
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.charlab.exec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.charlab.plan.Plan;
+import org.charlab.plan.RunPlan;
+import org.charlab.plan.StagePlan;
+import org.charlab.results.RunStatus;
+import org.charlab.results.SweepDir;
+
+/**
+ * Runs a sweep on this machine: the unique stages of all runs as one dependency graph, up to
+ * {@code jobs} at a time, each with {@code threads} engine threads. Finished stages (in the cache)
+ * are never recomputed; a failed stage fails the runs that need it and the rest go on.
+ */
+public final class LocalExecutor implements Executor {
+
+    private final StageLauncher launcher;
+    private final int jobs;
+    private final int threads;
+    private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean interrupted;
+    private volatile SweepJournal journal;
+
+    public LocalExecutor(StageLauncher launcher, int jobs, int threads) {
+        this.launcher = launcher;
+        this.jobs = jobs;
+        this.threads = threads;
+    }
+
+    /** Threads per stage: the configured count, else the cores shared out over the jobs. */
+    public static int threadsPerStage(int configured, int jobs) {
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / jobs);
+    }
+
+    @Override
+    public Map<String, RunStatus> execute(Plan plan, SweepDir dir, SweepJournal journal, ConsoleProgress console)
+            throws InterruptedException {
+        this.journal = journal;
+        Map<String, String> labels = labels(plan);
+        List<String> order = plan.stageOrder();
+        Set<String> done = new LinkedHashSet<>();
+        Set<String> failed = new LinkedHashSet<>();
+        List<String> todo = new ArrayList<>();
+        for (String key : order) {
+            if (dir.cache().isDone(key)) {
+                done.add(key);
+                journal.cached(key);
+            } else {
+                todo.add(key);
+            }
+        }
+        console.line(plan.runs().size() + " runs, " + order.size() + " stages: " + done.size() + " cached, "
+                + todo.size() + " to run, " + jobs + " at a time x " + threads + " threads");
+        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
+            Thread t = new Thread(r, "charlab-stage");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<Boolean> cs = new ExecutorCompletionService<>(pool);
+        Map<Future<Boolean>, String> inFlight = new HashMap<>();
+        try {
+            while (!interrupted) {
+                for (var it = todo.iterator(); it.hasNext() && inFlight.size() < jobs; ) {
+                    String key = it.next();
+                    StagePlan sp = plan.stages().get(key);
+                    String badDep = sp.deps().values().stream().filter(failed::contains).findFirst().orElse(null);
+                    if (badDep != null) {
+                        it.remove();
+                        failed.add(key);
+                        journal.blocked(key, "not run: its input stage " + badDep + " failed");
+                        continue;
+                    }
+                    if (!done.containsAll(sp.deps().values())) {
+                        continue;
+                    }
+                    it.remove();
+                    running.add(key);
+                    journal.started(key);
+                    String label = labels.get(key);
+                    console.line("start " + label);
+                    Progress progress = console.forStage(label);
+                    Path log = dir.dir().resolve("logs").resolve(key + ".log");
+                    inFlight.put(cs.submit(() -> launcher.launch(plan, dir, key, threads, progress, log)), key);
+                }
+                if (inFlight.isEmpty()) {
+                    if (!todo.isEmpty()) {
+                        todo.forEach(k -> journal.blocked(k, "not run: an input stage failed"));
+                    }
+                    break;
+                }
+                Future<Boolean> f = cs.take();
+                String key = inFlight.remove(f);
+                running.remove(key);
+                boolean ok;
+                try {
+                    ok = f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    ok = false;
+                }
+                console.stageEnded();
+                if (interrupted) {
+                    break;
+                }
+                if (ok && dir.cache().isDone(key)) {
+                    done.add(key);
+                    journal.finished(key);
+                    console.line("done  " + labels.get(key));
+                } else {
+                    failed.add(key);
+                    String reason = failureReason(dir, key);
+                    journal.failed(key, reason);
+                    console.line("FAIL  " + labels.get(key) + ": " + reason);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return journal.snapshot();
+    }
+
+    @Override
+    public void interrupt() {
+        interrupted = true;
+        launcher.stopAll();
+        SweepJournal j = journal;
+        if (j != null) {
+            for (String key : running) {
+                j.interrupted(key);
+            }
+        }
+    }
+
+    static String failureReason(SweepDir dir, String key) {
+        Path f = dir.cache().failure(key);
+        try {
+            if (Files.exists(f)) {
+                return String.valueOf(Plan.JSON.readTree(f.toFile()).path("reason").asText());
+            }
+            Path log = dir.dir().resolve("logs").resolve(key + ".log");
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                for (int i = lines.size() - 1; i >= 0; i--) {
+                    if (!lines.get(i).isBlank() && !lines.get(i).startsWith("\tat ")) {
+                        return "stage process failed: " + lines.get(i).strip() + " (log: " + log + ")";
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "stage process failed without a reason (log: logs/" + key + ".log)";
+    }
+
+    /** "sft (arm-s0, arm-s1)": what a stage is for the reader of the progress lines. */
+    static Map<String, String> labels(Plan plan) {
+        Map<String, List<String>> runs = new HashMap<>();
+        for (RunPlan r : plan.runs()) {
+            for (RunPlan.Step s : r.stages()) {
+                runs.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(r.id());
+            }
+        }
+        Map<String, String> out = new HashMap<>();
+        runs.forEach((key, ids) -> {
+            String who = ids.size() <= 2 ? String.join(", ", ids) : ids.get(0) + " +" + (ids.size() - 1) + " runs";
+            out.put(key, plan.stages().get(key).name() + " (" + who + ")");
+        });
+        return out;
+    }
+}

@@ -1,0 +1,27 @@
+package org.charlab.plan;
+
+import java.util.Map;
+
+/**
+ * One unique stage of a sweep, identified by its key. Runs that share a stage (the same base
+ * model) share one StagePlan. {@code config} and {@code runtime} are the resolved settings as plain
+ * maps, exactly what the stage will be built from; {@code deps} maps a role ("input", "reference",
+ * ...) to the key of the stage that provides it; {@code files} maps each data file the stage reads
+ * to its SHA-256.
+ */
+public record StagePlan(
+        String key,
+        String name,
+        String type,
+        int kindVersion,
+        long seed,
+        Map<String, String> deps,
+        Map<String, Object> config,
+        Map<String, Object> runtime,
+        Map<String, String> files) {
+
+    public StagePlan {
+        deps = Map.copyOf(deps);
+        files = Map.copyOf(files);
+    }
+}
