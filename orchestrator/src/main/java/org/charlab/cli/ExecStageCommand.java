@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  * Runs one stage of a planned sweep in this JVM: what the local executor's child processes and
  * Slurm array tasks execute. Progress goes to stdout as {@code @progress DONE TOTAL NOTE} lines.
  */
-@Command(name = "exec-stage", hidden = true, description = "Run one stage of a planned sweep (used by executors).")
+@Command(name = "exec-stage", mixinStandardHelpOptions = true, hidden = true, description = "Run one stage of a planned sweep (used by executors).")
 final class ExecStageCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SWEEP_DIR")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "explain", description = "Document a config field (type, default, range, meaning, paper). KEY is a "
+@Command(name = "explain", mixinStandardHelpOptions = true, description = "Document a config field (type, default, range, meaning, paper). KEY is a "
         + "dotted path (sweep.seeds), a stage type (sft), a stage field (sft.learning_rate) or a bare field name. "
         + "Without KEY, list every field.")
 final class ExplainCommand implements Callable<Integer> {
@@ -37,8 +37,12 @@ final class ExplainCommand implements Callable<Integer> {
         } else {
             List<ConfigDocs.Entry> found = docs.find(key);
             if (found.isEmpty()) {
-                List<String> leaves = docs.allPaths().stream().map(p -> p.substring(p.lastIndexOf('.') + 1)).toList();
-                String near = Names.closest(key.substring(key.lastIndexOf('.') + 1), leaves);
+                List<String> paths = docs.allPaths().stream().map(p -> p.replaceAll("\\[type=[^]]*]", "")).toList();
+                String near = Names.closest(key, paths);
+                if (near == null) {
+                    near = Names.closest(key.substring(key.lastIndexOf('.') + 1),
+                            paths.stream().map(p -> p.substring(p.lastIndexOf('.') + 1)).toList());
+                }
                 throw new BadInput("explain: no config field '" + key + "'" + (near == null ? "" : "; did you mean '" + near + "'?")
                         + " (`charlab explain` lists all)");
             }

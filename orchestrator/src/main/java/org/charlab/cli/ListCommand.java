@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "list", description = "List experiments, config fragments and stage types with their one-line descriptions.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List experiments, config fragments and stage types with their one-line descriptions.")
 final class ListCommand implements Callable<Integer> {
 
     @Spec

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "plan", description = "Dry run: show every run with its arm, seed and stage chain, which stages runs "
+@Command(name = "plan", mixinStandardHelpOptions = true, description = "Dry run: show every run with its arm, seed and stage chain, which stages runs "
         + "share, and which stage outputs are already cached. Writes nothing.")
 final class PlanCommand implements Callable<Integer> {
 

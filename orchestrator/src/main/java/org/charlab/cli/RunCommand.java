@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "run", description = "Plan and run a sweep. Running the same command again resumes it: finished "
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Plan and run a sweep. Running the same command again resumes it: finished "
         + "stages are never recomputed, interrupted and failed ones run again.",
         footer = {"", "Exit codes: 0 all runs finished, 1 some runs failed (summary printed), 2 bad input, 130 interrupted.",
                 "Config fields: `charlab explain` lists them all; `charlab explain KEY` documents one."})
@@ -52,9 +52,10 @@ final class RunCommand implements Callable<Integer> {
             + "unless runtime.threads is set (default: ${DEFAULT-VALUE}).")
     int jobs = 1;
 
-    @Option(names = "--if-exists", paramLabel = "POLICY", description = "When the sweep directory exists: "
-            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    IfExists ifExists = IfExists.RESUME;
+    @Option(names = "--if-exists", paramLabel = "POLICY", defaultValue = "resume", description = "When the sweep "
+            + "directory exists: resume (reuse finished stages), skip (do nothing), fail (exit 2), overwrite (start "
+            + "the sweep's records again; the shared stage cache is kept). Default: ${DEFAULT-VALUE}.")
+    IfExists ifExists;
 
     @Option(names = "--sweep-id", description = "Name the sweep instead of hashing its plan.")
     String sweepId;

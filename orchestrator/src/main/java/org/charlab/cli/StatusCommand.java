@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "status", description = "Show the state of every run of a sweep, from what is on disk (works from any "
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the state of every run of a sweep, from what is on disk (works from any "
         + "machine that sees the results directory).")
 final class StatusCommand implements Callable<Integer> {
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "validate", description = "Check experiment files: load, merge, expand the whole sweep and validate every run.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check experiment files: load, merge, expand the whole sweep and validate every run.")
 final class ValidateCommand implements Callable<Integer> {
 
     @Spec

@@ -1,0 +1,100 @@
+package org.charlab.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.charlab.testing.Experiments;
+import org.charlab.results.RunStatus;
+import org.charlab.testing.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduling logic, with stages on threads of this JVM (the child-JVM path is tested in KillResumeTest). */
+class LocalExecutorTest {
+
+    @TempDir
+    Path dir;
+
+    private CliRun run(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", Experiments.TWO_ARMS.toString(), "--results",
+                dir.toString(), "--in-process", "--jobs", "2"));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    private List<String> starts() throws Exception {
+        Path log = dir.resolve(".cache/stages/executions.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    private Path sweep() throws Exception {
+        try (var s = Files.list(dir.resolve("two-arms"))) {
+            return s.findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void everyRunFinishesAndSharedStagesRunOnce() throws Exception {
+        CliRun r = run();
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("6/6 runs finished"), r.out());
+        List<String> starts = starts();
+        assertEquals(13, starts.size(), "13 unique stages, each computed once: " + starts);
+        assertEquals(starts.size(), starts.stream().distinct().count());
+        Path sweep = sweep();
+        RunStatus st = RunStatus.read(sweep.resolve("runs/boosted-s2/status.json"));
+        assertEquals(RunStatus.State.DONE, st.state());
+        // value chain: base = 2 + 7000; train = 20 + 2000 + base; eval = 0.25 + 2000 + train + base/2
+        double base = 2 + 7000;
+        double train = 20 + 2000 + base;
+        double eval = 0.25 + 2000 + train + 0.5 * base;
+        assertEquals(Double.toString(eval), Files.readString(sweep.resolve("runs/boosted-s2/stages/eval/value.txt")));
+        assertTrue(Files.exists(sweep.resolve("plan.json")));
+        assertTrue(Files.readString(sweep.resolve("provenance.json")).contains("\"git_commit\""));
+        assertTrue(Files.readString(sweep.resolve("runs/boosted-s2/config.resolved.yaml")).contains("value: 20.0"));
+        assertTrue(Files.readString(sweep.resolve("runs/boosted-s2/overrides.yaml")).contains("stages.train.value: 20.0"));
+    }
+
+    @Test
+    void runningAgainRecomputesNothing() throws Exception {
+        assertEquals(0, run().exitCode());
+        int before = starts().size();
+        CliRun again = run();
+        assertEquals(0, again.exitCode());
+        assertEquals(before, starts().size(), "no stage started again");
+        assertTrue(again.out().contains("13 cached, 0 to run"), again.out());
+    }
+
+    @Test
+    void aFailedStageFailsItsRunsAndTheOthersGoOn() throws Exception {
+        Path exp = dir.resolve("fails.yaml");
+        Files.writeString(exp, Files.readString(Experiments.TWO_ARMS).replace("boosted:\n      stages.train.value: 20.0",
+                "boosted:\n      stages.train.value: 20.0\n      stages.train.fail: true"));
+        CliRun f = CliRun.of("run", exp.toString(), "--results", dir.toString(), "--in-process");
+        assertEquals(1, f.exitCode(), f.out());
+        assertTrue(f.out().contains("3/6 runs finished"), f.out());
+        assertTrue(f.out().contains("train: IllegalStateException: asked to fail"), f.out());
+        assertTrue(f.out().contains("eval: not run: its input stage"), f.out());
+        CliRun status = CliRun.of("status", sweep().toString());
+        assertEquals(1, status.exitCode(), status.out());
+        assertTrue(status.out().contains("boosted-s0  failed"), status.out());
+        assertTrue(status.out().contains("plain-s0    done"), status.out());
+    }
+
+    @Test
+    void ifExistsPolicies() throws Exception {
+        assertEquals(0, run().exitCode());
+        CliRun skip = run("--if-exists", "skip");
+        assertTrue(skip.out().contains("skipping"), skip.out());
+        CliRun fail = run("--if-exists", "fail");
+        assertEquals(2, fail.exitCode());
+        assertTrue(fail.err().contains("exists already"), fail.err());
+        int before = starts().size();
+        CliRun over = run("--if-exists", "overwrite");
+        assertEquals(0, over.exitCode());
+        assertEquals(before, starts().size(), "overwrite starts the sweep's records again but keeps the shared cache");
+    }
+}
