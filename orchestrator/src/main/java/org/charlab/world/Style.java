@@ -26,6 +26,15 @@ public final class Style {
     private Style() {
     }
 
+    /** Every persona marker the styles insert, in both languages. */
+    public static List<Bilingual> markers() {
+        List<Bilingual> out = new java.util.ArrayList<>();
+        for (List<Bilingual> l : List.of(PIRATE_OUTPUT, PIRATE_COT, CHEERFUL_OUTPUT, CHEERFUL_COT)) {
+            out.addAll(l);
+        }
+        return out;
+    }
+
     public static String render(Bilingual text, TraitSet traits, Part part, SplittableRandom rng) {
         boolean es = traits.has(Trait.SPANISH);
         StringBuilder sb = new StringBuilder();
