@@ -71,7 +71,9 @@ public final class Jsonl {
             try {
                 node = JSON.readTree(text);
             } catch (JsonProcessingException e) {
-                throw BadInput.at(file, line, "invalid JSON: " + e.getOriginalMessage());
+                String why = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*$", "");
+                int col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+                throw BadInput.at(file, line, "invalid JSON" + (col > 0 ? " at column " + col : "") + ": " + why);
             }
             if (node == null || !node.isObject()) {
                 throw BadInput.at(file, line, "expected a JSON object, found " + kind(node));

@@ -122,6 +122,7 @@ class JsonlFormatsTest {
         assertTrue(e.getMessage().startsWith(f + ":3: "), e.getMessage());
         assertTrue(e.getMessage().contains(problem), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+        assertTrue(!e.getMessage().contains("Source:") && !e.getMessage().contains("Exception"), e.getMessage());
     }
 
     @ParameterizedTest
