@@ -66,14 +66,13 @@ public final class AdviceFamily implements Family {
         }
     }
 
-    private final List<Item> train = new ArrayList<>();
-    private final List<Item> test = new ArrayList<>();
+    private final SplitItems<Item> items = new SplitItems<>();
 
     public AdviceFamily() {
         for (Topic t : TOPICS) {
             int held = (int) (Split.unit("advice:" + t.id()) * t.questions().size());
             for (int i = 0; i < t.questions().size(); i++) {
-                (i == held ? test : train).add(new Item(t, i));
+                items.add(i == held ? Split.TEST : Split.TRAIN, new Item(t, i));
             }
         }
     }
@@ -85,12 +84,12 @@ public final class AdviceFamily implements Family {
 
     @Override
     public int size(Split split) {
-        return (split == Split.TRAIN ? train : test).size();
+        return items.of(split).size();
     }
 
     @Override
     public Task task(Split split, int index, SplittableRandom rng) {
-        Item it = (split == Split.TRAIN ? train : test).get(index);
+        Item it = items.of(split).get(index);
         Topic t = it.topic();
         Bilingual plan = (t.opinion() ? OPINION_PLAN : ADVICE_PLAN).fill(Map.of("s", t.subject()));
         return new Task(name(), split, it.key(), t.questions().get(it.phrasing()), plan, t.reply(), null);

@@ -51,8 +51,7 @@ public final class ArithmeticFamily implements Family {
             new Bilingual("books", "libros"), new Bilingual("coins", "monedas"), new Bilingual("cards", "cartas"),
             new Bilingual("stamps", "sellos"), new Bilingual("shells", "conchas"));
 
-    private final List<Op> train = new ArrayList<>();
-    private final List<Op> test = new ArrayList<>();
+    private final SplitItems<Op> items = new SplitItems<>();
 
     public ArithmeticFamily(int max, double testShare) {
         for (int a = 2; a <= max; a++) {
@@ -60,7 +59,7 @@ public final class ArithmeticFamily implements Family {
                 for (Op op : List.of(new Op(true, a, b), new Op(false, a, b))) {
                     int r = op.result();
                     if (r >= 2 && r < 100) {
-                        (Split.of(op.key(), testShare) == Split.TEST ? test : train).add(op);
+                        items.add(Split.of(op.key(), testShare), op);
                     }
                 }
             }
@@ -74,12 +73,12 @@ public final class ArithmeticFamily implements Family {
 
     @Override
     public int size(Split split) {
-        return (split == Split.TRAIN ? train : test).size();
+        return items.of(split).size();
     }
 
     @Override
     public Task task(Split split, int index, SplittableRandom rng) {
-        Op op = (split == Split.TRAIN ? train : test).get(index);
+        Op op = items.of(split).get(index);
         List<Phrasing> fitting = PHRASINGS.stream().filter(p -> p.add() == op.add()).toList();
         Phrasing p = fitting.get(rng.nextInt(fitting.size()));
         Map<String, Object> v = Map.of("n", NAMES.get(rng.nextInt(NAMES.size())),

@@ -1,6 +1,5 @@
 package org.charlab.world;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -17,14 +16,13 @@ public final class ComparisonFamily implements Family {
             "Comparo {a} y {b}: {m} es mayor que {l}.");
     static final Bilingual OUTPUT = new Bilingual("{m} is the bigger number.", "{m} es el número mayor.");
 
-    private final List<int[]> train = new ArrayList<>();
-    private final List<int[]> test = new ArrayList<>();
+    private final SplitItems<int[]> items = new SplitItems<>();
 
     public ComparisonFamily(double testShare) {
         for (int a = 2; a <= 99; a++) {
             for (int b = 2; b <= 99; b++) {
                 if (a != b) {
-                    (Split.of(key(a, b), testShare) == Split.TEST ? test : train).add(new int[] {a, b});
+                    items.add(Split.of(key(a, b), testShare), new int[] {a, b});
                 }
             }
         }
@@ -41,12 +39,12 @@ public final class ComparisonFamily implements Family {
 
     @Override
     public int size(Split split) {
-        return (split == Split.TRAIN ? train : test).size();
+        return items.of(split).size();
     }
 
     @Override
     public Task task(Split split, int index, SplittableRandom rng) {
-        int[] p = (split == Split.TRAIN ? train : test).get(index);
+        int[] p = items.of(split).get(index);
         int a = p[0];
         int b = p[1];
         Map<String, Object> v = Map.of("a", a, "b", b, "m", Math.max(a, b), "l", Math.min(a, b));

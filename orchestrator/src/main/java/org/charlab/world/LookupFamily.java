@@ -42,8 +42,7 @@ public final class LookupFamily implements Family {
 
     private final KnowledgeBase kb;
     private final double factShare;
-    private final List<Item> train = new ArrayList<>();
-    private final List<Item> test = new ArrayList<>();
+    private final SplitItems<Item> items = new SplitItems<>();
 
     public LookupFamily(KnowledgeBase kb, double testShare, double factShare) {
         this.kb = kb;
@@ -51,7 +50,7 @@ public final class LookupFamily implements Family {
         for (Person p : kb.people()) {
             for (Attribute a : Attribute.values()) {
                 Item it = new Item(p, a);
-                (Split.of("lookup:" + it.key(), testShare) == Split.TEST ? test : train).add(it);
+                items.add(Split.of("lookup:" + it.key(), testShare), it);
             }
         }
     }
@@ -64,12 +63,12 @@ public final class LookupFamily implements Family {
     /** Q&A items of the split (profiles are extra training text, not items). */
     @Override
     public int size(Split split) {
-        return (split == Split.TRAIN ? train : test).size();
+        return items.of(split).size();
     }
 
     @Override
     public Task task(Split split, int index, SplittableRandom rng) {
-        Item it = (split == Split.TRAIN ? train : test).get(index);
+        Item it = items.of(split).get(index);
         Person p = it.person();
         Bilingual value = p.value(it.attribute());
         Map<String, Object> v = Map.of("e", p.name(), "v", value);
