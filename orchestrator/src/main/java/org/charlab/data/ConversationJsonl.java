@@ -3,7 +3,6 @@ package org.charlab.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -58,8 +57,7 @@ public final class ConversationJsonl {
             if (!m.isObject()) {
                 throw new Jsonl.LineError("'meta' must be an object, found " + Jsonl.kind(m));
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : m.properties()) {
                 if (e.getValue().isContainerNode()) {
                     throw new Jsonl.LineError("meta '" + e.getKey() + "' must be a string, found "
                             + Jsonl.kind(e.getValue()));

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -173,8 +172,8 @@ public final class Jsonl {
     }
 
     static void onlyFields(ObjectNode o, List<String> allowed, String where) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-            String name = it.next().getKey();
+        for (Map.Entry<String, JsonNode> field : o.properties()) {
+            String name = field.getKey();
             if (!allowed.contains(name)) {
                 throw new LineError(where + "unknown field '" + name + "' (allowed: "
                         + String.join(", ", allowed) + ")");
