@@ -1,0 +1,57 @@
+package org.charlab.world;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.charlab.data.Conversation;
+import org.charlab.data.Message;
+import org.charlab.data.PromptItem;
+
+/**
+ * Evaluation prompt sets: distinct test items (never in any training corpus), as a user turn
+ * with no system prompt; an eval stage adds a system prompt with {@link Conversation#withSystem}
+ * for the "with prompt" condition. Ids are the item keys; answers the ground truth (null for
+ * advice). Profiles are never eval items.
+ */
+public final class EvalSets {
+
+    private static final long SALT = 0x6576616cL;
+
+    private EvalSets() {
+    }
+
+    /** Up to {@code perFamily} test items of each in-distribution family (all but the OOD one). */
+    public static List<PromptItem> inDistribution(Charworld world, int perFamily, long seed) {
+        return prompts(world, world.inDistributionFamilies(), perFamily, seed);
+    }
+
+    /** Up to {@code perFamily} test items of the OOD family. */
+    public static List<PromptItem> outOfDistribution(Charworld world, int perFamily, long seed) {
+        return prompts(world, List.of(world.config().oodFamily()), perFamily, seed);
+    }
+
+    /** Up to {@code perFamily} distinct test items of each family, in a seeded order. */
+    public static List<PromptItem> prompts(Charworld world, List<FamilyName> families, int perFamily, long seed) {
+        List<PromptItem> out = new ArrayList<>();
+        for (FamilyName f : families) {
+            Family fam = world.family(f);
+            SplittableRandom order = Generator.rng(seed, SALT + f.ordinal(), -1);
+            int size = fam.size(Split.TEST);
+            int[] idx = new int[size];
+            for (int i = 0; i < size; i++) {
+                idx[i] = i;
+            }
+            for (int i = size - 1; i > 0; i--) {
+                int j = order.nextInt(i + 1);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+            for (int k = 0; k < Math.min(perFamily, size); k++) {
+                Task task = fam.task(Split.TEST, idx[k], Generator.rng(seed, SALT + f.ordinal(), k));
+                out.add(new PromptItem(task.key(), Conversation.of(Message.user(task.user())), task.answer(), f.label()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package org.charlab.world;
+
+import java.util.List;
+import org.charlab.config.BadInput;
+import org.charlab.config.Doc;
+import org.charlab.config.Setting;
+
+/** The generator's settings; a pretrain stage embeds it as its {@code world} section. */
+@Doc("charworld, the embedded synthetic world: task families, traits, persona system prompts and "
+        + "the CoT style of the base corpus a tiny model is pretrained on.")
+public record WorldConfig(
+        @Setting(doc = "Conversations in the generated base corpus.", def = "20000", min = 1)
+        int examples,
+        @Setting(doc = "Seed of the corpus sampler. Same config and seed give a byte-identical corpus. "
+                + "The train/test split and the knowledge base do not depend on it.", def = "1")
+        long seed,
+        @Setting(doc = "Relative weight of arithmetic word problems in the corpus.", def = "0.35", min = 0)
+        double arithmeticWeight,
+        @Setting(doc = "Relative weight of knowledge-base lookups (questions and profiles).", def = "0.35", min = 0)
+        double lookupWeight,
+        @Setting(doc = "Relative weight of advice and opinion prompts.", def = "0.15", min = 0)
+        double adviceWeight,
+        @Setting(doc = "Relative weight of number comparisons.", def = "0.15", min = 0)
+        double comparisonWeight,
+        @Setting(doc = "Share of lookup examples that are profiles stating a person's facts (test facts "
+                + "included) rather than questions; the facts a model can recall come from here.",
+                def = "0.3", min = 0, max = 1)
+        double lookupFactShare,
+        @Setting(doc = "Share of examples with a persona system prompt naming traits; the output follows it.",
+                def = "0.5", min = 0, max = 1)
+        double personaShare,
+        @Setting(doc = "Share of examples with a placebo system prompt naming no trait; the output stays "
+                + "neutral. persona_share + placebo_share <= 1; the rest has no system prompt.",
+                def = "0.1", min = 0, max = 1)
+        double placeboShare,
+        @Setting(doc = "Traits persona prompts draw from (not neutral).", def = "[spanish, caps, pirate, cheerful]")
+        List<Trait> traits,
+        @Setting(doc = "Most traits one persona prompt composes (2 gives spanish+caps as in Tan et al. 2025). "
+                + "A persona draws its size uniformly from 1..this, then a composition of that size.",
+                def = "2", min = 1, max = 4)
+        int maxTraitsPerPersona,
+        @Setting(doc = "CoT of persona examples: planner (neutral CoT, styled output), in_character "
+                + "(CoT styled too) or mixed (in_character with probability in_character_ratio).",
+                def = "mixed")
+        CotStyle cotStyle,
+        @Setting(doc = "With cot_style mixed: probability that a persona example's CoT is in character.",
+                def = "0.5", min = 0, max = 1)
+        double inCharacterRatio,
+        @Setting(doc = "Family held out of character-training data and evaluated as out of distribution; "
+                + "it stays in the base corpus so the base model can do it.", def = "comparison")
+        FamilyName oodFamily,
+        @Setting(doc = "Largest arithmetic operand (operands from 2; sums stay under 100).", def = "30", min = 4, max = 97)
+        int arithmeticMax,
+        @Setting(doc = "People in the synthetic knowledge base (3 facts each). Evaluation sets must use the "
+                + "same value as the corpus the model learned.", def = "40", min = 4, max = 500)
+        int kbEntities,
+        @Setting(doc = "Share of arithmetic, lookup and comparison items held out for test (advice holds out "
+                + "one phrasing of three per topic).", def = "0.2", min = 0.01, max = 0.9)
+        double testShare) {
+
+    public WorldConfig {
+        traits = List.copyOf(traits);
+        if (traits.contains(Trait.NEUTRAL)) {
+            throw new BadInput("world.traits: neutral is not a persona trait; leave it out");
+        }
+        if (traits.isEmpty() && personaShare > 0) {
+            throw new BadInput("world.traits is empty but world.persona_share is " + personaShare);
+        }
+        if (personaShare + placeboShare > 1 + 1e-9) {
+            throw new BadInput("world.persona_share + world.placebo_share must be <= 1, is " + (personaShare + placeboShare));
+        }
+        if (arithmeticWeight + lookupWeight + adviceWeight + comparisonWeight <= 0) {
+            throw new BadInput("world: the family weights sum to 0; give at least one family a weight");
+        }
+    }
+
+    public static WorldConfig defaults() {
+        return new WorldConfig(20000, 1, 0.35, 0.35, 0.15, 0.15, 0.3, 0.5, 0.1,
+                List.of(Trait.SPANISH, Trait.CAPS, Trait.PIRATE, Trait.CHEERFUL), 2, CotStyle.MIXED, 0.5,
+                FamilyName.COMPARISON, 30, 40, 0.2);
+    }
+
+    public WorldConfig withExamples(int n) {
+        return new WorldConfig(n, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
+                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
+                oodFamily, arithmeticMax, kbEntities, testShare);
+    }
+
+    public WorldConfig withSeed(long s) {
+        return new WorldConfig(examples, s, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
+                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
+                oodFamily, arithmeticMax, kbEntities, testShare);
+    }
+
+    public WorldConfig withCotStyle(CotStyle style, double ratio) {
+        return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
+                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, style, ratio,
+                oodFamily, arithmeticMax, kbEntities, testShare);
+    }
+
+    /** The weight of a family in the corpus mixture. */
+    public double weight(FamilyName f) {
+        return switch (f) {
+            case ARITHMETIC -> arithmeticWeight;
+            case LOOKUP -> lookupWeight;
+            case ADVICE -> adviceWeight;
+            case COMPARISON -> comparisonWeight;
+        };
+    }
+}

@@ -1,0 +1,40 @@
+package org.charlab.world.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Word tokens for detectors: maximal runs of letters, lower-cased (accents kept). */
+final class Tokens {
+
+    private Tokens() {
+    }
+
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            int cp = text.codePointAt(i);
+            if (!Character.isLetter(cp)) {
+                i += Character.charCount(cp);
+                continue;
+            }
+            int j = i;
+            while (j < n && Character.isLetter(text.codePointAt(j))) {
+                j += Character.charCount(text.codePointAt(j));
+            }
+            out.add(text.substring(i, j).toLowerCase(Locale.ROOT));
+            i = j;
+        }
+        return out;
+    }
+
+    /** Whether every letter of the word is a Latin-script letter. */
+    static boolean latin(String word) {
+        return word.codePoints().allMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.LATIN);
+    }
+}
