@@ -60,7 +60,9 @@ public final class BenchStatsCommand implements Callable<Integer> {
                 ids[i * samples + j] = i;
             }
         }
-        Interval last = null;
+        long c0 = System.nanoTime();
+        Interval last = run(values, ids);
+        double coldMs = (System.nanoTime() - c0) / 1e6;
         for (int w = 0; w < warmup; w++) {
             last = run(values, ids);
         }
@@ -76,6 +78,7 @@ public final class BenchStatsCommand implements Callable<Integer> {
                 prompts, samples, resamples, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "wall time over %d repetitions (after %d warm-up): median %.1f ms, min %.1f ms, max %.1f ms%n",
                 repetitions, warmup, median, ms[0], ms[repetitions - 1]);
+        out.printf(Locale.ROOT, "first (cold, JIT not warm) run: %.1f ms%n", coldMs);
         out.println("interval: " + last);
         out.flush();
         return Main.EXIT_OK;
