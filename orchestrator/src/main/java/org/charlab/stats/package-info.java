@@ -15,7 +15,7 @@
  *   <li>agreement of two per-prompt scores: {@link org.charlab.stats.Correlation}.</li>
  * </ul>
  *
- * <p>This package must stay engine-free: it never imports ai.djl (a test checks), so statistics
+ * <p>This package must stay engine-free: it never uses DJL (EngineFreeTest checks the sources), so statistics
  * load and run in milliseconds without native libraries. Hot loops use primitive arrays only.
  */
 package org.charlab.stats;
