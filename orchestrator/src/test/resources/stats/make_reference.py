@@ -14,7 +14,8 @@ number is computed here by scipy/numpy, never by charlab:
 * bootstrap intervals: scipy.stats.bootstrap with 200,000 resamples (percentile and BCa), plus
   its standard_error, so the Java tests can derive a Monte Carlo tolerance (see BootstrapReferenceTest).
   The cluster bootstrap is expressed as scipy's paired bootstrap over (cluster sum, cluster count)
-  with statistic sum/sum, which resamples and jackknifes whole clusters exactly as charlab does.
+  with statistic sum/sum, which resamples and jackknifes whole clusters exactly as charlab does;
+  the paired difference and the ratio of two rates likewise (PairedBootstrap.difference/ratio).
 * Wilson: the closed formula evaluated here, plus the published worked examples of Newcombe
   (1998), Stat. Med. 17:857-872, Table I, method 3 (given to 4 decimals).
 """
@@ -125,6 +126,31 @@ def main():
                      "acceleration": acceleration((a, b), diff_stat, paired=True),
                      **intervals((a, b), diff_stat, True, 300)}
 
+    # Ratio of two rates on the same samples (CoT rate / output rate), 40 prompts, 2..5 samples.
+    k = 40
+    sizes = rng.integers(2, 6, size=k)
+    p_out = rng.uniform(0.2, 0.9, size=k)
+    out_v, cot_v, r_ids = [], [], []
+    for c in range(k):
+        for _ in range(sizes[c]):
+            o = rng.random() < p_out[c]
+            out_v.append(float(o))
+            cot_v.append(float(o and rng.random() < 0.6))
+            r_ids.append(c)
+    out_v, cot_v, r_ids = np.array(out_v), np.array(cot_v), np.array(r_ids)
+    s_cot = np.bincount(r_ids, weights=cot_v, minlength=k)
+    s_out = np.bincount(r_ids, weights=out_v, minlength=k)
+    cnt = np.bincount(r_ids, minlength=k).astype(float)
+
+    def ratio_of_means(sa, ca, sb, cb, axis=-1):
+        return (np.sum(sa, axis=axis) / np.sum(ca, axis=axis)) / (np.sum(sb, axis=axis) / np.sum(cb, axis=axis))
+
+    rdata = (s_cot, cnt, s_out, cnt)
+    ref["ratio"] = {"cot": cot_v.tolist(), "output": out_v.tolist(), "ids": r_ids.tolist(),
+                    "estimate": float(cot_v.mean() / out_v.mean()),
+                    "acceleration": acceleration(rdata, ratio_of_means, paired=True),
+                    **intervals(rdata, ratio_of_means, True, 400)}
+
     ref["wilson_formula"] = [
         {"k": k_, "n": n_, "level": lv, "low": wilson(k_, n_, lv)[0], "high": wilson(k_, n_, lv)[1]}
         for k_, n_, lv in [(0, 10, 0.95), (10, 10, 0.95), (1, 29, 0.95), (81, 263, 0.95),
@@ -144,6 +170,7 @@ def main():
         print(name, "a_hat", r["acceleration"], "pct", r["percentile"], "bca", r["bca"])
     print("cluster a_hat", ref["cluster"]["acceleration"], ref["cluster"]["bca"])
     print("paired", ref["paired"]["bca"])
+    print("ratio", ref["ratio"]["estimate"], ref["ratio"]["bca"])
     for w in ref["wilson_newcombe1998"]:
         print("newcombe", w, "formula", wilson(w["k"], w["n"], 0.95))
 

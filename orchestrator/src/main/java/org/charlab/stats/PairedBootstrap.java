@@ -2,6 +2,7 @@ package org.charlab.stats;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
 
 /**
  * Paired bootstrap for the difference between two runs or arms evaluated on the same prompts:
@@ -56,6 +57,28 @@ public final class PairedBootstrap {
      */
     public static PairedDifference difference(Clusters a, Clusters b, Method method, double level, int resamples,
                                               long seed) {
+        Paired r = paired(a, b, (x, y) -> x - y, "paired-cluster", method, level, resamples, seed);
+        return new PairedDifference(r.interval, r.interval.isDefined() ? r.pValue : Double.NaN);
+    }
+
+    /**
+     * Ratio of pooled means, mean(A) / mean(B), over the same prompts resampled together (for
+     * example the CoT generalization ratio: CoT rate / output rate on the same samples). Undefined
+     * when mean(B) is 0 on the data or on any resample: a ratio over zero has no value, and
+     * dropping those resamples would bias the interval.
+     */
+    public static Interval ratio(Clusters a, Clusters b, Method method, double level, int resamples, long seed) {
+        return paired(a, b, (x, y) -> y == 0 ? Double.NaN : x / y, "paired-cluster-ratio", method, level,
+                resamples, seed).interval;
+    }
+
+    /** An interval with the p-value of its replicates (NaN when there are none). */
+    private record Paired(Interval interval, double pValue) {
+    }
+
+    /** Resamples prompts once for both arms and applies combine(mean A, mean B) to each resample. */
+    private static Paired paired(Clusters a, Clusters b, DoubleBinaryOperator combine, String scheme, Method method,
+                                   double level, int resamples, long seed) {
         Resampling.checkArgs(level, resamples);
         Resampling.checkBootstrapMethod(method);
         int k = a.size();
@@ -81,10 +104,15 @@ public final class PairedBootstrap {
         }
         int n = a.observations() + b.observations();
         if (k < 2) {
-            return undefined(k == 0 ? "no observations" : "a bootstrap needs at least 2 prompts, got 1", method,
-                    level, resamples, seed, n, k, "paired-cluster");
+            return new Paired(Interval.undefined(k == 0 ? "no observations"
+                    : "a bootstrap needs at least 2 prompts, got 1", method, level, resamples, seed, n, k, scheme),
+                    Double.NaN);
         }
-        double estimate = a.pooledMean() - b.pooledMean();
+        double estimate = combine.applyAsDouble(a.pooledMean(), b.pooledMean());
+        if (!Double.isFinite(estimate)) {
+            return new Paired(Interval.undefined("ratio with denominator 0: the mean of the second arm is 0",
+                    method, level, resamples, seed, n, k, scheme), Double.NaN);
+        }
         double[] reps = Resampling.replicates(resamples, seed, (rng, out, from, to) -> {
             for (int r = from; r < to; r++) {
                 double sumA = 0;
@@ -98,7 +126,7 @@ public final class PairedBootstrap {
                     sumB += sb[i];
                     cntB += cb[i];
                 }
-                out[r] = sumA / cntA - sumB / cntB;
+                out[r] = combine.applyAsDouble(sumA / cntA, sumB / cntB);
             }
         });
         double p = pValue(reps);
@@ -106,11 +134,11 @@ public final class PairedBootstrap {
         if (method == Method.BCA) {
             jack = new double[k];
             for (int i = 0; i < k; i++) {
-                jack[i] = (a.total - sa[i]) / (a.observations - ca[i]) - (b.total - sb[i]) / (b.observations - cb[i]);
+                jack[i] = combine.applyAsDouble((a.total - sa[i]) / (a.observations - ca[i]),
+                        (b.total - sb[i]) / (b.observations - cb[i]));
             }
         }
-        Interval iv = Bootstrap.fromReplicates(estimate, reps, jack, method, level, seed, n, k, "paired-cluster");
-        return new PairedDifference(iv, iv.isDefined() ? p : Double.NaN);
+        return new Paired(Bootstrap.fromReplicates(estimate, reps, jack, method, level, seed, n, k, scheme), p);
     }
 
     /** The two-sided p-value defined in the class comment, from unsorted or sorted replicates. */

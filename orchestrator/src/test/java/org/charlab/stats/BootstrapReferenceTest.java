@@ -149,6 +149,27 @@ class BootstrapReferenceTest {
     }
 
     @Test
+    void ratioOfTwoRatesMatchesScipy() {
+        JsonNode r = ref.get("ratio");
+        int[] ids = ints(r.get("ids"));
+        Clusters cot = Clusters.of(doubles(r.get("cot")), ids);
+        Clusters output = Clusters.of(doubles(r.get("output")), ids);
+        for (Method m : new Method[] {Method.PERCENTILE, Method.BCA}) {
+            Interval iv = PairedBootstrap.ratio(cot, output, m, 0.95, scipyResamples, 10);
+            assertMatches("ratio", r, m, iv, 0);
+            assertEquals("paired-cluster-ratio", iv.resampling());
+        }
+        // Acceleration from the leave-one-prompt-out jackknife of the ratio.
+        int k = cot.size();
+        double[] jack = new double[k];
+        for (int i = 0; i < k; i++) {
+            jack[i] = ((cot.total - cot.sums[i]) / (cot.observations - cot.counts[i]))
+                    / ((output.total - output.sums[i]) / (output.observations - output.counts[i]));
+        }
+        assertEquals(r.get("acceleration").asDouble(), Bootstrap.acceleration(jack), 1e-10, "ratio a_hat");
+    }
+
+    @Test
     void toleranceIsTightEnoughToSeparateBcaFromPercentile() {
         JsonNode r = ref.get("mean").get("lognormal25");
         double tol = monteCarloTolerance(r.get("bca").get("se").asDouble(), scipyResamples);

@@ -90,6 +90,25 @@ class PairedAndSeedBootstrapTest {
                 Clusters.of(ab[1], CoverageSimulationTest.ids(50, 1)), Method.BCA, 0.95, 10, 1));
     }
 
+    @Test
+    void ratioIsUndefinedOverAZeroDenominator() {
+        int[] ids = {0, 0, 1, 1, 2, 2};
+        Clusters cot = Clusters.of(new double[] {1, 0, 0, 0, 1, 0}, ids);
+        Clusters none = Clusters.of(new double[6], ids);
+        Interval zero = PairedBootstrap.ratio(cot, none, Method.PERCENTILE, 0.95, 100, 1);
+        assertFalse(zero.isDefined());
+        assertTrue(zero.toString().startsWith("undefined (ratio with denominator 0"), zero.toString());
+        // Output shown on one prompt only: some resamples miss it, so their ratio has no value.
+        Clusters once = Clusters.of(new double[] {1, 1, 0, 0, 0, 0}, ids);
+        Interval sometimes = PairedBootstrap.ratio(cot, once, Method.PERCENTILE, 0.95, 1000, 1);
+        assertFalse(sometimes.isDefined());
+        assertTrue(sometimes.undefinedReason().contains("resamples"), sometimes.toString());
+        Clusters everywhere = Clusters.of(new double[] {1, 0, 1, 0, 1, 1}, ids);
+        Interval fine = PairedBootstrap.ratio(cot, everywhere, Method.BCA, 0.95, 1000, 1);
+        assertEquals(0.5, fine.estimate(), 1e-15);
+        assertTrue(fine.isDefined() && fine.low() >= 0 && fine.high() <= 1, fine.toString());
+    }
+
     /** seeds x prompts x samples with a seed effect of SD seedSd and prompt/sample noise. */
     static double[][] seeds(SplitMix64 rng, int seeds, int prompts, int samples, double seedSd) {
         double[][] v = new double[seeds][prompts * samples];
