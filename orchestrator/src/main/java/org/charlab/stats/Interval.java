@@ -26,7 +26,8 @@ import java.util.Map;
  * @param units         number of independent units resampled: observations, clusters (prompts)
  *                      or seeds
  * @param resampling    the scheme: "iid", "cluster", "cluster-means", "seed-means",
- *                      "hierarchical", "paired", "paired-cluster" or "none" (Wilson)
+ *                      "hierarchical", "paired", "paired-cluster", "paired-cluster-ratio",
+ *                      "iid-pairs" (correlations) or "none" (Wilson)
  * @param undefinedReason null when defined; otherwise why there is no number
  */
 public record Interval(double estimate, double low, double high, double standardError,
