@@ -95,6 +95,30 @@ class CoverageSimulationTest {
     }
 
     @Test
+    void percentileCoversClusteredWithUnequalSizes() {
+        // 100 prompts with 1..7 samples each (the general ratio path, not the equal-size one);
+        // sizes independent of the prompt effect, so the pooled mean targets mu.
+        SplitMix64 rng = new SplitMix64(14);
+        int hits = 0;
+        for (int d = 0; d < DATASETS; d++) {
+            double[] x = new double[700];
+            int[] id = new int[700];
+            int n = 0;
+            for (int c = 0; c < 100; c++) {
+                double u = rng.nextGaussian();
+                for (int j = 1 + rng.nextIndex(7); j > 0; j--) {
+                    x[n] = 0.5 + u + rng.nextGaussian();
+                    id[n++] = c;
+                }
+            }
+            Interval iv = ClusterBootstrap.mean(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(id, n),
+                    Method.PERCENTILE, 0.95, RESAMPLES, d);
+            hits += iv.contains(0.5) ? 1 : 0;
+        }
+        assertNominal(hits / (double) DATASETS, "percentile unequal");
+    }
+
+    @Test
     void ignoringClustersUnderCovers() {
         // Design effect 1 + (4 - 1) * 0.5 = 2.5: the iid interval is sqrt(2.5) too narrow, so it
         // covers about P(|Z| < 1.96 / 1.58) = 0.79.
