@@ -1,0 +1,42 @@
+package org.charlab.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CorrelationTest {
+
+    @Test
+    void pearsonAndSpearmanOnKnownData() {
+        double[] x = {1, 2, 3, 4, 5};
+        double[] y = {2, 4, 6, 8, 10};
+        assertEquals(1.0, Correlation.pearson(x, y), 1e-12);
+        assertEquals(-1.0, Correlation.spearman(x, new double[] {50, 40, 30, 20, 10}), 1e-12);
+        // Monotone but not linear: Spearman 1, Pearson below 1.
+        double[] cubic = {1, 8, 27, 64, 125};
+        assertEquals(1.0, Correlation.spearman(x, cubic), 1e-12);
+        assertTrue(Correlation.pearson(x, cubic) < 0.99);
+        assertTrue(Double.isNaN(Correlation.pearson(x, new double[] {3, 3, 3, 3, 3})));
+    }
+
+    @Test
+    void bootstrapIntervalAroundTheCorrelation() {
+        SplitMix64 rng = new SplitMix64(5);
+        int n = 200;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rng.nextGaussian();
+            y[i] = 0.6 * x[i] + 0.8 * rng.nextGaussian(); // true r = 0.6
+        }
+        Interval p = Correlation.interval(x, y, Correlation.Kind.PEARSON, Method.BCA, 0.95, 2000, 1);
+        assertEquals(Correlation.pearson(x, y), p.estimate(), 1e-12);
+        assertTrue(p.contains(0.6) && p.low() > 0.4 && p.high() < 0.8, p.toString());
+        Interval s = Correlation.interval(x, y, Correlation.Kind.SPEARMAN, Method.PERCENTILE, 0.95, 500, 1);
+        assertTrue(s.low() > 0.3 && s.high() < 0.8, s.toString());
+        assertFalse(Correlation.interval(x, new double[n], Correlation.Kind.PEARSON, Method.PERCENTILE, 0.95, 10, 1)
+                .isDefined());
+    }
+}
