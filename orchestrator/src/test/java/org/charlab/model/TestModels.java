@@ -1,0 +1,14 @@
+package org.charlab.model;
+
+/** Small configs shared by tests. */
+public final class TestModels {
+
+    private TestModels() {
+    }
+
+    /** A very small llama-style config (GQA 4 heads / 2 KV heads) for gradient checks. */
+    public static ModelConfig micro(String arch, boolean tied) {
+        return new ModelConfig("llama", 16, 2, 4, 2, 4, 24, 10000.0, 1e-5, 20, 32, tied, false, false)
+                .withArchitecture(arch);
+    }
+}
