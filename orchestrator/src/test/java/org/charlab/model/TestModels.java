@@ -8,7 +8,7 @@ public final class TestModels {
 
     /** A very small llama-style config (GQA 4 heads / 2 KV heads) for gradient checks. */
     public static ModelConfig micro(String arch, boolean tied) {
-        return new ModelConfig("llama", 16, 2, 4, 2, 4, 24, 10000.0, 1e-5, 20, 32, tied, false, false)
+        return new ModelConfig("llama", 16, 2, 4, 2, 4, 24, 10000.0, 1e-5, ByteTokenizer.VOCAB_SIZE, 32, tied, false, false)
                 .withArchitecture(arch);
     }
 }
