@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Test;
 
 class GeneratorTest {
 
+    static {
+        org.charlab.model.TestModels.oneThread();
+    }
+
     static NDManager manager;
     static Decoder model;
     static ChatFormat chat = new ChatFormat(new ByteTokenizer());

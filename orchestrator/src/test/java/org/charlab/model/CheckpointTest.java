@@ -22,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
 
+    static {
+        TestModels.oneThread();
+    }
+
     @TempDir
     Path tmp;
 

@@ -18,6 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DecoderTest {
 
+    static {
+        TestModels.oneThread();
+    }
+
     static long[] randomIds(int n, int vocab, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         long[] ids = new long[n];
