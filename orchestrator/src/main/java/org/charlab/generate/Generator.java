@@ -32,6 +32,18 @@ public final class Generator {
     private final Tokenizer tok;
     private final int[] stopIds;
 
+    private Generator(Decoder model, ChatFormat chat, int[] stopIds) {
+        this.model = model;
+        this.chat = chat;
+        this.tok = chat.tokenizer();
+        this.stopIds = stopIds;
+    }
+
+    /** The same generator never stopping before max_new_tokens (benchmarks need fixed lengths). */
+    public Generator withoutStops() {
+        return new Generator(model, chat, new int[0]);
+    }
+
     public Generator(Decoder model, ChatFormat chat) {
         this.model = model;
         this.chat = chat;
