@@ -1,0 +1,21 @@
+package org.charlab.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code charlab bench}: performance measurements; numbers go to BENCHMARKS.md, never into tests. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure performance on this machine (see BENCHMARKS.md).",
+        subcommands = {BenchModelCommand.class, BenchStatsCommand.class})
+public final class BenchCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return Main.EXIT_OK;
+    }
+}

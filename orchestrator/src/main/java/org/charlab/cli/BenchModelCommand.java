@@ -1,0 +1,123 @@
+package org.charlab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.charlab.config.BadInput;
+import org.charlab.config.RuntimeConfig;
+import org.charlab.model.Engines;
+import org.charlab.model.ModelConfig;
+import org.charlab.train.ModelBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code charlab bench model}: training and generation throughput of the model core. */
+@Command(name = "model",
+        mixinStandardHelpOptions = true,
+        description = {"Training tokens/s and FLOP utilisation against this machine's fp32 matmul peak (measured in "
+                + "the same run), generation tokens/s with and without the KV cache at batch 1 and 32, and RSS."})
+public final class BenchModelCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--steps", defaultValue = "50", description = "Timed training steps per size (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "tiny,25m", description = "Model sizes: tiny, 25m (default ${DEFAULT-VALUE}).")
+    List<String> sizes;
+
+    @Option(names = "--new-tokens", defaultValue = "256", description = "New tokens per generated sample (default ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--rss-steps", defaultValue = "2000", description = "Training steps of the tiny model over which RSS must stay flat; 0 skips (default ${DEFAULT-VALUE}).")
+    int rssSteps;
+
+    @Option(names = "--uncached-25m", description = "Also time uncached generation at batch 32 for 25m (slow: many minutes).")
+    boolean uncached25mBatch32;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads; 0 = all cores (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--json", description = "Print the results as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        for (String s : sizes) {
+            config(s);
+        }
+        Engines.configure(new RuntimeConfig("cpu", threads, 1), 1, 1);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "threads",
+                ModelBench.threads(), "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                "java", System.getProperty("java.version"), "load_average_at_start",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        double peak;
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            peak = ModelBench.matmulPeakGflops(m, 1024);
+        }
+        report.put("matmul_peak_gflops", peak);
+        progress(out, "fp32 matmul peak: %.1f GFLOP/s", peak);
+        for (String size : sizes) {
+            ModelConfig cfg = config(size);
+            Map<String, Object> r = new LinkedHashMap<>();
+            boolean tiny = size.equals("tiny");
+            Map<String, Object> train = ModelBench.train(cfg, tiny ? 16 : 8, tiny ? 256 : 256, steps, 1);
+            train.put("fraction_of_matmul_peak", (double) train.get("model_gflops_per_s") / peak);
+            r.put("train", train);
+            progress(out, "%s train: %.0f tokens/s, %.1f%% of matmul peak", size, train.get("tokens_per_s"),
+                    100 * (double) train.get("fraction_of_matmul_peak"));
+            Map<String, Object> gen = new LinkedHashMap<>();
+            for (int batch : new int[] {1, 32}) {
+                double cached = ModelBench.generate(cfg, batch, newTokens, true, 1);
+                gen.put("batch" + batch + "_cached_tokens_per_s", cached);
+                progress(out, "%s generate batch %d cached: %.0f new tokens/s", size, batch, cached);
+                if (tiny || batch == 1 || uncached25mBatch32) {
+                    double uncached = ModelBench.generate(cfg, batch, newTokens, false, 1);
+                    gen.put("batch" + batch + "_uncached_tokens_per_s", uncached);
+                    gen.put("batch" + batch + "_cache_speedup", cached / uncached);
+                    progress(out, "%s generate batch %d uncached: %.0f new tokens/s (cache speed-up %.1fx)", size, batch,
+                            uncached, cached / uncached);
+                }
+            }
+            r.put("generate_" + newTokens + "_new_tokens", gen);
+            report.put(size, r);
+        }
+        if (rssSteps > 0) {
+            Map<String, Object> rss = ModelBench.rssOverSteps(config("tiny"), 16, 256, rssSteps, 2);
+            report.put("tiny_rss_over_steps", rss);
+            progress(out, "tiny RSS over %d steps: %+.1f%%", rssSteps, rss.get("rss_growth_pct"));
+        }
+        report.put("peak_rss_kb", ModelBench.rssKb("VmHWM:"));
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            out.println("peak RSS: " + report.get("peak_rss_kb") + " kB");
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    private void progress(PrintWriter out, String fmt, Object... args) {
+        if (!json) {
+            out.println(String.format(java.util.Locale.ROOT, fmt, args));
+            out.flush();
+        } else {
+            System.err.println(String.format(java.util.Locale.ROOT, fmt, args));
+        }
+    }
+
+    private static ModelConfig config(String size) {
+        return switch (size) {
+            case "tiny" -> ModelConfig.tiny();
+            case "25m" -> ModelConfig.small25m();
+            default -> throw new BadInput("--sizes: unknown size '" + size + "'; known: tiny, 25m");
+        };
+    }
+}

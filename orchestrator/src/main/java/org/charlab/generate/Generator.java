@@ -1,0 +1,272 @@
+package org.charlab.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.charlab.data.Conversation;
+import org.charlab.model.AssistantText;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.Decoder;
+import org.charlab.model.KvCache;
+import org.charlab.model.Tokenizer;
+
+/**
+ * Batched sampling with a KV cache. Prompts of different lengths are left-padded; every row gets
+ * its own positions (counted from its first real token) and a key mask hiding its padding, and its
+ * own random generator seeded from (seed, sample index). A sample's tokens therefore do not depend
+ * on which other samples share its batch (up to float rounding in the batched kernels).
+ *
+ * <p>One decode step costs one forward pass over [B, 1] new tokens plus one copy of the [B, V]
+ * logits to Java, where sampling happens. Runs with autograd off on the calling thread.
+ */
+public final class Generator {
+
+    private final Decoder model;
+    private final ChatFormat chat;
+    private final Tokenizer tok;
+    private final int[] stopIds;
+
+    private Generator(Decoder model, ChatFormat chat, int[] stopIds) {
+        this.model = model;
+        this.chat = chat;
+        this.tok = chat.tokenizer();
+        this.stopIds = stopIds;
+    }
+
+    /** The same generator never stopping before max_new_tokens (benchmarks need fixed lengths). */
+    public Generator withoutStops() {
+        return new Generator(model, chat, new int[0]);
+    }
+
+    public Generator(Decoder model, ChatFormat chat) {
+        this.model = model;
+        this.chat = chat;
+        this.tok = chat.tokenizer();
+        List<Integer> stops = new ArrayList<>();
+        stops.add(tok.specialId(Tokenizer.IM_END));
+        try {
+            stops.add(tok.specialId(Tokenizer.END_OF_TEXT));
+        } catch (RuntimeException e) {
+            // a tokenizer without <|endoftext|> stops at <|im_end|> only
+        }
+        stopIds = stops.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** One generation request: prompt ids (prefill included), the prefill's text, and the sample's seed. */
+    public record Request(int[] promptIds, String prefillText, long seed) {
+    }
+
+    /** Seed of sample {@code index} of a call with base seed {@code seed} (SplitMix64 finaliser). */
+    public static long seedFor(long seed, int index) {
+        long z = seed + 0x9E3779B97F4A7C15L * (index + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Completes each prompt's assistant turn, started with {@code prefill}; sample i uses seedFor(params.seed, i). */
+    public List<Sample> generate(List<Conversation> prompts, ChatFormat.Prefill prefill, SamplingParams params) {
+        List<Request> reqs = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            reqs.add(new Request(chat.prompt(prompts.get(i), prefill).ids(), prefill.text(), seedFor(params.seed(), i)));
+        }
+        return generateRequests(reqs, params);
+    }
+
+    /** Generates for explicit requests, {@code params.maxBatch()} rows at a time, in order. */
+    public List<Sample> generateRequests(List<Request> requests, SamplingParams params) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            List<Sample> out = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i += params.maxBatch()) {
+                out.addAll(batch(requests.subList(i, Math.min(requests.size(), i + params.maxBatch())), params));
+            }
+            return out;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private List<Sample> batch(List<Request> reqs, SamplingParams params) {
+        int b = reqs.size();
+        int promptLen = 0;
+        for (Request r : reqs) {
+            promptLen = Math.max(promptLen, r.promptIds().length);
+        }
+        int maxPos = model.config().maxPositionEmbeddings();
+        if (promptLen >= maxPos) {
+            throw new IllegalArgumentException("prompt of " + promptLen + " tokens leaves no room within max_position_embeddings "
+                    + maxPos);
+        }
+        int maxNew = Math.min(params.maxNewTokens(), maxPos - promptLen);
+        int capacity = promptLen + maxNew;
+        int[] pad = new int[b];
+        long[][] seq = new long[b][capacity];
+        SplittableRandom[] rng = new SplittableRandom[b];
+        float[] keyMask = new float[b * capacity];
+        for (int r = 0; r < b; r++) {
+            int[] p = reqs.get(r).promptIds();
+            pad[r] = promptLen - p.length;
+            Arrays.fill(seq[r], tok.padId());
+            for (int c = 0; c < p.length; c++) {
+                seq[r][pad[r] + c] = p[c];
+            }
+            Arrays.fill(keyMask, r * capacity, r * capacity + pad[r], Decoder.MASKED);
+            rng[r] = new SplittableRandom(reqs.get(r).seed());
+        }
+        int vocab = model.config().vocabSize();
+        int[][] gen = new int[b][maxNew];
+        int[] count = new int[b];
+        boolean[] done = new boolean[b];
+        int active = b;
+
+        try (NDManager gm = model.manager().newSubManager();
+                KvCache cache = params.useCache() ? KvCache.allocate(model.config(), gm, b, capacity) : null) {
+            NDArray maskAll = gm.create(keyMask, new Shape(b, capacity));
+            int len = 0; // columns already in the cache
+            int total = promptLen; // columns that exist
+            for (int step = 0; step < maxNew && active > 0; step++) {
+                float[] logits;
+                try (NDManager sm = gm.newSubManager()) {
+                    int from = params.useCache() ? len : 0;
+                    int t = total - from;
+                    long[] ids = new long[b * t];
+                    long[] pos = new long[b * t];
+                    for (int r = 0; r < b; r++) {
+                        for (int c = 0; c < t; c++) {
+                            ids[r * t + c] = seq[r][from + c];
+                            pos[r * t + c] = Math.max(0, from + c - pad[r]);
+                        }
+                    }
+                    NDArray km = maskAll.get(new NDIndex(":, :{}", total));
+                    km.attach(sm);
+                    NDArray out = model.forward(sm.create(ids, new Shape(b, t)), sm.create(pos, new Shape(b, t)), km,
+                            cache, true);
+                    logits = out.toFloatArray();
+                    len = total;
+                }
+                for (int r = 0; r < b; r++) {
+                    int next;
+                    if (done[r]) {
+                        next = tok.padId();
+                    } else {
+                        next = sample(logits, r * vocab, vocab, params, rng[r]);
+                        gen[r][count[r]++] = next;
+                        if (isStop(next)) {
+                            done[r] = true;
+                            active--;
+                        }
+                    }
+                    seq[r][total] = next;
+                }
+                total++;
+            }
+        }
+        List<Sample> samples = new ArrayList<>(b);
+        for (int r = 0; r < b; r++) {
+            int[] ids = Arrays.copyOf(gen[r], count[r]);
+            int textEnd = done[r] ? count[r] - 1 : count[r];
+            String text = reqs.get(r).prefillText() + tok.decode(Arrays.copyOf(ids, textEnd));
+            AssistantText a = ChatFormat.parseAssistant(text);
+            samples.add(new Sample(a.cot(), a.output(), ids, reqs.get(r).promptIds().length, count[r],
+                    done[r] ? Sample.StopReason.STOP : Sample.StopReason.LENGTH, a.thinkClosed(), a.thinkCloses()));
+        }
+        return samples;
+    }
+
+    private boolean isStop(int id) {
+        for (int s : stopIds) {
+            if (s == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Draws a token from row logits[off, off+vocab): greedy at temperature 0 (first maximum);
+     * otherwise softmax(logits / T) restricted to the top-k and then to the smallest set of most
+     * likely tokens reaching top-p (ties at the cut are kept), renormalised, sampled with one
+     * uniform draw scanned in id order.
+     */
+    static int sample(float[] logits, int off, int vocab, SamplingParams p, SplittableRandom rng) {
+        if (p.temperature() == 0) {
+            int best = 0;
+            for (int i = 1; i < vocab; i++) {
+                if (logits[off + i] > logits[off + best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[off + i]);
+        }
+        double[] prob = new double[vocab];
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            prob[i] = Math.exp((logits[off + i] - max) / p.temperature());
+            sum += prob[i];
+        }
+        for (int i = 0; i < vocab; i++) {
+            prob[i] /= sum;
+        }
+        if (p.topK() > 0 && p.topK() < vocab) {
+            double[] sorted = prob.clone();
+            Arrays.sort(sorted);
+            double kth = sorted[vocab - p.topK()];
+            for (int i = 0; i < vocab; i++) {
+                if (prob[i] < kth) {
+                    prob[i] = 0;
+                }
+            }
+        }
+        if (p.topP() < 1) {
+            double[] sorted = prob.clone();
+            Arrays.sort(sorted);
+            double kept = 0;
+            double total = 0;
+            for (double v : sorted) {
+                total += v;
+            }
+            double cut = 0;
+            for (int i = vocab - 1; i >= 0; i--) {
+                kept += sorted[i];
+                cut = sorted[i];
+                if (kept >= p.topP() * total) {
+                    break;
+                }
+            }
+            for (int i = 0; i < vocab; i++) {
+                if (prob[i] < cut) {
+                    prob[i] = 0;
+                }
+            }
+        }
+        double z = 0;
+        for (double v : prob) {
+            z += v;
+        }
+        double u = rng.nextDouble() * z;
+        double acc = 0;
+        int last = 0;
+        for (int i = 0; i < vocab; i++) {
+            if (prob[i] > 0) {
+                acc += prob[i];
+                last = i;
+                if (u < acc) {
+                    return i;
+                }
+            }
+        }
+        return last;
+    }
+}

@@ -1,0 +1,130 @@
+package org.charlab.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import org.charlab.config.BadInput;
+
+/**
+ * An HF-style model directory:
+ * <pre>
+ * config.json          ModelConfig under HF names
+ * model.safetensors    F32 weights under HF names (a sharded model.safetensors.index.json is read too)
+ * tokenizer.json       for HF tokenizers (copied with tokenizer_config.json when present)
+ * charlab.json         charlab provenance: {"format": 1, "tokenizer": "byte" | "hf", ...caller's fields}
+ * </pre>
+ * A directory without charlab.json is a plain HF checkpoint: its tokenizer.json is used.
+ */
+public final class Checkpoint {
+
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String TOKENIZER = "tokenizer.json";
+    public static final String PROVENANCE = "charlab.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Checkpoint() {
+    }
+
+    /** A loaded checkpoint; closing it releases the model (an HF tokenizer too). */
+    public record Loaded(Decoder model, Tokenizer tokenizer, JsonNode provenance) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            model.close();
+            if (tokenizer instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Saves {@code model} with its tokenizer into {@code dir} (created if needed). {@code provenance}
+     * is written into charlab.json next to "format" and "tokenizer" (e.g. stage, seed, data hashes).
+     */
+    public static void save(Path dir, Decoder model, Tokenizer tokenizer, Map<String, ?> provenance) throws IOException {
+        Files.createDirectories(dir);
+        model.config().write(dir.resolve(CONFIG));
+        SafeTensors.write(dir.resolve(WEIGHTS), model.parameters(), Map.of("format", "pt"));
+        ObjectNode prov = JSON.createObjectNode();
+        prov.put("format", 1);
+        if (tokenizer instanceof HfTokenizer hf) {
+            prov.put("tokenizer", "hf");
+            if (!hf.file().toAbsolutePath().equals(dir.resolve(TOKENIZER).toAbsolutePath())) {
+                Files.copy(hf.file(), dir.resolve(TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
+                Path tc = hf.file().resolveSibling("tokenizer_config.json");
+                if (Files.isRegularFile(tc)) {
+                    Files.copy(tc, dir.resolve("tokenizer_config.json"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } else if (tokenizer instanceof ByteTokenizer) {
+            prov.put("tokenizer", "byte");
+        } else {
+            throw new IllegalArgumentException("cannot save tokenizer " + tokenizer.describe());
+        }
+        if (provenance != null) {
+            prov.setAll((ObjectNode) JSON.valueToTree(provenance));
+        }
+        Files.writeString(dir.resolve(PROVENANCE), JSON.writeValueAsString(prov) + "\n");
+    }
+
+    /** Loads the model (into a sub-manager of {@code manager}) and its tokenizer. */
+    public static Loaded load(Path dir, NDManager manager) {
+        if (!Files.isDirectory(dir)) {
+            throw new BadInput(dir + ": checkpoint directory not found");
+        }
+        Path cfgFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new BadInput(dir + ": no " + CONFIG + " (not an HF-style model directory)");
+        }
+        ModelConfig cfg = ModelConfig.read(cfgFile);
+        JsonNode prov = readProvenance(dir);
+        Tokenizer tok = loadTokenizer(dir, prov);
+        if (tok.vocabSize() > cfg.vocabSize()) {
+            throw new BadInput(dir + ": tokenizer has " + tok.vocabSize() + " ids but vocab_size is " + cfg.vocabSize());
+        }
+        try (NDManager staging = manager.newSubManager()) {
+            Map<String, NDArray> weights = SafeTensors.readModel(dir, staging);
+            Decoder model = Decoder.fromWeights(cfg, manager, weights, dir.resolve(WEIGHTS).toString());
+            return new Loaded(model, tok, prov);
+        }
+    }
+
+    /** charlab.json, or an empty object for a plain HF directory. */
+    public static JsonNode readProvenance(Path dir) {
+        Path p = dir.resolve(PROVENANCE);
+        if (!Files.isRegularFile(p)) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(p.toFile());
+        } catch (IOException e) {
+            throw new BadInput(p + ": cannot read: " + e.getMessage().split("\n")[0]);
+        }
+    }
+
+    /** The tokenizer a checkpoint directory names. */
+    public static Tokenizer loadTokenizer(Path dir, JsonNode provenance) {
+        String kind = provenance.path("tokenizer").asText("");
+        if (kind.equals("byte")) {
+            return new ByteTokenizer();
+        }
+        if (Files.isRegularFile(dir.resolve(TOKENIZER))) {
+            return HfTokenizer.load(dir.resolve(TOKENIZER));
+        }
+        throw new BadInput(dir + ": no tokenizer.json and charlab.json does not name the byte tokenizer");
+    }
+}

@@ -1,0 +1,363 @@
+package org.charlab.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.charlab.config.BadInput;
+
+/**
+ * A Llama / Qwen2 / Qwen3 causal decoder written with plain NDArray ops on the DJL PyTorch engine.
+ * Parameters are plain arrays named as in Hugging Face checkpoints, held in {@link #parameters()}
+ * (insertion order = HF order) and owned by this decoder's manager.
+ *
+ * <p>Array ownership: an op's result belongs to the manager of its first operand, so every op
+ * below has an activation first (or its result is attached to the step's manager). Callers pass
+ * {@code ids} created in a per-step sub-manager; everything the forward pass creates is released
+ * when that sub-manager closes, and the decoder's own manager never grows.
+ *
+ * <p>Autograd hazard: no op takes a Java {@code Number} (DJL frees such temporary scalars before
+ * backward); constants are arrays.
+ */
+public final class Decoder implements AutoCloseable {
+
+    /** Additive mask value for keys a query must not see; finite so a fully masked row stays finite. */
+    public static final float MASKED = -1e9f;
+
+    private final ModelConfig cfg;
+    private final NDManager manager;
+    private final LinkedHashMap<String, NDArray> params;
+    private final Rope rope;
+    private final NDArray eps;
+    private final Layer[] layers;
+    private final NDArray embed;
+    private final NDArray finalNorm;
+    private final NDArray lmHead;
+
+    /** One layer's weights (shapes with D=hidden, H=heads, KV=kv heads, hd=head_dim, I=intermediate). */
+    private record Layer(
+            NDArray inputNorm, // [D]
+            NDArray wq, // [H*hd, D]
+            NDArray bq, // [H*hd] or null
+            NDArray wk, // [KV*hd, D]
+            NDArray bk, // [KV*hd] or null
+            NDArray wv, // [KV*hd, D]
+            NDArray bv, // [KV*hd] or null
+            NDArray qNorm, // [hd] or null (Qwen3)
+            NDArray kNorm, // [hd] or null (Qwen3)
+            NDArray wo, // [D, H*hd]
+            NDArray postNorm, // [D]
+            NDArray wGate, // [I, D]
+            NDArray wUp, // [I, D]
+            NDArray wDown) { // [D, I]
+    }
+
+    private Decoder(ModelConfig cfg, NDManager manager, LinkedHashMap<String, NDArray> params) {
+        this.cfg = cfg;
+        this.manager = manager;
+        this.params = params;
+        this.rope = new Rope(cfg, manager);
+        this.eps = manager.create((float) cfg.rmsNormEps());
+        this.layers = new Layer[cfg.numHiddenLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "model.layers." + l + ".";
+            layers[l] = new Layer(params.get(p + "input_layernorm.weight"),
+                    params.get(p + "self_attn.q_proj.weight"), params.get(p + "self_attn.q_proj.bias"),
+                    params.get(p + "self_attn.k_proj.weight"), params.get(p + "self_attn.k_proj.bias"),
+                    params.get(p + "self_attn.v_proj.weight"), params.get(p + "self_attn.v_proj.bias"),
+                    params.get(p + "self_attn.q_norm.weight"), params.get(p + "self_attn.k_norm.weight"),
+                    params.get(p + "self_attn.o_proj.weight"), params.get(p + "post_attention_layernorm.weight"),
+                    params.get(p + "mlp.gate_proj.weight"), params.get(p + "mlp.up_proj.weight"),
+                    params.get(p + "mlp.down_proj.weight"));
+        }
+        this.embed = params.get("model.embed_tokens.weight");
+        this.finalNorm = params.get("model.norm.weight");
+        this.lmHead = cfg.tieWordEmbeddings() ? embed : params.get("lm_head.weight");
+    }
+
+    /** Every parameter name and shape a checkpoint for {@code cfg} must hold, in HF order. */
+    public static LinkedHashMap<String, Shape> expectedShapes(ModelConfig cfg) {
+        long d = cfg.hiddenSize();
+        long q = (long) cfg.numAttentionHeads() * cfg.headDim();
+        long kv = (long) cfg.numKeyValueHeads() * cfg.headDim();
+        long in = cfg.intermediateSize();
+        LinkedHashMap<String, Shape> s = new LinkedHashMap<>();
+        s.put("model.embed_tokens.weight", new Shape(cfg.vocabSize(), d));
+        for (int l = 0; l < cfg.numHiddenLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            s.put(p + "input_layernorm.weight", new Shape(d));
+            s.put(p + "self_attn.q_proj.weight", new Shape(q, d));
+            s.put(p + "self_attn.k_proj.weight", new Shape(kv, d));
+            s.put(p + "self_attn.v_proj.weight", new Shape(kv, d));
+            if (cfg.attentionBias()) {
+                s.put(p + "self_attn.q_proj.bias", new Shape(q));
+                s.put(p + "self_attn.k_proj.bias", new Shape(kv));
+                s.put(p + "self_attn.v_proj.bias", new Shape(kv));
+            }
+            if (cfg.qkNorm()) {
+                s.put(p + "self_attn.q_norm.weight", new Shape(cfg.headDim()));
+                s.put(p + "self_attn.k_norm.weight", new Shape(cfg.headDim()));
+            }
+            s.put(p + "self_attn.o_proj.weight", new Shape(d, q));
+            s.put(p + "post_attention_layernorm.weight", new Shape(d));
+            s.put(p + "mlp.gate_proj.weight", new Shape(in, d));
+            s.put(p + "mlp.up_proj.weight", new Shape(in, d));
+            s.put(p + "mlp.down_proj.weight", new Shape(d, in));
+        }
+        s.put("model.norm.weight", new Shape(d));
+        if (!cfg.tieWordEmbeddings()) {
+            s.put("lm_head.weight", new Shape(cfg.vocabSize(), d));
+        }
+        return s;
+    }
+
+    /**
+     * A freshly initialised decoder in a new sub-manager of {@code parent}. Weights are drawn from a
+     * Java RNG seeded with {@code seed} (bit-identical across JVMs and thread counts): N(0, 0.02) for
+     * embeddings and projections, N(0, 0.02/sqrt(2 L)) for the residual outputs o_proj and
+     * down_proj (GPT-2), ones for norms, zeros for biases.
+     */
+    public static Decoder init(ModelConfig cfg, NDManager parent, long seed) {
+        NDManager m = parent.newSubManager();
+        SplittableRandom rng = new SplittableRandom(seed);
+        double residualStd = 0.02 / Math.sqrt(2.0 * cfg.numHiddenLayers());
+        LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : expectedShapes(cfg).entrySet()) {
+            String name = e.getKey();
+            Shape shape = e.getValue();
+            float[] data = new float[Math.toIntExact(shape.size())];
+            if (name.endsWith("norm.weight")) {
+                java.util.Arrays.fill(data, 1f);
+            } else if (!name.endsWith(".bias")) {
+                double std = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight") ? residualStd : 0.02;
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) (rng.nextGaussian() * std);
+                }
+            }
+            NDArray a = m.create(data, shape);
+            a.setName(name);
+            p.put(name, a);
+        }
+        return new Decoder(cfg, m, p);
+    }
+
+    /**
+     * A decoder over given weights (from a checkpoint). The arrays move into a new sub-manager of
+     * {@code parent}. Missing, unexpected or mis-shaped names fail with one BadInput listing all of
+     * them ({@code source} names the file). An {@code lm_head.weight} next to tied embeddings and
+     * {@code rotary_emb.inv_freq} buffers are ignored, as in HF.
+     */
+    public static Decoder fromWeights(ModelConfig cfg, NDManager parent, Map<String, NDArray> weights, String source) {
+        LinkedHashMap<String, Shape> want = expectedShapes(cfg);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Shape> e : want.entrySet()) {
+            NDArray a = weights.get(e.getKey());
+            if (a == null) {
+                problems.add("missing " + e.getKey() + " " + e.getValue());
+            } else if (!a.getShape().equals(e.getValue())) {
+                problems.add(e.getKey() + " has shape " + a.getShape() + ", config wants " + e.getValue());
+            } else if (a.getDataType() != DataType.FLOAT32) {
+                problems.add(e.getKey() + " has dtype " + a.getDataType() + ", want float32");
+            }
+        }
+        List<String> extra = new ArrayList<>();
+        for (String k : weights.keySet()) {
+            boolean ignorable = k.endsWith("rotary_emb.inv_freq") || (cfg.tieWordEmbeddings() && k.equals("lm_head.weight"));
+            if (!want.containsKey(k) && !ignorable) {
+                extra.add(k);
+            }
+        }
+        if (!extra.isEmpty()) {
+            Collections.sort(extra);
+            problems.add("unexpected " + (extra.size() > 8 ? extra.subList(0, 8) + " and " + (extra.size() - 8)
+                    + " more" : extra));
+        }
+        if (!problems.isEmpty()) {
+            throw new BadInput(source + ": checkpoint does not match config.json (" + problems.size() + " problems): "
+                    + String.join("; ", problems));
+        }
+        NDManager m = parent.newSubManager();
+        LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
+        for (String name : want.keySet()) {
+            NDArray a = weights.get(name);
+            a.attach(m);
+            a.setName(name);
+            p.put(name, a);
+        }
+        return new Decoder(cfg, m, p);
+    }
+
+    public ModelConfig config() {
+        return cfg;
+    }
+
+    /** The manager owning the parameters (and optimizer state, by convention). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Parameters by HF name, in HF order. Unmodifiable; the arrays themselves are live. */
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** Turns gradient tracking on or off for every parameter. */
+    public void setTrainable(boolean trainable) {
+        for (NDArray p : params.values()) {
+            p.setRequiresGradient(trainable);
+        }
+    }
+
+    /** Logits [B, T, V] for token ids [B, T] (int64) at positions 0..T-1 with a causal mask. */
+    public NDArray logits(NDArray ids) {
+        return forward(ids, null, null, null, false);
+    }
+
+    /**
+     * The forward pass.
+     *
+     * @param ids [B, T] int64 token ids, created in the step's manager (results go there too)
+     * @param positions [B, T] int64 position of each token, or null for cache.length()+0..T-1
+     * @param keyMask [B, S] float additive mask over all S = cache.length()+T key positions
+     *     (0 = visible, {@link #MASKED} = padding), or null when nothing is padded
+     * @param cache the KV cache to read and extend, or null
+     * @param lastOnly compute logits for the last position only ([B, 1, V])
+     * @return logits [B, T, V] (or [B, 1, V])
+     */
+    public NDArray forward(NDArray ids, NDArray positions, NDArray keyMask, KvCache cache, boolean lastOnly) {
+        NDManager step = ids.getManager();
+        Shape is = ids.getShape();
+        long b = is.get(0);
+        int t = (int) is.get(1);
+        int past = cache == null ? 0 : cache.length();
+        int s = past + t;
+        int heads = cfg.numAttentionHeads();
+        int kvHeads = cfg.numKeyValueHeads();
+        int groups = cfg.groups();
+        int hd = cfg.headDim();
+        if (s > cfg.maxPositionEmbeddings() && positions == null) {
+            throw new IllegalArgumentException("sequence of " + s + " exceeds max_position_embeddings "
+                    + cfg.maxPositionEmbeddings());
+        }
+
+        // rotary angles for the new positions: [B or 1, T, 1, hd]
+        Rope.Angles ang = positions == null ? rope.range(step, past, t) : rope.at(positions);
+
+        // attention mask [B or 1, 1, 1, T, S]: causal over the new positions, plus padded keys
+        NDArray mask = null;
+        if (t > 1) {
+            mask = causalMask(step, t, s).reshape(1, 1, 1, t, s);
+        }
+        if (keyMask != null) {
+            NDArray km = keyMask.reshape(b, 1, 1, 1, s);
+            mask = mask == null ? km : km.add(mask);
+        }
+
+        // token embedding: [B, T, D]
+        NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) embed, false);
+
+        for (int l = 0; l < layers.length; l++) {
+            Layer w = layers[l];
+
+            // attention rmsnorm
+            NDArray h = rmsNorm(x, w.inputNorm);
+
+            // qkv matmuls: q [B, T, H, hd], k and v [B, T, KV, hd]
+            NDArray q = linear(h, w.wq, w.bq).reshape(b, t, heads, hd);
+            NDArray k = linear(h, w.wk, w.bk).reshape(b, t, kvHeads, hd);
+            NDArray v = linear(h, w.wv, w.bv).reshape(b, t, kvHeads, hd);
+
+            // per-head q/k rmsnorm (Qwen3), before RoPE
+            if (w.qNorm != null) {
+                q = rmsNorm(q, w.qNorm);
+                k = rmsNorm(k, w.kNorm);
+            }
+
+            // rotary position embeddings; q also absorbs the 1/sqrt(hd) score scale
+            q = rope.apply(q, ang.cosQ(), ang.sinQ());
+            k = rope.apply(k, ang.cosK(), ang.sinK());
+
+            // group queries by their KV head: q [B, KV, G*T, hd]; k, v [B, KV, T, hd]
+            q = q.reshape(b, t, kvHeads, groups, hd).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) groups * t, hd);
+            k = k.transpose(0, 2, 1, 3);
+            v = v.transpose(0, 2, 1, 3);
+
+            // kv cache: append the new positions, attend over all S of them
+            if (cache != null) {
+                NDArray[] kv = cache.append(l, k, v, step);
+                k = kv[0];
+                v = kv[1];
+            }
+
+            // scores and softmax: [B, KV, G*T, S]
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+            if (mask != null) {
+                scores = scores.reshape(b, kvHeads, groups, t, s).add(mask).reshape(b, kvHeads, (long) groups * t, s);
+            }
+            NDArray att = scores.softmax(-1);
+
+            // weighted values, heads back together: [B, T, H*hd]
+            NDArray o = att.matMul(v).reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
+                    .reshape(b, t, (long) heads * hd);
+
+            // output projection and residual
+            x = x.add(linear(o, w.wo, null));
+
+            // ffn rmsnorm
+            h = rmsNorm(x, w.postNorm);
+
+            // SwiGLU: down(silu(gate(h)) * up(h)), silu(g) = g * sigmoid(g)
+            NDArray g = linear(h, w.wGate, null);
+            NDArray u = linear(h, w.wUp, null);
+            NDArray act = g.mul(g.getNDArrayInternal().sigmoid()).mul(u);
+            x = x.add(linear(act, w.wDown, null));
+        }
+        if (cache != null) {
+            cache.advance(t);
+        }
+
+        if (lastOnly && t > 1) {
+            x = x.get(":, -1:, :");
+        }
+        // final rmsnorm and classifier: [B, T, V]
+        x = rmsNorm(x, finalNorm);
+        return linear(x, lmHead, null);
+    }
+
+    /** RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * weight. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray ms = x.square().mean(new int[] {-1}, true);
+        return x.div(ms.add(eps).sqrt()).mul(weight);
+    }
+
+    /** x W^T (+ b), one fused op. */
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return JniUtils.linear((PtNDArray) x, (PtNDArray) weight, (PtNDArray) bias);
+    }
+
+    /** [T, S] additive causal mask for T new queries after S - T cached positions. */
+    private static NDArray causalMask(NDManager step, int t, int s) {
+        float[] m = new float[t * s];
+        int past = s - t;
+        for (int i = 0; i < t; i++) {
+            for (int j = past + i + 1; j < s; j++) {
+                m[i * s + j] = MASKED;
+            }
+        }
+        return step.create(m, new Shape(t, s));
+    }
+
+    /** Releases the parameters and everything else this decoder's manager owns. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,133 @@
+package org.charlab.model;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.charlab.config.BadInput;
+
+/**
+ * Any Hugging Face {@code tokenizer.json}, through DJL's tokenizers (Rust) binding, configured
+ * with truncation and padding off and no implicit special tokens (DJL's defaults would truncate
+ * at 512 tokens and add BOS/EOS). Special tokens are the file's {@code added_tokens}.
+ */
+public final class HfTokenizer implements Tokenizer, AutoCloseable {
+
+    private final Path file;
+    private final HuggingFaceTokenizer hf;
+    private final Map<String, Integer> added = new HashMap<>();
+    private final Set<Integer> specialIds = new HashSet<>();
+    private final int vocabSize;
+
+    private HfTokenizer(Path file) {
+        this.file = file;
+        int maxId = -1;
+        try {
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            for (JsonNode t : root.path("added_tokens")) {
+                int id = t.path("id").asInt();
+                added.put(t.path("content").asText(), id);
+                if (t.path("special").asBoolean(false)) {
+                    specialIds.add(id);
+                }
+                maxId = Math.max(maxId, id);
+            }
+            for (JsonNode id : root.path("model").path("vocab")) {
+                maxId = Math.max(maxId, id.asInt());
+            }
+            this.hf = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file)
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .optMaxLength(Integer.MAX_VALUE / 2)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            throw new BadInput(file + ": cannot load tokenizer: " + String.valueOf(e.getMessage()).split("\n")[0]);
+        }
+        // the chat markers are "added" but some files do not flag </think> etc. as special
+        for (String s : ByteTokenizer.SPECIALS) {
+            Integer id = added.get(s);
+            if (id != null) {
+                specialIds.add(id);
+            }
+        }
+        this.vocabSize = maxId + 1;
+    }
+
+    /** Loads {@code tokenizer.json} (a file, or a directory holding one). */
+    public static HfTokenizer load(Path fileOrDir) {
+        Path f = Files.isDirectory(fileOrDir) ? fileOrDir.resolve("tokenizer.json") : fileOrDir;
+        if (!Files.isRegularFile(f)) {
+            throw new BadInput(f + ": tokenizer file not found");
+        }
+        return new HfTokenizer(f);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public int[] encode(String text) {
+        if (text.isEmpty()) {
+            return new int[0];
+        }
+        long[] ids = hf.encode(text, false, false).getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (int) ids[i];
+        }
+        return out;
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            l[i] = ids[i];
+        }
+        return hf.decode(l, false);
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public int specialId(String token) {
+        Integer id = added.get(token);
+        if (id == null) {
+            throw new BadInput(file + ": tokenizer has no added token '" + token + "'");
+        }
+        return id;
+    }
+
+    @Override
+    public boolean isSpecial(int id) {
+        return specialIds.contains(id);
+    }
+
+    @Override
+    public int padId() {
+        Integer pad = added.get(PAD);
+        return pad != null ? pad : specialId(END_OF_TEXT);
+    }
+
+    @Override
+    public String describe() {
+        return "hf:" + file;
+    }
+
+    @Override
+    public void close() {
+        hf.close();
+    }
+}

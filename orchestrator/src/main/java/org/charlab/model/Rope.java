@@ -1,0 +1,106 @@
+package org.charlab.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Rotary position embeddings in the Hugging Face Llama convention: the head vector is split in
+ * halves (x1, x2), {@code rotate_half(x) = cat(-x2, x1)}, and
+ * {@code rope(x, p) = x * cos(p * f) + rotate_half(x) * sin(p * f)} with
+ * {@code f_i = theta^(-2i/head_dim)} repeated for both halves.
+ *
+ * <p>Two tricks keep the JNI op count low: {@code rotate_half} is one matmul with a fixed signed
+ * permutation matrix {@link #rotateHalf} ([head_dim, head_dim]), and the query tables are
+ * pre-multiplied by the attention scale 1/sqrt(head_dim), so scaling the scores costs nothing.
+ */
+public final class Rope {
+
+    /** [max_pos, head_dim] cos/sin tables for keys. */
+    final NDArray cosK;
+    final NDArray sinK;
+    /** [max_pos, head_dim] the same tables times 1/sqrt(head_dim), for queries. */
+    final NDArray cosQ;
+    final NDArray sinQ;
+    /** [head_dim, head_dim]: x.matMul(rotateHalf) == cat(-x2, x1). */
+    final NDArray rotateHalf;
+    final int maxPos;
+    final int headDim;
+
+    Rope(ModelConfig cfg, NDManager manager) {
+        this.maxPos = cfg.maxPositionEmbeddings();
+        this.headDim = cfg.headDim();
+        int half = headDim / 2;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] c = new float[maxPos * headDim];
+        float[] s = new float[maxPos * headDim];
+        float[] cq = new float[maxPos * headDim];
+        float[] sq = new float[maxPos * headDim];
+        for (int p = 0; p < maxPos; p++) {
+            for (int i = 0; i < half; i++) {
+                // inv_freq computed in float like HF (torch.arange(0, dim, 2).float() / dim)
+                double invFreq = 1.0 / Math.pow(cfg.ropeTheta(), (2.0 * i) / headDim);
+                float angle = (float) p * (float) invFreq;
+                float cv = (float) Math.cos(angle);
+                float sv = (float) Math.sin(angle);
+                c[p * headDim + i] = cv;
+                c[p * headDim + i + half] = cv;
+                s[p * headDim + i] = sv;
+                s[p * headDim + i + half] = sv;
+            }
+        }
+        for (int i = 0; i < c.length; i++) {
+            cq[i] = c[i] * scale;
+            sq[i] = s[i] * scale;
+        }
+        Shape table = new Shape(maxPos, headDim);
+        cosK = manager.create(c, table);
+        sinK = manager.create(s, table);
+        cosQ = manager.create(cq, table);
+        sinQ = manager.create(sq, table);
+        float[] r = new float[headDim * headDim];
+        for (int j = 0; j < half; j++) {
+            r[(j + half) * headDim + j] = -1f; // out[j] = -x[j + half]
+            r[j * headDim + j + half] = 1f; // out[j + half] = x[j]
+        }
+        rotateHalf = manager.create(r, new Shape(headDim, headDim));
+    }
+
+    /** cos/sin for queries (scaled) and keys, each [B or 1, T, 1, head_dim], in the step's manager. */
+    record Angles(NDArray cosQ, NDArray sinQ, NDArray cosK, NDArray sinK) {
+    }
+
+    /** Positions start..start+T-1 for every row (training, or a cache without padding). */
+    Angles range(NDManager step, int start, int t) {
+        NDIndex idx = new NDIndex("{}:{}", start, start + t);
+        Shape sh = new Shape(1, t, 1, headDim);
+        return new Angles(slice(cosQ, idx, sh, step), slice(sinQ, idx, sh, step), slice(cosK, idx, sh, step),
+                slice(sinK, idx, sh, step));
+    }
+
+    private static NDArray slice(NDArray table, NDIndex idx, Shape sh, NDManager step) {
+        NDArray v = table.get(idx);
+        v.attach(step);
+        return v.reshape(sh);
+    }
+
+    /** Per-row positions {@code positions} [B, T] (int64), e.g. for left-padded batches. */
+    Angles at(NDArray positions) {
+        Shape s = positions.getShape();
+        Shape sh = new Shape(s.get(0), s.get(1), 1, headDim);
+        return new Angles(gather(positions, cosQ, sh), gather(positions, sinQ, sh), gather(positions, cosK, sh),
+                gather(positions, sinK, sh));
+    }
+
+    private static NDArray gather(NDArray positions, NDArray table, Shape sh) {
+        return JniUtils.embedding((PtNDArray) positions, (PtNDArray) table, false).reshape(sh);
+    }
+
+    /** x [B, T, heads, head_dim] rotated: x * cos + rotate_half(x) * sin. */
+    NDArray apply(NDArray x, NDArray cos, NDArray sin) {
+        return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
+    }
+}

@@ -1,0 +1,36 @@
+package org.charlab.model;
+
+/**
+ * Text to token ids and back. {@link #encode} takes plain text and adds no implicit special tokens
+ * (BOS/EOS); the chat markers are inserted by {@link ChatFormat} through {@link #specialId}.
+ */
+public interface Tokenizer {
+
+    String IM_START = "<|im_start|>";
+    String IM_END = "<|im_end|>";
+    String THINK = "<think>";
+    String THINK_END = "</think>";
+    String END_OF_TEXT = "<|endoftext|>";
+    String PAD = "<|pad|>";
+
+    /** Token ids of plain text; no truncation, no BOS/EOS. */
+    int[] encode(String text);
+
+    /** Text of the ids; special tokens are rendered as their literal text ({@code <|im_end|>}). */
+    String decode(int[] ids);
+
+    /** Size of the id space (the model's vocab_size must be at least this). */
+    int vocabSize();
+
+    /** Id of a special token such as {@link #IM_START}; BadInput when this tokenizer lacks it. */
+    int specialId(String token);
+
+    /** Whether {@code id} is a special (added) token rather than text. */
+    boolean isSpecial(int id);
+
+    /** The id used to pad batches (never trained on, never attended to). */
+    int padId();
+
+    /** A short description for provenance ("byte", "hf:/path/tokenizer.json"). */
+    String describe();
+}

@@ -1,0 +1,23 @@
+package org.charlab.model;
+
+/** Small configs shared by tests. */
+public final class TestModels {
+
+    private TestModels() {
+    }
+
+    /**
+     * Tests run on one intra-op thread: the CI machine has 2 cores shared with other builds, and
+     * PyTorch's spinning OpenMP workers slow down badly when oversubscribed.
+     */
+    public static void oneThread() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+    }
+
+    /** A very small llama-style config (GQA 4 heads / 2 KV heads) for gradient checks. */
+    public static ModelConfig micro(String arch, boolean tied) {
+        return new ModelConfig("llama", 16, 2, 4, 2, 4, 24, 10000.0, 1e-5, ByteTokenizer.VOCAB_SIZE, 32, tied, false, false)
+                .withArchitecture(arch);
+    }
+}
