@@ -43,21 +43,36 @@ public final class Binder {
         if (type == StageSpec.class) {
             return type.cast(bindStage(node, path));
         }
+        checkKeys(node, keys(type), path);
+        return bindKnown(type, node, path);
+    }
+
+    /** Binds the components of {@code type} from {@code node}, whose keys were checked already. */
+    private <R extends Record> R bindKnown(Class<R> type, Node.MapNode node, String path) {
         RecordComponent[] comps = type.getRecordComponents();
-        Map<String, RecordComponent> byKey = new LinkedHashMap<>();
-        for (RecordComponent c : comps) {
-            if (c.getAnnotation(Setting.class) != null) {
-                byKey.put(Names.snake(c.getName()), c);
-            }
-        }
-        checkKeys(node, byKey.keySet(), path);
         Object[] args = new Object[comps.length];
         for (int i = 0; i < comps.length; i++) {
             RecordComponent c = comps[i];
-            String key = Names.snake(c.getName());
-            args[i] = bindComponent(c, node, key, path);
+            if (c.getAnnotation(Inline.class) != null) {
+                args[i] = bindKnown(c.getType().asSubclass(Record.class), node, path);
+            } else {
+                args[i] = bindComponent(c, node, Names.snake(c.getName()), path);
+            }
         }
         return construct(type, args, node.source(), path);
+    }
+
+    /** The YAML keys a record accepts: its settings and those of its inlined records. */
+    public static Set<String> keys(Class<?> type) {
+        Set<String> out = new LinkedHashSet<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (c.getAnnotation(Inline.class) != null) {
+                out.addAll(keys(c.getType()));
+            } else if (c.getAnnotation(Setting.class) != null) {
+                out.add(Names.snake(c.getName()));
+            }
+        }
+        return out;
     }
 
     private StageSpec bindStage(Node.MapNode node, String path) {
@@ -86,11 +101,7 @@ public final class Binder {
             }
         });
         Set<String> allowed = new LinkedHashSet<>(own.keySet());
-        for (RecordComponent c : cfgType.getRecordComponents()) {
-            if (c.getAnnotation(Setting.class) != null) {
-                allowed.add(Names.snake(c.getName()));
-            }
-        }
+        allowed.addAll(keys(cfgType));
         checkKeys(node, allowed, path);
         Record config = bindRecord(cfgType, new Node.MapNode(rest, restKeys, node.source()), path);
         return new StageSpec(typeName,

@@ -41,6 +41,10 @@ public final class ConfigDocs {
 
     private void collect(Class<?> record, String prefix, List<Entry> out) {
         for (RecordComponent c : record.getRecordComponents()) {
+            if (c.getAnnotation(Inline.class) != null) {
+                collect(c.getType(), prefix, out);
+                continue;
+            }
             Setting s = c.getAnnotation(Setting.class);
             if (s == null) {
                 continue;

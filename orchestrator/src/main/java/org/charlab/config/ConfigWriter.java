@@ -67,11 +67,19 @@ public final class ConfigWriter {
         if (value instanceof Record r) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (RecordComponent c : r.getClass().getRecordComponents()) {
-                if (c.getAnnotation(Setting.class) == null) {
+                boolean inline = c.getAnnotation(Inline.class) != null;
+                if (c.getAnnotation(Setting.class) == null && !inline) {
                     continue;
                 }
                 try {
-                    out.put(Names.snake(c.getName()), toPlain(c.getAccessor().invoke(r), files));
+                    Object v = toPlain(c.getAccessor().invoke(r), files);
+                    if (inline) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) v;
+                        out.putAll(m);
+                        continue;
+                    }
+                    out.put(Names.snake(c.getName()), v);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }

@@ -183,11 +183,12 @@ public final class Planner {
             visit.accept(path, value);
         } else if (value instanceof Record r) {
             for (RecordComponent c : r.getClass().getRecordComponents()) {
-                if (c.getAnnotation(Setting.class) == null) {
+                boolean inline = c.getAnnotation(org.charlab.config.Inline.class) != null;
+                if (c.getAnnotation(Setting.class) == null && !inline) {
                     continue;
                 }
                 try {
-                    String p = path.isEmpty() ? Names.snake(c.getName()) : path + "." + Names.snake(c.getName());
+                    String p = inline ? path : path.isEmpty() ? Names.snake(c.getName()) : path + "." + Names.snake(c.getName());
                     walk(c.getAccessor().invoke(r), p, visit);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
