@@ -19,7 +19,10 @@ public record ExperimentSpec(
                 + "the one before it unless its `input` says otherwise.")
         Map<String, StageSpec> stages,
         @Setting(doc = "How runs are made from the stages: seeds, named arms, grid and zip axes.", def = "{}")
-        SweepSpec sweep) {
+        SweepSpec sweep,
+        @Setting(doc = "Findings from the literature this experiment reproduces; `charlab report` marks each "
+                + "reproduced, not reproduced or inconclusive from the intervals.", def = "[]")
+        java.util.List<Expectation> expectations) {
 
     public ExperimentSpec {
         if (!Names.isSafeSegment(name)) {
