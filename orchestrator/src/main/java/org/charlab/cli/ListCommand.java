@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.charlab.config.ConfigLoader;
 import org.charlab.exec.StageKind;
+import org.charlab.world.Charworld;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,8 +36,22 @@ final class ListCommand implements Callable<Integer> {
         for (StageKind<?> k : Catalogs.stages().all()) {
             out.printf("  %-28s %s%n", k.type(), k.summary());
         }
+        Charworld.Catalog world = Charworld.catalog();
+        entries(out, "charworld task families", world.families());
+        entries(out, "charworld traits (detected in CoT and output separately)", world.traits());
+        entries(out, "charworld persona prompts", world.personaPrompts());
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    private static void entries(PrintWriter out, String title, List<Charworld.Entry> entries) {
+        out.println(title);
+        for (Charworld.Entry e : entries) {
+            out.printf("  %-28s %s%n", e.name(), e.description());
+            for (String ex : e.examples().subList(0, Math.min(2, e.examples().size()))) {
+                out.printf("  %-28s   \"%s\"%n", "", ex);
+            }
+        }
     }
 
     private static void section(PrintWriter out, String title, Path dir, boolean fragmentNames) throws IOException {
