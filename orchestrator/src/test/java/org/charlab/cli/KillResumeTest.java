@@ -96,6 +96,33 @@ class KillResumeTest {
     }
 
     @Test
+    void ctrlCMarksRunningStagesInterruptedAndTheNextRunResumes() throws Exception {
+        Path exp = experiment();
+        Path results = dir.resolve("results");
+        Path journal = results.resolve(".cache/stages/executions.log");
+        Path log = dir.resolve("interrupted.log");
+        String[] args = {"run", exp.toString(), "--results", results.toString(), "--jobs", "2", "sweep.seeds=[0]"};
+        Process p = ChildJvm.charlab(dir, log, args).start();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while ((!Files.exists(journal) || Files.readAllLines(journal).size() < 2) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertEquals(130, p.exitValue(), out);
+        assertTrue(out.contains("interrupted: run the same command again to resume"), out);
+        Plan plan = new Planner(StageCatalog.load()).plan(exp, List.of("sweep.seeds=[0]"), null);
+        SweepDir sweep = SweepDir.of(results, plan.experiment(), plan.sweepId());
+        CliRun status = CliRun.of("status", sweep.dir().toString());
+        assertTrue(status.out().contains("interrupted"), status.out());
+        Path log2 = dir.resolve("resumed.log");
+        assertEquals(0, ChildJvm.run(dir, log2, args), Files.readString(log2));
+        assertTrue(CliRun.of("status", sweep.dir().toString()).out().contains("2/2 runs finished"));
+    }
+
+    @Test
     void aSecondRunOnALockedSweepNamesTheHolder() throws Exception {
         Path exp = experiment();
         Path results = dir.resolve("results");
