@@ -62,7 +62,15 @@ final class EvalStage implements Stage<EvalConfig> {
                     r -> questions.getOrDefault(r.promptId(), ""), ctx.progress()));
         }
         ctx.progress().log("scoring " + rows.size() + " samples");
-        rows = Scorer.applyAll(rows, scorers);
+        try {
+            rows = Scorer.applyAll(rows, scorers);
+        } finally {
+            for (Scorer sc : scorers) {
+                if (sc instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        }
         Samples.write(ctx.outputDir().resolve(Samples.FILE), rows);
 
         List<MetricEntry> metrics = new MetricsCalculator(cfg.bootstrap()).compute(rows);

@@ -20,7 +20,7 @@ import org.charlab.exec.Progress;
  * little mass on numbers, or a request that failed after its retries. All requests of an
  * evaluation go through one {@link JudgeClient}, concurrently.
  */
-public final class JudgeScorer implements Scorer {
+public final class JudgeScorer implements Scorer, AutoCloseable {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(text|question)}");
 
@@ -117,5 +117,11 @@ public final class JudgeScorer implements Scorer {
             out.add(new Scored(scores.get(i), notes.get(i)));
         }
         return out;
+    }
+
+    /** Stops the client's request threads. */
+    @Override
+    public void close() {
+        client.close();
     }
 }
