@@ -94,6 +94,21 @@ class ConditionsTest {
     }
 
     @Test
+    void shippedEvalConfigsBind() {
+        for (String f : List.of("../experiments/pretrain-eval.yaml", "../configs/eval/charworld.yaml")) {
+            org.charlab.config.Node.MapNode root = org.charlab.config.ConfigLoader.load(Path.of(f), List.of());
+            org.charlab.config.Node.MapNode eval = (org.charlab.config.Node.MapNode) ((org.charlab.config.Node.MapNode)
+                    root.get("stages")).get("eval");
+            java.util.Map<String, org.charlab.config.Node> rest = new java.util.LinkedHashMap<>(eval.entries());
+            rest.remove("type");
+            EvalConfig c = new Binder(t -> null).bind(EvalConfig.class, new org.charlab.config.Node.MapNode(rest,
+                    new java.util.LinkedHashMap<>(), eval.source()), "stages.eval");
+            assertEquals(5, c.conditions().size(), f);
+            assertEquals("(DO NOT ROLEPLAY. Respond naturally only.)", c.conditions().get(4).userSuffix());
+        }
+    }
+
+    @Test
     void samplesRoundTripByteForByte(@TempDir Path dir) throws Exception {
         SampleRow r = new SampleRow("plain", "p\"1", null, 0, -5, "19", null, "línea\nдва", "", false, 0, 3, 4, 0, 7,
                 "length", Map.of("trait.caps.cot", 0.25), Map.of("judge.x.cot", "HTTP 500; gave up"))
