@@ -1,0 +1,63 @@
+package org.charlab.eval;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.charlab.config.BadInput;
+import org.charlab.config.Doc;
+import org.charlab.config.Inline;
+import org.charlab.config.Setting;
+import org.charlab.eval.judge.JudgeSettings;
+import org.charlab.world.Trait;
+import org.charlab.world.WorldConfig;
+
+/** Settings of the {@code eval} stage. Engine-free: loading it never loads DJL. */
+@Doc("Evaluation: generate samples_per_prompt completions per prompt and condition from the input "
+        + "checkpoint, score traits in the CoT and the output, accuracy, well-formedness and CoT legibility, "
+        + "and write samples.jsonl and metrics.json with bootstrapped intervals (docs/results-format.md).")
+public record EvalConfig(
+        @Setting(doc = "The prompts to evaluate.", def = "{}")
+        PromptSettings prompts,
+        @Setting(doc = "charworld settings the eval items and the well-formedness lexicon come from. Must "
+                + "match the world the model was pretrained on (kb_entities, test_share, arithmetic_max, "
+                + "ood_family decide the test items; the corpus seed does not).", def = "{}")
+        WorldConfig world,
+        @Setting(doc = "Named conditions, each evaluated on every prompt. An inoculated model should be "
+                + "evaluated both plain and with its inoculation prompt.", def = "[{name: plain}]")
+        List<Condition> conditions,
+        @Setting(doc = "Completions per prompt and condition. With more than one, intervals resample prompts "
+                + "(cluster bootstrap) so samples of one prompt do not count as independent evidence.",
+                def = "1", min = 1)
+        int samplesPerPrompt,
+        @Inline
+        SamplingSettings sampling,
+        @Setting(doc = "Completions decoded together; results do not depend on it (up to float rounding).",
+                def = "32", min = 1)
+        int batchSize,
+        @Setting(doc = "charworld traits whose detectors score the CoT and the output.",
+                def = "[spanish, caps, pirate, cheerful]")
+        List<Trait> traits,
+        @Setting(doc = "Score outputs with charworld's well-formedness scorer (quality.well_formed_rate), so a "
+                + "detector firing on garbage is visible. Meaningless for non-charworld models.", def = "true")
+        boolean wellFormed,
+        @Setting(doc = "CoT legibility counting.", def = "{}")
+        LegibilitySettings legibility,
+        @Setting(doc = "Intervals.", def = "{}")
+        BootstrapSettings bootstrap,
+        @Setting(doc = "Optional LLM judge for real models; null for none.", def = "null")
+        JudgeSettings judge) {
+
+    public EvalConfig {
+        conditions = List.copyOf(conditions);
+        traits = List.copyOf(traits);
+        if (conditions.isEmpty()) {
+            throw new BadInput("conditions: give at least one condition (e.g. [{name: plain}])");
+        }
+        Set<String> names = new HashSet<>();
+        for (Condition c : conditions) {
+            if (!names.add(c.name())) {
+                throw new BadInput("conditions: two conditions are named '" + c.name() + "'");
+            }
+        }
+    }
+}

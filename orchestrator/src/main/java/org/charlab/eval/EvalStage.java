@@ -1,0 +1,160 @@
+package org.charlab.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.charlab.config.BadInput;
+import org.charlab.data.Conversation;
+import org.charlab.data.PromptItem;
+import org.charlab.data.PromptItemJsonl;
+import org.charlab.eval.judge.JudgeScorer;
+import org.charlab.exec.Stage;
+import org.charlab.exec.StageContext;
+import org.charlab.generate.Generator;
+import org.charlab.generate.Sample;
+import org.charlab.generate.SamplingParams;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.Checkpoint;
+import org.charlab.model.Engines;
+import org.charlab.model.Tokenizer;
+import org.charlab.world.Charworld;
+import org.charlab.world.EvalSets;
+
+/**
+ * The eval stage: the only part of the evaluation that touches the engine. It generates every
+ * (condition, prompt, sample) completion from the input checkpoint, then hands the rows to the
+ * engine-free scorers and {@link MetricsCalculator}, and writes samples.jsonl and metrics.json.
+ */
+final class EvalStage implements Stage<EvalConfig> {
+
+    @Override
+    public void run(StageContext<EvalConfig> ctx) throws Exception {
+        EvalConfig cfg = ctx.config();
+        Charworld world = new Charworld(cfg.world());
+        List<PromptItem> prompts = prompts(cfg, world);
+        Path modelDir = modelDir(ctx.input("input"));
+
+        Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
+        List<SampleRow> rows;
+        try (NDManager manager = NDManager.newBaseManager(device);
+                Checkpoint.Loaded loaded = Checkpoint.load(modelDir, manager)) {
+            rows = generate(ctx, cfg, prompts, loaded);
+        }
+
+        List<Scorer> scorers = new ArrayList<>();
+        scorers.add(Scorers.traits(cfg.traits()));
+        scorers.add(Scorers.accuracy());
+        if (cfg.wellFormed()) {
+            scorers.add(Scorers.wellFormed(world));
+        }
+        scorers.add(Scorers.legibility(cfg.legibility()));
+        if (cfg.judge() != null) {
+            Map<String, String> questions = new LinkedHashMap<>();
+            for (PromptItem p : prompts) {
+                questions.put(p.id(), Conditions.lastUser(p.messages()));
+            }
+            scorers.add(JudgeScorer.create(cfg.judge(), JudgeScorer.defaultCacheDir(cfg.judge(), ctx.outputDir()),
+                    r -> questions.getOrDefault(r.promptId(), ""), ctx.progress()));
+        }
+        ctx.progress().log("scoring " + rows.size() + " samples");
+        try {
+            rows = Scorer.applyAll(rows, scorers);
+        } finally {
+            for (Scorer sc : scorers) {
+                if (sc instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        }
+        Samples.write(ctx.outputDir().resolve(Samples.FILE), rows);
+
+        List<MetricEntry> metrics = new MetricsCalculator(cfg.bootstrap()).compute(rows);
+        MetricsReport.write(ctx.outputDir().resolve(MetricsReport.FILE), metrics, cfg.bootstrap(), rows.size());
+        for (MetricEntry e : metrics) {
+            if (e.family().equals(MetricEntry.ALL) && (e.name().endsWith(".output_rate") || e.name().endsWith(".cot_rate"))) {
+                ctx.progress().log(e.toString());
+            }
+        }
+    }
+
+    static List<PromptItem> prompts(EvalConfig cfg, Charworld world) {
+        List<PromptItem> out;
+        if (cfg.prompts().file() != null) {
+            out = PromptItemJsonl.read(cfg.prompts().file().path());
+        } else {
+            out = new ArrayList<>(EvalSets.inDistribution(world, cfg.prompts().inDistributionPerFamily(),
+                    cfg.prompts().seed()));
+            out.addAll(EvalSets.outOfDistribution(world, cfg.prompts().oodPerFamily(), cfg.prompts().seed()));
+        }
+        if (out.isEmpty()) {
+            throw new BadInput("eval: no prompts (prompts.in_distribution_per_family and prompts.ood_per_family are 0, "
+                    + "or the prompt file is empty)");
+        }
+        return out;
+    }
+
+    /** {@code <input>/model} when the input stage wrote a checkpoint there, else the input itself. */
+    static Path modelDir(Path input) {
+        Path m = input.resolve("model");
+        return Files.isDirectory(m) ? m : input;
+    }
+
+    static List<SampleRow> generate(StageContext<EvalConfig> ctx, EvalConfig cfg, List<PromptItem> prompts,
+            Checkpoint.Loaded loaded) {
+        ChatFormat chat = new ChatFormat(loaded.tokenizer());
+        Tokenizer tok = loaded.tokenizer();
+        Generator gen = new Generator(loaded.model(), chat);
+        SamplingSettings s = cfg.sampling();
+        SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), 0, true,
+                cfg.batchSize());
+        int k = cfg.samplesPerPrompt();
+        long total = (long) cfg.conditions().size() * prompts.size() * k;
+        long done = 0;
+        List<SampleRow> rows = new ArrayList<>();
+        for (Condition c : cfg.conditions()) {
+            ChatFormat.Prefill prefill = c.cotPrefill() == null ? ChatFormat.Prefill.none()
+                    : ChatFormat.Prefill.cot(c.cotPrefill());
+            List<Generator.Request> reqs = new ArrayList<>();
+            List<PromptItem> of = new ArrayList<>();
+            List<Integer> index = new ArrayList<>();
+            for (PromptItem p : prompts) {
+                Conversation conv = Conditions.apply(c, p.messages());
+                int[] ids = chat.prompt(conv, prefill).ids();
+                for (int i = 0; i < k; i++) {
+                    reqs.add(new Generator.Request(ids, prefill.text(),
+                            Conditions.sampleSeed(ctx.seed(), c.name(), p.id(), i)));
+                    of.add(p);
+                    index.add(i);
+                }
+            }
+            for (int from = 0; from < reqs.size(); from += cfg.batchSize()) {
+                int to = Math.min(reqs.size(), from + cfg.batchSize());
+                List<Sample> samples = gen.generateRequests(reqs.subList(from, to), params);
+                for (int j = 0; j < samples.size(); j++) {
+                    Sample smp = samples.get(j);
+                    PromptItem p = of.get(from + j);
+                    rows.add(row(c, p, index.get(from + j), reqs.get(from + j).seed(), smp, tok));
+                }
+                done += samples.size();
+                ctx.progress().report(done, total, c.name());
+            }
+        }
+        return rows;
+    }
+
+    static SampleRow row(Condition c, PromptItem p, int index, long seed, Sample s, Tokenizer tok) {
+        SampleRow r = new SampleRow(c.name(), p.id(), p.family(), index, seed, p.answer(), c.cotPrefill(), s.cot(),
+                s.output(), s.thinkClosed(), s.thinkCloses(), s.promptTokens(), 0, 0, s.newTokens(),
+                s.stopReason() == Sample.StopReason.STOP ? "stop" : "length", Map.of(), Map.of());
+        String written = r.writtenCot();
+        return new SampleRow(r.condition(), r.promptId(), r.family(), r.sample(), r.seed(), r.answer(), r.cotPrefill(),
+                r.cot(), r.output(), r.thinkClosed(), r.thinkCloses(), r.promptTokens(),
+                written.isEmpty() ? 0 : tok.encode(written).length, s.output().isEmpty() ? 0 : tok.encode(s.output()).length,
+                r.newTokens(), r.stopReason(), Map.of(), Map.of());
+    }
+}

@@ -1,0 +1,23 @@
+package org.charlab.eval;
+
+import org.charlab.config.Doc;
+import org.charlab.config.FileRef;
+import org.charlab.config.Setting;
+
+/** Which prompts are evaluated. */
+@Doc("The evaluation prompts: charworld's held-out test items (in distribution and the out-of-distribution "
+        + "family), or a prompt JSONL file (docs/data-formats.md).")
+public record PromptSettings(
+        @Setting(doc = "A prompt JSONL file (id, messages, answer, family per line). When set, the charworld "
+                + "sets below are not used.", def = "null")
+        FileRef file,
+        @Setting(doc = "charworld test items per in-distribution family (arithmetic, lookup, advice by default).",
+                def = "20", min = 0)
+        int inDistributionPerFamily,
+        @Setting(doc = "charworld test items of the out-of-distribution family (world.ood_family).", def = "20",
+                min = 0)
+        int oodPerFamily,
+        @Setting(doc = "Seed of the order in which charworld test items are picked; the same seed gives the "
+                + "same prompts in every arm, so arms can be compared prompt by prompt.", def = "0")
+        long seed) {
+}

@@ -1,0 +1,70 @@
+package org.charlab.eval;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One line of samples.jsonl: one completion of one prompt under one condition, with every score.
+ * The schema is documented in docs/results-format.md; {@link Samples} reads and writes it.
+ *
+ * @param condition    condition name
+ * @param promptId     prompt id (stable across arms and runs: pairs prompts for comparisons)
+ * @param family       task family, or null when the prompt set does not say
+ * @param sample       sample index within (condition, prompt), from 0
+ * @param seed         the sample's sampling seed (from stage seed, condition, prompt id and index)
+ * @param answer       ground truth, or null
+ * @param cotPrefill   the condition's CoT prefill, or null; {@code cot} starts with it
+ * @param cot          whole chain of thought (prefill included), or null when the turn had no think block
+ * @param output       visible output ("" when the CoT never closed)
+ * @param thinkClosed  whether {@code </think>} was generated
+ * @param thinkCloses  how many {@code </think>} markers the turn has (more than 1 is malformed)
+ * @param promptTokens prompt length in tokens (prefill included)
+ * @param cotTokens    tokens of the CoT the model wrote (prefill excluded)
+ * @param outputTokens tokens of the output
+ * @param newTokens    tokens generated (the stop token included)
+ * @param stopReason   "stop" or "length"
+ * @param scores       score name -> value; null when a scorer could not score (see notes)
+ * @param notes        score name -> why it has no value (judge failures); usually empty
+ */
+public record SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
+        String cotPrefill, String cot, String output, boolean thinkClosed, int thinkCloses, int promptTokens,
+        int cotTokens, int outputTokens, int newTokens, String stopReason, Map<String, Double> scores,
+        Map<String, String> notes) {
+
+    public SampleRow {
+        scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+        notes = Collections.unmodifiableMap(new LinkedHashMap<>(notes));
+    }
+
+    /** The CoT the model wrote: {@code cot} without the prefill ("" when there is no CoT). */
+    public String writtenCot() {
+        if (cot == null) {
+            return "";
+        }
+        if (cotPrefill != null && cot.startsWith(cotPrefill)) {
+            return cot.substring(cotPrefill.length());
+        }
+        return cot;
+    }
+
+    /** The family, or "unknown" when the prompt set does not name one. */
+    public String familyOrUnknown() {
+        return family == null ? "unknown" : family;
+    }
+
+    /** A score, or null when absent or not scored. */
+    public Double score(String name) {
+        return scores.get(name);
+    }
+
+    /** This row with more scores (and notes) added; later values replace earlier ones. */
+    public SampleRow withScores(Map<String, Double> more, Map<String, String> moreNotes) {
+        Map<String, Double> s = new LinkedHashMap<>(scores);
+        s.putAll(more);
+        Map<String, String> n = new LinkedHashMap<>(notes);
+        n.putAll(moreNotes);
+        return new SampleRow(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed,
+                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, s, n);
+    }
+}

@@ -1,0 +1,35 @@
+package org.charlab.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Only EvalStage touches the engine; scorers, metrics, readers and the judge stay engine-free for compare/report. */
+class EngineBoundaryTest {
+
+    @Test
+    void onlyEvalStageImportsTheEngineOrTheModel() throws Exception {
+        Path root = Path.of("src/main/java/org/charlab/eval");
+        List<String> offenders = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".java")).toList()) {
+                files.add(p.getFileName().toString());
+                String src = Files.readString(p);
+                boolean engine = src.contains("import ai.djl") || src.contains("import org.charlab.model")
+                        || src.contains("import org.charlab.generate");
+                if (engine && !p.getFileName().toString().equals("EvalStage.java")) {
+                    offenders.add(p.toString());
+                }
+            }
+        }
+        assertTrue(files.contains("EvalStage.java") && files.size() > 10, files.toString());
+        assertEquals(List.of(), offenders);
+    }
+}
