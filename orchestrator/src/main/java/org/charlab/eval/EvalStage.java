@@ -38,6 +38,7 @@ final class EvalStage implements Stage<EvalConfig> {
         Charworld world = new Charworld(cfg.world());
         List<PromptItem> prompts = prompts(cfg, world);
         Path modelDir = modelDir(ctx.input("input"));
+        checkWorld(cfg, Checkpoint.readProvenance(modelDir), modelDir);
 
         Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
         List<SampleRow> rows;
@@ -96,6 +97,33 @@ final class EvalStage implements Stage<EvalConfig> {
                     + "or the prompt file is empty)");
         }
         return out;
+    }
+
+    /** The world settings that decide charworld's test items (the corpus seed and mixture do not). */
+    static final List<String> SPLIT_FIELDS = List.of("kb_entities", "test_share", "arithmetic_max", "ood_family");
+
+    /**
+     * When the checkpoint's charlab.json records the charworld it was trained on (a "world" object
+     * in config keys), the eval's world must agree on the fields that decide the test items;
+     * otherwise "held-out" items could be training items. BadInput names the fields that differ.
+     */
+    static void checkWorld(EvalConfig cfg, com.fasterxml.jackson.databind.JsonNode provenance, Path modelDir) {
+        com.fasterxml.jackson.databind.JsonNode w = provenance.path("world");
+        if (!w.isObject() || cfg.prompts().file() != null) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mine = (Map<String, Object>) org.charlab.config.ConfigWriter.toPlain(cfg.world());
+        List<String> diffs = new ArrayList<>();
+        for (String f : SPLIT_FIELDS) {
+            if (w.has(f) && !w.get(f).asText().equals(String.valueOf(mine.get(f)))) {
+                diffs.add(f + " " + mine.get(f) + " (checkpoint: " + w.get(f).asText() + ")");
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new BadInput("eval.world differs from the world " + modelDir + " was trained on: "
+                    + String.join(", ", diffs) + "; set stages.<eval>.world to match");
+        }
     }
 
     /** {@code <input>/model} when the input stage wrote a checkpoint there, else the input itself. */

@@ -156,6 +156,24 @@ class EvalStageTest {
     }
 
     @Test
+    void refusesAWorldThatDiffersFromTheCheckpointsOnTheTestSplit() throws Exception {
+        Path other = tmp.resolve("other-world");
+        Files.createDirectories(other.resolve("model"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(input.resolve("model").resolve(f), other.resolve("model").resolve(f));
+        }
+        Files.writeString(other.resolve("model").resolve("charlab.json"),
+                "{\"format\": 1, \"tokenizer\": \"byte\", \"world\": {\"kb_entities\": 12, \"seed\": 99}}");
+        Path out = tmp.resolve("mismatch");
+        Files.createDirectories(out);
+        org.charlab.config.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(org.charlab.config.BadInput.class,
+                () -> new EvalStageKind().create().run(new StageContext<>("eval", config(YAML), out,
+                        Map.of("input", other), 1, new RuntimeConfig("cpu", 1, 1), Progress.SILENT)));
+        assertTrue(e.getMessage().contains("kb_entities 40 (checkpoint: 12)"), e.getMessage());
+        assertFalse(e.getMessage().contains("seed"), "the corpus seed does not decide the test items");
+    }
+
+    @Test
     void sameSeedGivesIdenticalBytesAndBatchingDoesNotChangeSamples() throws Exception {
         String small = YAML.replace("conditions:\n", "batch_size: 32\nconditions:\n");
         Path a = run("det-a", config(small), 11);
