@@ -15,6 +15,10 @@ import java.util.Map;
  * <p>An {@code extends:} entry ending in .yaml/.yml is a path relative to the file that names it;
  * any other entry (e.g. {@code model/tiny}) names a fragment under the nearest {@code configs/}
  * directory above that file, or under {@code $CHARLAB_HOME/configs}.
+ *
+ * <p>{@code extends:} may also stand inside any map, e.g. one stage:
+ * {@code stages: {eval: {extends: eval/charworld, samples_per_prompt: 4}}}: the fragment then holds
+ * that map's settings, and the experiment keeps the order of its own stages.
  */
 public final class ConfigLoader {
 
@@ -59,12 +63,52 @@ public final class ConfigLoader {
                 base = merge(base, loadWithExtends(target, stack));
             }
         }
-        stack.remove(stack.size() - 1);
-        Map<String, Node> own = new LinkedHashMap<>(map.entries());
+        Map<String, Node> own = new LinkedHashMap<>();
         Map<String, Source> ownKeys = new LinkedHashMap<>(map.keySources());
-        own.remove(EXTENDS);
         ownKeys.remove(EXTENDS);
+        for (Map.Entry<String, Node> e : map.entries().entrySet()) {
+            if (!e.getKey().equals(EXTENDS)) {
+                own.put(e.getKey(), nested(file, e.getValue(), stack));
+            }
+        }
+        stack.remove(stack.size() - 1);
         return merge(base, new Node.MapNode(own, ownKeys, map.source()));
+    }
+
+    /** Resolves {@code extends:} inside nested maps: the fragment lies beneath that map's own keys. */
+    private static Node nested(Path file, Node node, List<Path> stack) {
+        if (node instanceof Node.ListNode l) {
+            List<Node> items = new ArrayList<>();
+            l.items().forEach(i -> items.add(nested(file, i, stack)));
+            return new Node.ListNode(items, l.source());
+        }
+        if (!(node instanceof Node.MapNode m)) {
+            return node;
+        }
+        Node.MapNode base = Node.MapNode.empty(m.source());
+        Node ext = m.get(EXTENDS);
+        if (ext != null) {
+            List<Node> names = ext instanceof Node.ListNode l ? l.items() : List.of(ext);
+            for (Node name : names) {
+                if (!(name instanceof Node.Scalar s) || !(s.value() instanceof String ref)) {
+                    throw new BadInput(name.source() + ": extends: expects a fragment name or a list of them, found " + name.describe());
+                }
+                Path target = resolveFragment(file, ref, name.source());
+                if (stack.contains(target)) {
+                    throw new BadInput(name.source() + ": cyclic extends: " + target.getFileName() + " includes itself");
+                }
+                base = merge(base, loadWithExtends(target, stack));
+            }
+        }
+        Map<String, Node> own = new LinkedHashMap<>();
+        Map<String, Source> ownKeys = new LinkedHashMap<>(m.keySources());
+        ownKeys.remove(EXTENDS);
+        for (Map.Entry<String, Node> e : m.entries().entrySet()) {
+            if (!e.getKey().equals(EXTENDS)) {
+                own.put(e.getKey(), nested(file, e.getValue(), stack));
+            }
+        }
+        return merge(base, new Node.MapNode(own, ownKeys, m.source()));
     }
 
     static Path resolveFragment(Path from, String ref, Source where) {

@@ -39,6 +39,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nestedExtendsFillsOneStageAndKeepsTheExperimentsStageOrder() throws Exception {
+        write("configs/eval/quick.yaml", "type: count\nvalue: 5\nrate: 0.2\n");
+        Path exp = write("experiments/e.yaml", "name: e\nstages:\n  base: {type: count}\n"
+                + "  eval: {extends: eval/quick, rate: 0.3}\n");
+        Node.MapNode t = ConfigLoader.load(exp, List.of());
+        Node.MapNode stages = (Node.MapNode) t.get("stages");
+        assertEquals(List.of("base", "eval"), List.copyOf(stages.entries().keySet()));
+        assertEquals(Map.of("type", "count", "value", 5L, "rate", 0.3), stages.get("eval").toPlain());
+    }
+
+    @Test
     void relativeYamlPathsResolveFromTheExtendingFile() throws Exception {
         write("base.yaml", "name: base\nquestion: q\n");
         Path exp = write("sub/e.yaml", "extends: ../base.yaml\nname: e\n");
