@@ -19,7 +19,10 @@ public record ExperimentSpec(
                 + "the one before it unless its `input` says otherwise.")
         Map<String, StageSpec> stages,
         @Setting(doc = "How runs are made from the stages: seeds, named arms, grid and zip axes.", def = "{}")
-        SweepSpec sweep) {
+        SweepSpec sweep,
+        @Setting(doc = "Where the stages run: this machine or a Slurm cluster. Does not change stage keys or "
+                + "the sweep id; `charlab run --executor ...` and its Slurm options override it.", def = "{}")
+        ExecutorConfig executor) {
 
     public ExperimentSpec {
         if (!Names.isSafeSegment(name)) {
