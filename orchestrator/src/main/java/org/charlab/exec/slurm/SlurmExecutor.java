@@ -160,7 +160,7 @@ public final class SlurmExecutor implements Executor {
             String bad = blockingDep(key);
             if (bad != null) {
                 parked.remove(key);
-                block(key, "not run: its input stage " + bad + " failed");
+                block(key, "not run: its input " + labels.get(bad) + " failed");
             } else if (done.containsAll(plan.stages().get(key).deps().values())) {
                 parked.remove(key);
                 ready.add(key);
