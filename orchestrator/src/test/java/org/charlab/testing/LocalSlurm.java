@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * slurm-client and munge; {@code .ci/slurm-setup.sh} installs them): a slurm.conf in a fresh
  * directory, passed to the daemons and to every client command through SLURM_CONF, free ports, no
  * accounting. Starts munged if none answers, then slurmctld and slurmd; {@link #close()} stops, by
- * pid, exactly the daemons it started. Needs root (slurmd does).
+ * pid, exactly the daemons it started. Needs root (slurmd does): as root, or through sudo -n.
  */
 public final class LocalSlurm implements AutoCloseable {
 
@@ -48,9 +48,30 @@ public final class LocalSlurm implements AutoCloseable {
         return null;
     }
 
-    /** True when this process can start slurmd (it runs as root). */
-    public static boolean root() {
-        return "root".equals(System.getProperty("user.name"));
+    /** True when this process can start slurmd, which runs as root: it is root, or has passwordless sudo. */
+    public static boolean canBeRoot() {
+        if (ROOT) {
+            return true;
+        }
+        try {
+            return new ProcessBuilder("sudo", "-n", "true").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    /** {@code cmd} as root: as it is when this process is root, else through {@code sudo -n}. */
+    private static String[] asRoot(String... cmd) {
+        if (ROOT) {
+            return cmd;
+        }
+        String[] out = new String[cmd.length + 2];
+        out[0] = "sudo";
+        out[1] = "-n";
+        System.arraycopy(cmd, 0, out, 2, cmd.length);
+        return out;
     }
 
     public static LocalSlurm start() throws Exception {
@@ -91,8 +112,8 @@ public final class LocalSlurm implements AutoCloseable {
         for (String d : List.of("spool/ctld", "spool/d", "log", "run")) {
             Files.createDirectories(dir.resolve(d));
         }
-        run("chown", "-R", "slurm:slurm", dir.resolve("spool").toString(), dir.resolve("log").toString(),
-                dir.resolve("run").toString());
+        run(asRoot("chown", "-R", "slurm:slurm", dir.resolve("spool").toString(), dir.resolve("log").toString(),
+                dir.resolve("run").toString()));
         String host = output("hostname", "-s").strip();
         int cpus = Runtime.getRuntime().availableProcessors();
         long memMb = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -126,15 +147,15 @@ public final class LocalSlurm implements AutoCloseable {
                 ""));
         if (!mungeAnswers()) {
             Path rundir = Path.of("/run/munge");
-            Files.createDirectories(rundir);
-            run("chown", "munge:munge", rundir.toString());
-            run("runuser", "-u", "munge", "--", "/usr/sbin/munged");
+            run(asRoot("mkdir", "-p", rundir.toString()));
+            run(asRoot("chown", "munge:munge", rundir.toString()));
+            run(asRoot("runuser", "-u", "munge", "--", "/usr/sbin/munged"));
             started.add(pidFrom(rundir.resolve("munged.pid")));
             waitFor(LocalSlurm::mungeAnswers, "munged to answer");
         }
-        run("/usr/sbin/slurmctld", "-f", conf.toString());
+        run(asRoot("/usr/sbin/slurmctld", "-f", conf.toString()));
         started.add(pidFrom(dir.resolve("run/slurmctld.pid")));
-        run("/usr/sbin/slurmd", "-f", conf.toString());
+        run(asRoot("/usr/sbin/slurmd", "-f", conf.toString()));
         started.add(pidFrom(dir.resolve("run/slurmd.pid")));
         waitFor(() -> {
             try {
@@ -185,6 +206,14 @@ public final class LocalSlurm implements AutoCloseable {
         return out;
     }
 
+    private void signal(String sig, long pid) {
+        try {
+            run(asRoot("kill", "-" + sig, Long.toString(pid)));
+        } catch (Exception e) {
+            // it ended meanwhile
+        }
+    }
+
     private void run(String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SLURM_CONF", conf.toString());
@@ -221,18 +250,19 @@ public final class LocalSlurm implements AutoCloseable {
             }
         }
         for (int i = started.size() - 1; i >= 0; i--) {
-            ProcessHandle.of(started.get(i)).ifPresent(h -> {
-                h.destroy();
-                try {
-                    h.onExit().get(15, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    h.destroyForcibly();
-                }
-            });
+            long pid = started.get(i);
+            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+            if (h == null) {
+                continue;
+            }
+            signal("TERM", pid);
+            try {
+                h.onExit().get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                signal("KILL", pid);
+            }
         }
         started.clear();
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        run(asRoot("rm", "-rf", dir.toString()));
     }
 }
