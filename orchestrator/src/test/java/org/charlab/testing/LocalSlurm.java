@@ -149,9 +149,15 @@ public final class LocalSlurm implements AutoCloseable {
             Path rundir = Path.of("/run/munge");
             run(asRoot("mkdir", "-p", rundir.toString()));
             run(asRoot("chown", "munge:munge", rundir.toString()));
+            // a munged that died uncleanly leaves its pid file: never read (and later signal) a stale pid
+            run(asRoot("rm", "-f", rundir.resolve("munged.pid").toString()));
             run(asRoot("runuser", "-u", "munge", "--", "/usr/sbin/munged"));
-            started.add(pidFrom(rundir.resolve("munged.pid")));
             waitFor(LocalSlurm::mungeAnswers, "munged to answer");
+            long pid = pidFrom(rundir.resolve("munged.pid"));
+            if (!ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse("").endsWith("munged")) {
+                throw new IllegalStateException("pid " + pid + " in /run/munge/munged.pid is not munged");
+            }
+            started.add(pid);
         }
         run(asRoot("/usr/sbin/slurmctld", "-f", conf.toString()));
         started.add(pidFrom(dir.resolve("run/slurmctld.pid")));

@@ -146,7 +146,7 @@ class SlurmClusterTest {
 
     @Test
     void detachedSweepIsCollectedByRunningAgainWithoutResubmitting() throws Exception {
-        Path exp = experiment(1000);
+        Path exp = experiment(300);
         Path results = dir.resolve("results");
         Path log = dir.resolve("detach.log");
         String[] args = {"run", exp.toString(), "--results", results.toString(), "--executor", "slurm"};
@@ -174,7 +174,7 @@ class SlurmClusterTest {
 
     @Test
     void scancelOfOneTaskFailsOnlyItsRunAndRunningAgainCompletesTheSweep() throws Exception {
-        Path exp = experiment(4000);
+        Path exp = experiment(3000);
         Path results = dir.resolve("results");
         Plan plan = new Planner(StageCatalog.load()).plan(exp, List.of(), null);
         SweepDir sweep = SweepDir.of(results, plan.experiment(), plan.sweepId());
