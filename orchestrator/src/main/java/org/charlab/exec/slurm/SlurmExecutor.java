@@ -127,7 +127,14 @@ public final class SlurmExecutor implements Executor {
      * input) is parked, then resubmitted once its own inputs are done, or skipped if one failed.
      */
     void poll() {
-        Map<String, Slurm.Queued> q = slurm.squeue(new TreeSet<>(queued.values()));
+        Map<String, Slurm.Queued> q;
+        try {
+            q = slurm.squeue(new TreeSet<>(queued.values()));
+        } catch (IllegalStateException e) {
+            // a busy or restarting slurmctld: the tasks are still there, look again next time
+            console.line("squeue did not answer (" + e.getMessage() + "); trying again in " + cfg.pollSeconds() + " s");
+            return;
+        }
         for (String key : new ArrayList<>(queued.keySet())) {
             String task = queued.get(key);
             Slurm.Queued e = q.get(task);
