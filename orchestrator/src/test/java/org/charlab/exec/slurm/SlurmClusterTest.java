@@ -176,7 +176,9 @@ class SlurmClusterTest {
             Thread.sleep(200);
             RunStatus st = RunStatus.read(sweep.runStatus(victim.id()));
             String job = st == null ? null : st.stages().get(1).jobId();
-            if (job != null && cluster.cli("squeue", "-h", "-r", "-o", "%i %T").contains(job + " RUNNING")) {
+            // cancel once the stage's own work has begun (its 3 s of it are left), not during JVM start-up
+            boolean working = executions(results).contains("start " + victim.keyOf("train"));
+            if (job != null && working && ("\n" + cluster.cli("squeue", "-h", "-r", "-o", "%i %T")).contains("\n" + job + " RUNNING")) {
                 task = job;
             }
         }
@@ -184,7 +186,7 @@ class SlurmClusterTest {
         assertTrue(first.waitFor(120, TimeUnit.SECONDS), Files.readString(log));
         String out = Files.readString(log);
         System.err.println("--- charlab run, task " + task + " cancelled midway:\n" + out);
-        assertEquals(1, first.exitValue(), out);
+        assertEquals(1, first.exitValue(), out + "\nstderr of " + task + ":\n" + readIfThere(SlurmLayout.err(sweep, task)));
         assertTrue(out.contains("3/4 runs finished"), "only the cancelled task's run failed: " + out);
         RunStatus victimStatus = RunStatus.read(sweep.runStatus(victim.id()));
         assertEquals(RunStatus.State.FAILED, victimStatus.state());
@@ -206,6 +208,10 @@ class SlurmClusterTest {
         }
         assertEquals(2, all.size() - linesBefore, "resubmitted only the cancelled train and its eval");
         assertTrue(CliRun.of("status", sweep.dir().toString()).out().contains("4/4 runs finished"));
+    }
+
+    private static String readIfThere(Path f) throws Exception {
+        return Files.exists(f) ? Files.readString(f) : "(none)";
     }
 
     private static String[] concat(String[] a, String... b) {
