@@ -183,7 +183,14 @@ public final class LocalSlurm implements AutoCloseable {
     }
 
     private long pidFrom(Path file) throws Exception {
-        waitFor(() -> Files.exists(file), file + " to appear");
+        // daemons create the file and then write their pid into it: wait for the number
+        waitFor(() -> {
+            try {
+                return Files.readString(file).strip().matches("\\d+");
+            } catch (IOException e) {
+                return false;
+            }
+        }, file + " to hold a pid");
         return Long.parseLong(Files.readString(file).strip());
     }
 
