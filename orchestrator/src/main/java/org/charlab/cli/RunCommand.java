@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.charlab.config.BadInput;
+import org.charlab.config.ConfigLoader;
+import org.charlab.config.ExecutorConfig;
+import org.charlab.config.ExperimentSpec;
+import org.charlab.config.SlurmConfig;
 import org.charlab.exec.ChildJvmLauncher;
 import org.charlab.exec.ConsoleProgress;
 import org.charlab.exec.Executor;
@@ -17,6 +21,8 @@ import org.charlab.exec.LocalExecutor;
 import org.charlab.exec.StageLauncher;
 import org.charlab.exec.SweepJournal;
 import org.charlab.exec.SweepSetup;
+import org.charlab.exec.slurm.Preflight;
+import org.charlab.exec.slurm.Slurm;
 import org.charlab.plan.Plan;
 import org.charlab.plan.Planner;
 import org.charlab.results.AtomicFiles;
@@ -25,6 +31,7 @@ import org.charlab.results.RunStatus;
 import org.charlab.results.SweepDir;
 import org.charlab.results.SweepLock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,7 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Plan and run a sweep. Running the same command again resumes it: finished "
         + "stages are never recomputed, interrupted and failed ones run again.",
-        footer = {"", "Exit codes: 0 all runs finished, 1 some runs failed (summary printed), 2 bad input, 130 interrupted.",
+        footer = {"", "Exit codes: 0 all runs finished (or submitted, with --detach), 1 some runs failed (summary printed), "
+                + "2 bad input, 130 interrupted.",
                 "Config fields: `charlab explain` lists them all; `charlab explain KEY` documents one."})
 final class RunCommand implements Callable<Integer> {
 
@@ -63,14 +71,31 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--in-process", hidden = true, description = "Run stages on threads of this JVM (debugging).")
     boolean inProcess;
 
+    @Option(names = "--executor", paramLabel = "TYPE", description = "Where stages run: local (this machine) or "
+            + "slurm (job arrays on a Slurm cluster; the results root must be shared with the nodes). Default: the "
+            + "file's executor.type, else local.")
+    ExecutorConfig.Type executor;
+
+    @Mixin
+    SlurmOptions slurmOptions = new SlurmOptions();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (jobs < 1) {
             throw new BadInput("--jobs must be >= 1, found " + jobs);
         }
-        Plan plan = new Planner(Catalogs.stages()).plan(file, overrides, sweepId);
+        Planner planner = new Planner(Catalogs.stages());
+        Plan plan = planner.plan(file, overrides, sweepId);
         SweepDir dir = SweepDir.of(results, plan.experiment(), plan.sweepId());
+        ExecutorConfig fromFile = planner.binder().bind(ExperimentSpec.class, ConfigLoader.load(file, overrides), "")
+                .executor();
+        boolean slurm = (executor != null ? executor : fromFile.type()) == ExecutorConfig.Type.SLURM;
+        SlurmConfig slurmConfig = slurm ? slurmOptions.apply(fromFile.slurm()) : null;
+        Slurm slurmCli = slurm ? new Slurm(slurmOptions.bin) : null;
+        if (!slurm && slurmOptions.detach) {
+            throw new BadInput("--detach needs --executor slurm (a local sweep runs in this process)");
+        }
         if (!SweepSetup.admit(plan, dir, ifExists)) {
             out.println("sweep exists, skipping (--if-exists skip): " + dir.dir());
             out.flush();
@@ -80,14 +105,21 @@ final class RunCommand implements Callable<Integer> {
         command.addAll(overrides);
         int configured = plan.stages().values().stream()
                 .mapToInt(s -> ((Number) s.runtime().getOrDefault("threads", 0)).intValue()).max().orElse(0);
-        int threads = LocalExecutor.threadsPerStage(configured, jobs);
+        int threads = slurm ? slurmConfig.cpusPerTask() : LocalExecutor.threadsPerStage(configured, jobs);
+        if (slurm) {
+            Preflight.check(slurmCli, slurmConfig, dir.root());
+            command.add("--executor=slurm");
+        }
         try (SweepLock lock = SweepLock.acquire(dir.lock(), String.join(" ", command))) {
             SweepSetup.write(plan, dir, ifExists);
-            Map<String, Object> prov = Provenance.collect(command, jobs, threads);
+            Map<String, Object> prov = Provenance.collect(command, slurm ? slurmConfig.maxParallel() : jobs, threads);
             AtomicFiles.write(dir.provenance(), Plan.JSON.writeValueAsBytes(prov));
             SweepJournal journal = new SweepJournal(plan, dir);
             journal.writeAll();
             journal.log("run " + String.join(" ", command));
+            if (slurm) {
+                return new SlurmRun(out, plan, dir, journal, prov, slurmCli, slurmConfig, slurmOptions.detach).call();
+            }
             StageLauncher launcher = inProcess ? new InProcessLauncher(Catalogs.stages()) : new ChildJvmLauncher();
             Executor executor = new LocalExecutor(launcher, jobs, threads);
             ConsoleProgress console = new ConsoleProgress(out, System.console() != null, plan.stages().size());
@@ -114,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private static void writeEnd(SweepDir dir, Map<String, Object> prov, String outcome) {
+    static void writeEnd(SweepDir dir, Map<String, Object> prov, String outcome) {
         try {
             Map<String, Object> exec = (Map<String, Object>) prov.get("execution");
             exec.put("ended", Instant.now().toString());

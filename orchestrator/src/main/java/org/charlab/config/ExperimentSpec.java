@@ -20,6 +20,9 @@ public record ExperimentSpec(
         Map<String, StageSpec> stages,
         @Setting(doc = "How runs are made from the stages: seeds, named arms, grid and zip axes.", def = "{}")
         SweepSpec sweep,
+        @Setting(doc = "Where the stages run: this machine or a Slurm cluster. Does not change stage keys or "
+                + "the sweep id; `charlab run --executor ...` and its Slurm options override it.", def = "{}")
+        ExecutorConfig executor,
         @Setting(doc = "Findings from the literature this experiment reproduces; `charlab report` marks each "
                 + "reproduced, not reproduced or inconclusive from the intervals.", def = "[]")
         java.util.List<Expectation> expectations) {

@@ -165,7 +165,7 @@ public final class LocalExecutor implements Executor {
     }
 
     /** "sft (arm-s0, arm-s1)": what a stage is for the reader of the progress lines. */
-    static Map<String, String> labels(Plan plan) {
+    public static Map<String, String> labels(Plan plan) {
         Map<String, List<String>> runs = new HashMap<>();
         for (RunPlan r : plan.runs()) {
             for (RunPlan.Step s : r.stages()) {
