@@ -97,7 +97,7 @@ public final class ConfigLoader {
                 if (stack.contains(target)) {
                     throw new BadInput(name.source() + ": cyclic extends: " + target.getFileName() + " includes itself");
                 }
-                base = merge(base, loadWithExtends(target, stack));
+                base = merge(base, withoutDescription(loadWithExtends(target, stack)));
             }
         }
         Map<String, Node> own = new LinkedHashMap<>();
@@ -109,6 +109,15 @@ public final class ConfigLoader {
             }
         }
         return merge(base, new Node.MapNode(own, ownKeys, m.source()));
+    }
+
+    /** A fragment's {@code description:} is for `charlab list`, not a setting of the map it fills. */
+    private static Node.MapNode withoutDescription(Node.MapNode fragment) {
+        Map<String, Node> e = new LinkedHashMap<>(fragment.entries());
+        Map<String, Source> k = new LinkedHashMap<>(fragment.keySources());
+        e.remove("description");
+        k.remove("description");
+        return new Node.MapNode(e, k, fragment.source());
     }
 
     static Path resolveFragment(Path from, String ref, Source where) {

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
 
     @Test
     void nestedExtendsFillsOneStageAndKeepsTheExperimentsStageOrder() throws Exception {
-        write("configs/eval/quick.yaml", "type: count\nvalue: 5\nrate: 0.2\n");
+        write("configs/eval/quick.yaml", "description: a quick eval\ntype: count\nvalue: 5\nrate: 0.2\n");
         Path exp = write("experiments/e.yaml", "name: e\nstages:\n  base: {type: count}\n"
                 + "  eval: {extends: eval/quick, rate: 0.3}\n");
         Node.MapNode t = ConfigLoader.load(exp, List.of());
