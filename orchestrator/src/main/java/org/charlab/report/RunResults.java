@@ -25,7 +25,8 @@ public final class RunResults {
 
     /**
      * @param paths sweep directories (holding plan.json) or run directories (runs/&lt;id&gt;), mixed
-     * @param stage name of the eval stage to read; null takes each run's last stage of type eval
+     * @param stage name of the eval stage to read; null takes each run's last stage that evaluates (type
+     *              eval, or any stage whose output holds metrics.json)
      */
     public static Found load(List<Path> paths, String stage) {
         List<RunResult> runs = new ArrayList<>();
@@ -54,8 +55,9 @@ public final class RunResults {
     private static void add(Plan plan, SweepDir dir, RunPlan r, String stage, List<RunResult> runs, List<String> skipped) {
         String chosen = null;
         for (RunPlan.Step s : r.stages()) {
-            boolean isEval = "eval".equals(plan.stages().get(s.key()).type());
-            if (stage != null ? s.name().equals(stage) : isEval) {
+            boolean evaluates = "eval".equals(plan.stages().get(s.key()).type()) || Files.isRegularFile(
+                    dir.run(r.id()).resolve("stages").resolve(s.name()).resolve(MetricsReport.FILE));
+            if (stage != null ? s.name().equals(stage) : evaluates) {
                 chosen = s.name();
             }
         }

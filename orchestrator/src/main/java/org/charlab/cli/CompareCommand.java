@@ -1,0 +1,122 @@
+package org.charlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.charlab.config.BadInput;
+import org.charlab.eval.MetricEntry;
+import org.charlab.report.Comparison;
+import org.charlab.report.ComparisonTable;
+import org.charlab.report.RunResults;
+import org.charlab.report.Table;
+import org.charlab.stats.Method;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Compare evaluated runs: per metric, the estimate and interval of every arm (seeds aggregated: "
+                + "average within seed, then resample seeds, prompts within seed), and with --baseline the paired "
+                + "difference against that arm on the same prompts, with its interval and two-sided p-value.",
+        footer = {"", "Metrics are those of metrics.json (docs/results-format.md). Runs evaluated on different "
+                + "prompts are never paired silently: the row says so."})
+final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Sweep directories and/or run directories.")
+    List<Path> paths;
+
+    @Option(names = "--baseline", paramLabel = "ARM", description = "Add the paired difference of every arm against this one.")
+    String baseline;
+
+    @Option(names = "--metrics", paramLabel = "GLOB", split = ",", description = "Metric names to show, with * "
+            + "wildcards (default: every metric).")
+    List<String> metrics = new ArrayList<>();
+
+    @Option(names = "--conditions", paramLabel = "NAME", split = ",", description = "Conditions to show (default: all).")
+    List<String> conditions = new ArrayList<>();
+
+    @Option(names = "--family", paramLabel = "F", description = "Task family of the metrics (default: ${DEFAULT-VALUE}; "
+            + "accuracy rows always show their own family).")
+    String family = "all";
+
+    @Option(names = "--stage", paramLabel = "NAME", description = "Eval stage to read (default: each run's last eval stage).")
+    String stage;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "text, markdown, csv or json (default: ${DEFAULT-VALUE}).")
+    String format = "text";
+
+    @Option(names = "--method", description = "Interval method for seed aggregation and differences: percentile or "
+            + "bca (default: ${DEFAULT-VALUE}).")
+    String method = "percentile";
+
+    @Option(names = "--level", description = "Confidence level (default: ${DEFAULT-VALUE}).")
+    double level = 0.95;
+
+    @Option(names = "--resamples", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
+    int resamples = 2000;
+
+    @Option(names = "--seed", description = "Bootstrap RNG seed (default: ${DEFAULT-VALUE}).")
+    long seed = 0;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Table.Format fmt = parseFormat(format);
+        Method m = parseMethod(method);
+        if (!(level > 0 && level < 1)) {
+            throw new BadInput("--level must be between 0 and 1, found " + level);
+        }
+        if (resamples < 100) {
+            throw new BadInput("--resamples must be at least 100, found " + resamples);
+        }
+        RunResults.Found found = RunResults.load(paths, stage);
+        if (found.runs().isEmpty()) {
+            throw new BadInput("no evaluated runs under " + paths + (found.skipped().isEmpty() ? "" : ": " + found.skipped()));
+        }
+        List<Comparison.Row> rows = Comparison.compute(found.runs(), filter(), baseline,
+                new Comparison.Settings(m, level, resamples, seed));
+        Table t = ComparisonTable.of(rows, baseline != null, fmt == Table.Format.CSV || fmt == Table.Format.JSON);
+        out.print(t.render(fmt));
+        if (fmt == Table.Format.TEXT || fmt == Table.Format.MARKDOWN) {
+            for (String s : found.skipped()) {
+                out.println("skipped " + s);
+            }
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    private Predicate<MetricEntry> filter() {
+        List<Pattern> globs = metrics.stream().map(g -> Pattern.compile(g.replace(".", "\\.").replace("*", ".*"))).toList();
+        return e -> (globs.isEmpty() || globs.stream().anyMatch(p -> p.matcher(e.name()).matches()))
+                && (conditions.isEmpty() || conditions.contains(e.condition()))
+                && (e.family().equals(family) || e.name().startsWith("capability.accuracy."));
+    }
+
+    static Table.Format parseFormat(String f) {
+        return switch (f.toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> Table.Format.TEXT;
+            case "markdown", "md" -> Table.Format.MARKDOWN;
+            case "csv" -> Table.Format.CSV;
+            case "json" -> Table.Format.JSON;
+            default -> throw new BadInput("--format '" + f + "': allowed are text, markdown, csv, json");
+        };
+    }
+
+    static Method parseMethod(String s) {
+        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "percentile" -> Method.PERCENTILE;
+            case "bca" -> Method.BCA;
+            default -> throw new BadInput("--method '" + s + "': allowed are percentile, bca");
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package org.charlab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.charlab.stats.Interval;
+
+/** Turns comparison rows into a {@link Table}: one line per (metric, condition, family, group). */
+public final class ComparisonTable {
+
+    private ComparisonTable() {
+    }
+
+    public static Table of(List<Comparison.Row> rows, boolean withBaseline, boolean numericColumns) {
+        List<String> cols = new ArrayList<>(List.of("metric", "condition", "family", "group", "seeds"));
+        if (numericColumns) {
+            cols.addAll(List.of("estimate", "low", "high", "method", "n"));
+            if (withBaseline) {
+                cols.addAll(List.of("delta", "delta_low", "delta_high", "p", "note"));
+            }
+        } else {
+            cols.add("estimate [interval]");
+            if (withBaseline) {
+                cols.addAll(List.of("vs baseline [interval]", "p"));
+            }
+        }
+        Table t = new Table(cols);
+        for (Comparison.Row r : rows) {
+            List<String> cells = new ArrayList<>(List.of(r.metric(), r.condition(), r.family(), r.group(),
+                    String.valueOf(r.seeds())));
+            Interval v = r.value();
+            if (numericColumns) {
+                cells.addAll(List.of(num(v.estimate()), num(v.low()), num(v.high()), v.method().label(),
+                        String.valueOf(v.n())));
+                if (withBaseline) {
+                    Interval d = r.delta() == null ? null : r.delta().interval();
+                    cells.addAll(List.of(d == null ? "" : num(d.estimate()), d == null ? "" : num(d.low()),
+                            d == null ? "" : num(d.high()), r.delta() == null ? "" : num(r.delta().pValue()),
+                            noteOf(r, v)));
+                }
+            } else {
+                cells.add(text(v));
+                if (withBaseline) {
+                    cells.add(r.delta() == null ? (r.note().isEmpty() ? "baseline" : r.note()) : text(r.delta().interval()));
+                    cells.add(r.delta() == null || Double.isNaN(r.delta().pValue()) ? "" : pValue(r.delta().pValue()));
+                }
+            }
+            t.add(cells);
+        }
+        return t;
+    }
+
+    private static String noteOf(Comparison.Row r, Interval v) {
+        return v.isDefined() ? r.note() : ("undefined: " + v.undefinedReason() + (r.note().isEmpty() ? "" : "; " + r.note()));
+    }
+
+    /** "0.512 [0.480, 0.543]", or "undefined (reason)". */
+    public static String text(Interval v) {
+        if (!v.isDefined()) {
+            return "undefined (" + v.undefinedReason() + ")";
+        }
+        return num(v.estimate()) + " [" + num(v.low()) + ", " + num(v.high()) + "]";
+    }
+
+    static String num(double d) {
+        if (Double.isNaN(d)) {
+            return "";
+        }
+        double a = Math.abs(d);
+        return a != 0 && (a < 0.001 || a >= 10000) ? String.format(Locale.ROOT, "%.3g", d)
+                : a >= 100 ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    static String pValue(double p) {
+        return p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p);
+    }
+}
