@@ -140,6 +140,27 @@ public final class Comparison {
     private record Paired(PairedDifference delta, String note) {
     }
 
+    /** A paired difference (null when it cannot be paired, {@code note} says why). */
+    public record Delta(PairedDifference delta, String note) {
+    }
+
+    /** The paired difference arm - base for a per-sample-mean metric. */
+    public static Delta difference(List<RunResult> arm, List<RunResult> base, String metric, String condition,
+            String family, Settings s) {
+        ToDoubleFunction<SampleRow> f = PerSample.of(metric);
+        if (f == null) {
+            return new Delta(null, "not paired: " + metric + " is not a per-sample mean");
+        }
+        Paired p = paired(arm, base, f, condition, family, s);
+        return new Delta(p.delta, p.note);
+    }
+
+    /** The runs of an arm (its group label, or its arm name), optionally only those evaluated by one stage. */
+    public static List<RunResult> runsOf(List<RunResult> runs, String arm, String stage) {
+        return runs.stream().filter(r -> (r.group().equals(arm) || r.arm().equals(arm))
+                && (stage == null || stage.equals(r.stage()))).toList();
+    }
+
     private static Paired paired(List<RunResult> arm, List<RunResult> base, ToDoubleFunction<SampleRow> f,
             String condition, String family, Settings s) {
         Set<String> armPrompts = prompts(arm, condition, family);

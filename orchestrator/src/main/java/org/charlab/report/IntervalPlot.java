@@ -65,6 +65,10 @@ public final class IntervalPlot {
         x.setGridBandsVisible(false);
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(true);
+        boolean unit = !points.isEmpty() && points.stream().allMatch(p -> p.low() >= 0 && p.high() <= 1);
+        if (unit) {
+            y.setRange(0, 1.02);
+        }
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDrawXError(false);
         renderer.setErrorStroke(new BasicStroke(1.6f));

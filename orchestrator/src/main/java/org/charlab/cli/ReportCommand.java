@@ -1,0 +1,65 @@
+package org.charlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.charlab.config.BadInput;
+import org.charlab.report.Comparison;
+import org.charlab.report.ExpectationCheck;
+import org.charlab.report.Report;
+import org.charlab.report.RunResults;
+import org.charlab.results.SweepDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write report.html (self-contained) and report.md for a sweep: its question, expectations with "
+                + "verdicts from the intervals, plan, provenance, data fingerprints, training curves, error-bar plots "
+                + "and the comparison table.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SWEEP_DIR", description = "results/<experiment>/<sweep-id>")
+    Path sweepDir;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: SWEEP_DIR/report).")
+    Path out;
+
+    @Option(names = "--baseline", paramLabel = "ARM", description = "Pair every arm against this one in the table.")
+    String baseline;
+
+    @Option(names = "--stage", paramLabel = "NAME", description = "Eval stage to read (default: each run's last).")
+    String stage;
+
+    @Option(names = "--resamples", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
+    int resamples = 2000;
+
+    @Option(names = "--seed", description = "Bootstrap RNG seed (default: ${DEFAULT-VALUE}).")
+    long seed = 0;
+
+    @Override
+    public Integer call() throws Exception {
+        SweepDir dir = SweepDir.open(sweepDir);
+        if (!Files.isRegularFile(dir.plan())) {
+            throw new BadInput(sweepDir + ": not a sweep directory (no plan.json)");
+        }
+        RunResults.Found found = RunResults.load(List.of(dir.dir()), stage);
+        Comparison.Settings s = new Comparison.Settings(CompareCommand.parseMethod("percentile"), 0.95, resamples, seed);
+        Report.Written w = new Report(dir, found, baseline, s, out != null ? out : dir.dir().resolve("report")).write();
+        PrintWriter pw = spec.commandLine().getOut();
+        for (ExpectationCheck c : w.checks()) {
+            pw.println(c.verdict().label() + ": " + (c.expectation().claim().isEmpty() ? c.expectation().metric()
+                    : c.expectation().claim()));
+        }
+        pw.println("wrote " + w.html() + " and " + w.markdown());
+        pw.flush();
+        return Main.EXIT_OK;
+    }
+}

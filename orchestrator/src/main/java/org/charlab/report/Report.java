@@ -1,0 +1,346 @@
+package org.charlab.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.charlab.config.Binder;
+import org.charlab.config.Expectation;
+import org.charlab.config.Node;
+import org.charlab.config.Source;
+import org.charlab.plan.Plan;
+import org.charlab.plan.RunPlan;
+import org.charlab.results.AtomicFiles;
+import org.charlab.results.SweepDir;
+import org.charlab.stats.Interval;
+
+/**
+ * report.html (self-contained: plots inlined) and report.md (plots as files beside it) for one
+ * sweep: the question, expectations with verdicts, the plan, provenance, dataset fingerprints per
+ * arm, training curves, error-bar plots of the key metrics per arm and condition, and the
+ * comparison table.
+ */
+public final class Report {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What was written. */
+    public record Written(Path html, Path markdown, List<ExpectationCheck> checks) {
+    }
+
+    private final SweepDir dir;
+    private final Plan plan;
+    private final List<RunResult> runs;
+    private final List<String> skipped;
+    private final String baseline;
+    private final Comparison.Settings settings;
+    private final Path out;
+    private final StringBuilder html = new StringBuilder();
+    private final StringBuilder md = new StringBuilder();
+    private int figures;
+
+    public Report(SweepDir dir, RunResults.Found found, String baseline, Comparison.Settings settings, Path out) {
+        this.dir = dir;
+        this.plan = Plan.read(dir.plan());
+        this.runs = found.runs();
+        this.skipped = found.skipped();
+        this.baseline = baseline;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public Written write() throws IOException {
+        Files.createDirectories(out);
+        String title = "charlab report: " + plan.experiment();
+        heading(1, title);
+        para("Sweep `" + plan.sweepId() + "`, " + plan.runs().size() + " runs; generated " + Instant.now() + ".");
+        if (!plan.question().isBlank()) {
+            heading(2, "Question");
+            para(plan.question());
+        }
+        List<ExpectationCheck> checks = ExpectationCheck.judge(expectations(), runs, settings);
+        if (!checks.isEmpty()) {
+            heading(2, "Expectations");
+            para("Each verdict comes from the interval alone: reproduced when the whole interval satisfies the bound, "
+                    + "not reproduced when the whole interval violates it, inconclusive otherwise.");
+            Table t = new Table(List.of("claim", "metric", "arm", "vs", "bound", "interval", "verdict", "source"));
+            for (ExpectationCheck c : checks) {
+                Expectation e = c.expectation();
+                t.add(List.of(e.claim(), e.metric() + " (" + e.condition() + ", " + e.family() + ")", e.arm(),
+                        e.baseline() == null ? "" : e.baseline(),
+                        (e.relation() == Expectation.Relation.AT_LEAST ? ">= " : "<= ") + e.value(),
+                        c.interval() == null ? c.note() : ComparisonTable.text(c.interval()),
+                        c.verdict().label() + (c.note().isEmpty() || c.interval() == null ? "" : " (" + c.note() + ")"),
+                        e.paper()));
+            }
+            table(t);
+        }
+        planSection();
+        provenanceSection();
+        fingerprintSection();
+        curvesSection();
+        metricPlots();
+        heading(2, "Comparison");
+        if (runs.isEmpty()) {
+            para("No evaluated runs yet." + (skipped.isEmpty() ? "" : " Skipped: " + String.join("; ", skipped)));
+        } else {
+            List<Comparison.Row> rows = Comparison.compute(runs, e -> e.family().equals("all")
+                    && !e.name().endsWith(".pearson") && !e.name().endsWith(".spearman")
+                    || e.name().startsWith("capability.accuracy."), baseline, settings);
+            para("Seeds aggregated by the hierarchical bootstrap (seeds, then prompts within seed) for per-sample "
+                    + "means, by a bootstrap over per-seed estimates otherwise; " + settings.method().label() + " "
+                    + Math.round(settings.level() * 100) + "% intervals, " + settings.resamples() + " resamples, seed "
+                    + settings.seed() + (baseline == null ? "." : "; differences paired on prompts against `" + baseline + "`."));
+            table(ComparisonTable.of(rows, baseline != null, false));
+            if (!skipped.isEmpty()) {
+                para("Runs without an evaluation: " + String.join("; ", skipped));
+            }
+        }
+        Path htmlFile = out.resolve("report.html");
+        Path mdFile = out.resolve("report.md");
+        AtomicFiles.write(htmlFile, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title)
+                + "</title>\n<style>" + CSS + "</style></head><body>\n" + html + "</body></html>\n");
+        AtomicFiles.write(mdFile, md.toString());
+        return new Written(htmlFile, mdFile, checks);
+    }
+
+    private List<Expectation> expectations() {
+        if (plan.runs().isEmpty()) {
+            return List.of();
+        }
+        Object list = plan.runs().get(0).config().get("expectations");
+        if (!(list instanceof List<?> l) || l.isEmpty()) {
+            return List.of();
+        }
+        Binder b = new Binder(t -> null);
+        List<Expectation> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            out.add(b.bind(Expectation.class, Node.fromPlain(l.get(i), Source.builtIn("plan.json")), "expectations[" + i + "]"));
+        }
+        return out;
+    }
+
+    private void planSection() {
+        heading(2, "Plan");
+        Map<String, List<Long>> seeds = new LinkedHashMap<>();
+        for (RunPlan r : plan.runs()) {
+            seeds.computeIfAbsent(r.arm(), a -> new ArrayList<>()).add(r.seed());
+        }
+        Table arms = new Table(List.of("arm", "seeds", "overrides"));
+        for (RunPlan r : plan.runs()) {
+            if (seeds.containsKey(r.arm())) {
+                arms.add(List.of(r.arm(), seeds.remove(r.arm()).toString(), r.overrides().toString()));
+            }
+        }
+        table(arms);
+        Map<String, Integer> uses = new LinkedHashMap<>();
+        plan.runs().forEach(r -> r.stages().forEach(s -> uses.merge(s.key(), 1, Integer::sum)));
+        Table stages = new Table(List.of("run", "stage chain (type, key, shared by)"));
+        for (RunPlan r : plan.runs()) {
+            List<String> chain = new ArrayList<>();
+            for (RunPlan.Step s : r.stages()) {
+                chain.add(s.name() + " (" + plan.stages().get(s.key()).type() + ", " + s.key()
+                        + (uses.get(s.key()) > 1 ? ", " + uses.get(s.key()) + " runs" : "") + ")");
+            }
+            stages.add(List.of(r.id(), String.join(" -> ", chain)));
+        }
+        table(stages);
+    }
+
+    private void provenanceSection() throws IOException {
+        heading(2, "Provenance");
+        if (!Files.exists(dir.provenance())) {
+            para("No provenance.json (the sweep has not run).");
+            return;
+        }
+        JsonNode p = JSON.readTree(dir.provenance().toFile());
+        Table t = new Table(List.of("field", "value"));
+        flatten("", p, t);
+        table(t);
+    }
+
+    private static void flatten(String prefix, JsonNode n, Table t) {
+        if (n.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), t);
+            }
+        } else {
+            t.add(List.of(prefix, n.isTextual() ? n.asText() : n.toString()));
+        }
+    }
+
+    private void fingerprintSection() throws IOException {
+        Table t = new Table(List.of("run", "arm", "stage", "fingerprint", "sha256"));
+        for (RunPlan r : plan.runs()) {
+            for (RunPlan.Step s : r.stages()) {
+                Path data = dir.run(r.id()).resolve("stages").resolve(s.name()).resolve("data.json");
+                if (Files.isRegularFile(data)) {
+                    JsonNode n = JSON.readTree(data.toFile());
+                    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        if (e.getKey().endsWith("sha256") && e.getValue().isTextual()) {
+                            t.add(List.of(r.id(), r.arm(), s.name(), e.getKey(), e.getValue().asText()));
+                        }
+                    }
+                }
+                plan.stages().get(s.key()).files().forEach((file, sha) ->
+                        t.add(List.of(r.id(), r.arm(), s.name(), Path.of(file).getFileName().toString(), sha)));
+            }
+        }
+        if (!t.rows().isEmpty()) {
+            heading(2, "Training data fingerprints");
+            para("SHA-256 of the exact training examples of each stage (data.json) and of the data files it read: "
+                    + "arms that differ only in a prompt show the same example fingerprint.");
+            table(t);
+        }
+    }
+
+    private void curvesSection() throws IOException {
+        Map<String, Map<String, List<double[]>>> byStage = new LinkedHashMap<>();
+        Set<String> seenKeys = new LinkedHashSet<>();
+        for (RunPlan r : plan.runs()) {
+            for (RunPlan.Step s : r.stages()) {
+                Path m = dir.run(r.id()).resolve("stages").resolve(s.name()).resolve("metrics.jsonl");
+                if (!Files.isRegularFile(m) || !seenKeys.add(s.key())) {
+                    continue;
+                }
+                List<double[]> pts = new ArrayList<>();
+                for (String line : Files.readAllLines(m)) {
+                    JsonNode n = JSON.readTree(line);
+                    if (n.has("step") && n.has("loss") && n.get("loss").isNumber()) {
+                        pts.add(new double[] {n.get("step").asDouble(), n.get("loss").asDouble()});
+                    }
+                }
+                if (!pts.isEmpty()) {
+                    byStage.computeIfAbsent(s.name(), k -> new LinkedHashMap<>()).put(r.id(), pts);
+                }
+            }
+        }
+        if (byStage.isEmpty()) {
+            return;
+        }
+        heading(2, "Training curves");
+        for (Map.Entry<String, Map<String, List<double[]>>> e : byStage.entrySet()) {
+            figure("curve-" + e.getKey(), "training loss: stage " + e.getKey(),
+                    LineChart.png("stage " + e.getKey() + ": training loss", "step", "loss", e.getValue(), 720, 320));
+        }
+    }
+
+    private void metricPlots() throws IOException {
+        if (runs.isEmpty()) {
+            return;
+        }
+        List<String> conditions = new ArrayList<>();
+        Set<String> traits = new LinkedHashSet<>();
+        for (RunResult r : runs) {
+            r.metrics().forEach(e -> {
+                if (!conditions.contains(e.condition())) {
+                    conditions.add(e.condition());
+                }
+                if (e.name().startsWith("trait.") && e.name().endsWith(".output_rate") && e.isDefined()
+                        && (e.estimate() > 0.02 || e.interval().high() > 0.05)) {
+                    traits.add(e.name().substring(0, e.name().length() - ".output_rate".length()));
+                }
+            });
+        }
+        List<String> groups = runs.stream().map(RunResult::group).distinct().toList();
+        heading(2, "Key metrics");
+        para("Points are estimates, whiskers their intervals (seeds aggregated as in the comparison table); one "
+                + "colour per evaluation condition.");
+        for (String t : traits) {
+            for (String part : List.of("output_rate", "cot_rate")) {
+                String metric = t + "." + part;
+                figure(metric, metric, IntervalPlot.png(metric + " per arm and condition", "rate",
+                        points(groups, conditions, metric, "all"), 760, 340));
+            }
+        }
+        Set<String> families = new LinkedHashSet<>();
+        runs.forEach(r -> r.metrics().stream().filter(e -> e.name().startsWith("capability.accuracy."))
+                .forEach(e -> families.add(e.family())));
+        for (String f : families) {
+            String metric = "capability.accuracy." + f;
+            figure(metric, metric, IntervalPlot.png("accuracy: " + f, "accuracy", points(groups, conditions, metric, f),
+                    760, 300));
+        }
+    }
+
+    private List<IntervalPlot.Point> points(List<String> groups, List<String> conditions, String metric, String family) {
+        List<IntervalPlot.Point> pts = new ArrayList<>();
+        for (String g : groups) {
+            List<RunResult> rs = runs.stream().filter(r -> r.group().equals(g)).toList();
+            for (String c : conditions) {
+                Interval iv = Comparison.aggregate(rs, metric, c, family, settings);
+                if (iv != null && iv.isDefined()) {
+                    pts.add(new IntervalPlot.Point(g, c, iv.estimate(), iv.low(), iv.high()));
+                }
+            }
+        }
+        return pts;
+    }
+
+    private void figure(String name, String caption, byte[] png) {
+        String file = "fig" + (++figures) + "-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
+        AtomicFiles.write(out.resolve(file), png);
+        html.append("<figure><img alt=\"").append(esc(caption)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption>").append(esc(caption))
+                .append("</figcaption></figure>\n");
+        md.append("![").append(caption).append("](").append(file).append(")\n\n");
+    }
+
+    private void heading(int level, String text) {
+        html.append("<h").append(level).append('>').append(esc(text)).append("</h").append(level).append(">\n");
+        md.append("#".repeat(level)).append(' ').append(text).append("\n\n");
+    }
+
+    private void para(String text) {
+        html.append("<p>").append(esc(text).replaceAll("`([^`]*)`", "<code>$1</code>")).append("</p>\n");
+        md.append(text).append("\n\n");
+    }
+
+    private void table(Table t) {
+        html.append("<table><thead><tr>");
+        t.columns().forEach(c -> html.append("<th>").append(esc(c)).append("</th>"));
+        html.append("</tr></thead><tbody>\n");
+        for (List<String> r : t.rows()) {
+            html.append("<tr>");
+            r.forEach(c -> html.append("<td").append(verdictClass(c)).append('>').append(esc(c)).append("</td>"));
+            html.append("</tr>\n");
+        }
+        html.append("</tbody></table>\n");
+        md.append(t.render(Table.Format.MARKDOWN)).append('\n');
+    }
+
+    private static String verdictClass(String cell) {
+        if (cell.startsWith("reproduced")) {
+            return " class=\"ok\"";
+        }
+        if (cell.startsWith("not reproduced")) {
+            return " class=\"bad\"";
+        }
+        return cell.startsWith("inconclusive") ? " class=\"unsure\"" : "";
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static final String CSS = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;"
+            + "margin:2em auto;padding:0 1em;color:#222}h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}"
+            + "table{border-collapse:collapse;margin:.8em 0;font-size:.85em}td,th{border:1px solid #ddd;padding:3px 7px;"
+            + "text-align:left;vertical-align:top}th{background:#f4f4f4}tr:nth-child(even) td{background:#fafafa}"
+            + "code{background:#f2f2f2;padding:0 3px}figure{margin:1em 0}figcaption{font-size:.8em;color:#666}"
+            + "td.ok{background:#e3f6e3!important}td.bad{background:#fbe3e3!important}td.unsure{background:#fff6d8!important}";
+
+}
