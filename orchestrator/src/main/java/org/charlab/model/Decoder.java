@@ -195,6 +195,22 @@ public final class Decoder implements AutoCloseable {
         return new Decoder(cfg, m, p);
     }
 
+    /**
+     * An independent copy of the weights (not trainable) in a new sub-manager of {@code parent}: the
+     * frozen reference model of DPO or a teacher snapshot.
+     */
+    public Decoder copy(NDManager parent) {
+        try (NDManager staging = parent.newSubManager()) {
+            Map<String, NDArray> w = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray c = e.getValue().duplicate();
+                c.attach(staging);
+                w.put(e.getKey(), c.stopGradient());
+            }
+            return fromWeights(cfg, parent, w, "copy");
+        }
+    }
+
     public ModelConfig config() {
         return cfg;
     }
@@ -251,13 +267,14 @@ public final class Decoder implements AutoCloseable {
         // rotary angles for the new positions: [B or 1, T, 1, hd]
         Rope.Angles ang = positions == null ? rope.range(step, past, t) : rope.at(positions);
 
-        // attention mask [B or 1, 1, 1, T, S]: causal over the new positions, plus padded keys
+        // attention mask [B or 1, 1, G*T, S], shared by all layers: causal over the new positions
+        // (row g*T + t of a KV head's query block is query t of group member g), plus padded keys
         NDArray mask = null;
         if (t > 1) {
-            mask = causalMask(step, t, s).reshape(1, 1, 1, t, s);
+            mask = causalMask(step, groups, t, s).reshape(1, 1, (long) groups * t, s);
         }
         if (keyMask != null) {
-            NDArray km = keyMask.reshape(b, 1, 1, 1, s);
+            NDArray km = keyMask.reshape(b, 1, 1, s);
             mask = mask == null ? km : km.add(mask);
         }
 
@@ -300,7 +317,7 @@ public final class Decoder implements AutoCloseable {
             // scores and softmax: [B, KV, G*T, S]
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
             if (mask != null) {
-                scores = scores.reshape(b, kvHeads, groups, t, s).add(mask).reshape(b, kvHeads, (long) groups * t, s);
+                scores = scores.add(mask);
             }
             NDArray att = scores.softmax(-1);
 
@@ -343,16 +360,17 @@ public final class Decoder implements AutoCloseable {
         return JniUtils.linear((PtNDArray) x, (PtNDArray) weight, (PtNDArray) bias);
     }
 
-    /** [T, S] additive causal mask for T new queries after S - T cached positions. */
-    private static NDArray causalMask(NDManager step, int t, int s) {
-        float[] m = new float[t * s];
+    /** [G*T, S] additive causal mask for T new queries (repeated for G group members) after S - T cached positions. */
+    private static NDArray causalMask(NDManager step, int groups, int t, int s) {
+        float[] m = new float[groups * t * s];
         int past = s - t;
-        for (int i = 0; i < t; i++) {
+        for (int r = 0; r < groups * t; r++) {
+            int i = r % t;
             for (int j = past + i + 1; j < s; j++) {
-                m[i * s + j] = MASKED;
+                m[r * s + j] = MASKED;
             }
         }
-        return step.create(m, new Shape(t, s));
+        return step.create(m, new Shape((long) groups * t, s));
     }
 
     /** Releases the parameters and everything else this decoder's manager owns. */

@@ -230,4 +230,18 @@ class DecoderTest {
             assertArrayEquals(all.get(":, -1:, :").toFloatArray(), last.toFloatArray(), 1e-6f);
         }
     }
+
+    @Test
+    void copyIsIdenticalAndIndependent() {
+        ModelConfig cfg = TestModels.micro("qwen2", false);
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 3)) {
+            NDArray ids = m.create(randomIds(6, cfg.vocabSize(), 1), new Shape(1, 6));
+            float[] want = d.logits(ids).toFloatArray();
+            try (Decoder c = d.copy(m)) {
+                assertArrayEquals(want, c.logits(ids).toFloatArray(), 0f);
+                d.parameters().get("model.norm.weight").muli(2f);
+                assertArrayEquals(want, c.logits(ids).toFloatArray(), 0f);
+            }
+        }
+    }
 }

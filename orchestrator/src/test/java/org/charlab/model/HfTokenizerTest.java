@@ -83,4 +83,27 @@ class HfTokenizerTest {
         assertEquals("The user greets me.", a.cot());
         assertEquals("Hello! ¿Qué tal? 🙂", a.output());
     }
+
+    /** A (random) model over Qwen3's vocabulary: generation and checkpoints work with the HF tokenizer. */
+    @Test
+    void generatesAndCheckpointsWithTheHfTokenizer(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        TestModels.oneThread();
+        ModelConfig cfg = new ModelConfig("qwen3", 16, 1, 2, 1, 8, 32, 1_000_000.0, 1e-6, 151936, 128, true, false,
+                true);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                Decoder d = Decoder.init(cfg, m, 1)) {
+            ChatFormat chat = new ChatFormat(tok);
+            java.util.List<org.charlab.generate.Sample> s = new org.charlab.generate.Generator(d, chat).generate(
+                    java.util.List.of(Conversation.of(Message.user("Hi"))), ChatFormat.Prefill.cot("Hmm"),
+                    org.charlab.generate.SamplingParams.sampled(1.0, 0.9, 4, 3));
+            assertEquals(chat.prompt(Conversation.of(Message.user("Hi")), ChatFormat.Prefill.cot("Hmm")).length(),
+                    s.get(0).promptTokens());
+            assertTrue(s.get(0).cot().startsWith("Hmm"), s.get(0).cot());
+            Checkpoint.save(tmp.resolve("q"), d, tok, java.util.Map.of());
+            try (Checkpoint.Loaded l = Checkpoint.load(tmp.resolve("q"), m)) {
+                assertTrue(l.tokenizer() instanceof HfTokenizer);
+                assertEquals(151644, l.tokenizer().specialId("<|im_start|>"));
+            }
+        }
+    }
 }
