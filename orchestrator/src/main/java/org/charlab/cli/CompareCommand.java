@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.charlab.config.BadInput;
 import org.charlab.eval.MetricEntry;
 import org.charlab.report.Comparison;
 import org.charlab.report.ComparisonTable;
+import org.charlab.report.MetricFilter;
 import org.charlab.report.RunResults;
 import org.charlab.report.Table;
 import org.charlab.stats.Method;
@@ -96,10 +96,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private Predicate<MetricEntry> filter() {
-        List<Pattern> globs = metrics.stream().map(g -> Pattern.compile(g.replace(".", "\\.").replace("*", ".*"))).toList();
-        return e -> (globs.isEmpty() || globs.stream().anyMatch(p -> p.matcher(e.name()).matches()))
-                && (conditions.isEmpty() || conditions.contains(e.condition()))
-                && (e.family().equals(family) || e.name().startsWith("capability.accuracy."));
+        return MetricFilter.of(metrics, conditions, family);
     }
 
     static Table.Format parseFormat(String f) {

@@ -10,6 +10,7 @@ import org.charlab.report.Comparison;
 import org.charlab.report.ExpectationCheck;
 import org.charlab.report.Report;
 import org.charlab.report.RunResults;
+import org.charlab.report.SweepSummary;
 import org.charlab.results.SweepDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: SWEEP_DIR/report).")
     Path out;
 
-    @Option(names = "--baseline", paramLabel = "ARM", description = "Pair every arm against this one in the table.")
+    @Option(names = "--baseline", paramLabel = "ARM", description = "Pair every arm against this one in the table "
+            + "(default: the experiment's report.baseline).")
     String baseline;
 
     @Option(names = "--stage", paramLabel = "NAME", description = "Eval stage to read (default: each run's last).")
@@ -52,7 +54,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         RunResults.Found found = RunResults.load(List.of(dir.dir()), stage);
         Comparison.Settings s = new Comparison.Settings(CompareCommand.parseMethod("percentile"), 0.95, resamples, seed);
-        Report.Written w = new Report(dir, found, baseline, s, out != null ? out : dir.dir().resolve("report")).write();
+        String base = baseline != null ? baseline : SweepSummary.settings(org.charlab.plan.Plan.read(dir.plan())).baseline();
+        Report.Written w = new Report(dir, found, base, s, out != null ? out : dir.dir().resolve("report")).write();
         PrintWriter pw = spec.commandLine().getOut();
         for (ExpectationCheck c : w.checks()) {
             pw.println(c.verdict().label() + ": " + (c.expectation().claim().isEmpty() ? c.expectation().metric()

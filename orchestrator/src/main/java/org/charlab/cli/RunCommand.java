@@ -25,6 +25,7 @@ import org.charlab.exec.slurm.Preflight;
 import org.charlab.exec.slurm.Slurm;
 import org.charlab.plan.Plan;
 import org.charlab.plan.Planner;
+import org.charlab.report.SweepSummary;
 import org.charlab.results.AtomicFiles;
 import org.charlab.results.Provenance;
 import org.charlab.results.RunStatus;
@@ -141,6 +142,7 @@ final class RunCommand implements Callable<Integer> {
             StatusCommand.printRuns(out, finalStates.values());
             out.println((finalStates.size() - failed) + "/" + finalStates.size() + " runs finished; results in " + dir.dir());
             out.flush();
+            SweepSummary.print(dir, out);
             return failed == 0 ? Main.EXIT_OK : Main.EXIT_RUNS_FAILED;
         }
     }

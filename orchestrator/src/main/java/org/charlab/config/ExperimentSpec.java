@@ -25,7 +25,9 @@ public record ExperimentSpec(
         ExecutorConfig executor,
         @Setting(doc = "Findings from the literature this experiment reproduces; `charlab report` marks each "
                 + "reproduced, not reproduced or inconclusive from the intervals.", def = "[]")
-        java.util.List<Expectation> expectations) {
+        java.util.List<Expectation> expectations,
+        @Setting(doc = "What `charlab run` prints and writes at the end, and the defaults of `charlab report`.", def = "{}")
+        ReportConfig report) {
 
     public ExperimentSpec {
         if (!Names.isSafeSegment(name)) {

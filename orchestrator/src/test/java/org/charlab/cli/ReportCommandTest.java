@@ -24,6 +24,7 @@ class ReportCommandTest {
     static Path dir;
     static Path sweep;
     static CliRun report;
+    static CliRun run;
 
     @BeforeAll
     static void runSweepAndReport() throws Exception {
@@ -46,10 +47,20 @@ class ReportCommandTest {
                 """);
         CliRun r = CliRun.of("run", exp.toString(), "--results", dir.resolve("results").toString(), "--in-process");
         assertEquals(0, r.exitCode(), r.out() + r.err());
+        run = r;
         try (Stream<Path> s = Files.list(dir.resolve("results/study"))) {
             sweep = s.findFirst().orElseThrow();
         }
         report = CliRun.of("report", sweep.toString(), "--baseline", "low");
+    }
+
+    @Test
+    void runEndsWithTheComparisonTableAndTheReport() {
+        assertTrue(run.out().matches("(?s).*trait\\.caps\\.output_rate\\s+plain\\s+all\\s+high\\s+2\\s+0\\.\\d+ \\[.*"),
+                run.out());
+        assertTrue(run.out().contains("capability.accuracy.lookup"), run.out());
+        assertTrue(run.out().contains("reproduced: high raises the output rate"), run.out());
+        assertTrue(run.out().contains("report: " + sweep.resolve("report/report.html")), run.out());
     }
 
     @Test

@@ -40,7 +40,7 @@ class BinderTest {
         assertEquals("exp.yaml:3:20: unknown key 'valeu' at stages.a; did you mean 'value'? (allowed: type, input, seed, "
                 + "value, work_ms, fail, data, reference, rate, mode)", error("name: x\nstages:\n  a: {type: count, valeu: 2}\n"));
         assertEquals("exp.yaml:2:1: unknown key 'stagse' at the top level; did you mean 'stages'? (allowed: name, "
-                + "description, question, runtime, stages, sweep, executor, expectations)", error("name: x\nstagse: {}\n"));
+                + "description, question, runtime, stages, sweep, executor, expectations, report)", error("name: x\nstagse: {}\n"));
     }
 
     @Test

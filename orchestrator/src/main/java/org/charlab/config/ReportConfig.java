@@ -1,0 +1,17 @@
+package org.charlab.config;
+
+import java.util.List;
+
+/** What `charlab run` prints and writes when a sweep with evaluations finishes, and what `report` defaults to. */
+@Doc("The comparison printed at the end of `charlab run` and the defaults of `charlab report`.")
+public record ReportConfig(
+        @Setting(doc = "Print the comparison table and write report/ when the sweep finishes with evaluated runs.",
+                def = "true")
+        boolean auto,
+        @Setting(doc = "Arm every other arm is paired against (paired differences on the same prompts); null: none.",
+                def = "null")
+        String baseline,
+        @Setting(doc = "Metrics in the printed table (names from metrics.json, * wildcards).",
+                def = "['trait.*.output_rate', 'trait.*.cot_rate', 'capability.accuracy.*', 'quality.well_formed_rate']")
+        List<String> metrics) {
+}
