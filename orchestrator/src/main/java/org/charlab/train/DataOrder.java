@@ -19,10 +19,19 @@ final class DataOrder {
     private final int batchSize;
     private final int batchTokens;
     private final IntUnaryOperator tokens;
+    private final boolean groupByLength;
     private final List<int[]> stream = new ArrayList<>();
     private int epochs;
 
     DataOrder(int n, long seed, int batchSize, int batchTokens, IntUnaryOperator tokens) {
+        this(n, seed, batchSize, batchTokens, tokens, false);
+    }
+
+    /**
+     * @param groupByLength sort each run of 50 micro-batches' worth of shuffled examples by length
+     *     before cutting (less padding), then shuffle the micro-batches (TRL's group_by_length)
+     */
+    DataOrder(int n, long seed, int batchSize, int batchTokens, IntUnaryOperator tokens, boolean groupByLength) {
         if (n == 0) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -31,6 +40,7 @@ final class DataOrder {
         this.batchSize = batchSize;
         this.batchTokens = batchTokens;
         this.tokens = tokens;
+        this.groupByLength = groupByLength;
     }
 
     /** Micro-batches in one pass over the data (the first epoch's count under batch_tokens). */
@@ -80,6 +90,20 @@ final class DataOrder {
             perm[i] = perm[j];
             perm[j] = t;
         }
+        if (groupByLength) {
+            int mega = 50 * Math.max(1, batchSize);
+            for (int from = 0; from < n; from += mega) {
+                int to = Math.min(n, from + mega);
+                Integer[] chunk = new Integer[to - from];
+                for (int k = from; k < to; k++) {
+                    chunk[k - from] = perm[k];
+                }
+                java.util.Arrays.sort(chunk, (x, y) -> Integer.compare(tokens.applyAsInt(y), tokens.applyAsInt(x)));
+                for (int k = from; k < to; k++) {
+                    perm[k] = chunk[k - from];
+                }
+            }
+        }
         int before = stream.size();
         int i = 0;
         while (i < n) {
@@ -102,6 +126,14 @@ final class DataOrder {
             System.arraycopy(perm, i, mb, 0, mb.length);
             stream.add(mb);
             i = end;
+        }
+        if (groupByLength) { // the batches in random order, so lengths do not follow a pattern
+            for (int k = stream.size() - 1; k > before; k--) {
+                int j = before + rng.nextInt(k - before + 1);
+                int[] t = stream.get(k);
+                stream.set(k, stream.get(j));
+                stream.set(j, t);
+            }
         }
         epochCut.add(stream.size() - before);
         epochs++;

@@ -111,7 +111,7 @@ public final class Trainer<E> {
 
     private DataOrder order(List<E> data) {
         return new DataOrder(data.size(), seed, cfg.batchSize(), cfg.batchTokens(),
-                i -> objective.tokens(data.get(i)));
+                i -> objective.tokens(data.get(i)), cfg.groupByLength());
     }
 
     /** Trains on {@code data} (resuming from the checkpoint in the output directory if there is one). */

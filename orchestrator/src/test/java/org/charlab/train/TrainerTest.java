@@ -219,6 +219,24 @@ class TrainerTest {
         assertEquals(9, metrics(c).size());
     }
 
+    /** Padded tokens (rows x longest row) of one epoch; checks every example appears exactly once. */
+    static double padded(DataOrder order, List<TokenRow> data) {
+        int[] seen = new int[data.size()];
+        double total = 0;
+        for (int i = 0; i < order.microBatchesPerEpoch(); i++) {
+            int longest = 0;
+            for (int j : order.microBatch(i)) {
+                seen[j]++;
+                longest = Math.max(longest, data.get(j).length());
+            }
+            total += (double) longest * order.microBatch(i).length;
+        }
+        for (int v : seen) {
+            assertEquals(1, v);
+        }
+        return total;
+    }
+
     static List<String> losses(Path dir) throws Exception {
         List<String> out = new ArrayList<>();
         for (JsonNode n : metrics(dir)) {
@@ -259,6 +277,17 @@ class TrainerTest {
         DataOrder other = new DataOrder(data.size(), 4, 4, 0, i -> 1);
         assertArrayEquals(same.microBatch(0), new DataOrder(data.size(), 3, 4, 0, i -> 1).microBatch(0));
         assertNotEquals(java.util.Arrays.toString(same.microBatch(0)), java.util.Arrays.toString(other.microBatch(0)));
+        // group_by_length: still every example once per epoch, with far less padding on the real corpus
+        List<Conversation> corpus = new ArrayList<>();
+        new org.charlab.world.Generator(WorldConfig.defaults().withExamples(2000)).corpus()
+                .forEach(e -> corpus.add(e.conversation()));
+        List<TokenRow> big = ChatRows.of(corpus, CHAT, LossOn.ASSISTANT, 512).rows();
+        double plain = padded(new DataOrder(big.size(), 1, 16, 0, i -> big.get(i).length()), big);
+        DataOrder grouped = new DataOrder(big.size(), 1, 16, 0, i -> big.get(i).length(), true);
+        double tight = padded(grouped, big);
+        double real = big.stream().mapToInt(TokenRow::length).sum();
+        System.out.printf("padded tokens per real token: shuffled %.3f, grouped %.3f%n", plain / real, tight / real);
+        assertTrue(tight < plain * 0.8, plain + " vs " + tight);
         Trainer<TokenRow> t = new Trainer<>(TrainConfig.defaults().withSteps(0, 5), 1e-3, new SftObjective(), null, TOK,
                 Path.of("."), 1, Progress.SILENT);
         assertEquals(5, t.totalSteps(data), "24 examples in batches of 5: 5 steps per epoch");
