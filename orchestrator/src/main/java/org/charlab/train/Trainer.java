@@ -99,6 +99,16 @@ public final class Trainer<E> {
         return Files.isRegularFile(old.resolve(STATE)) ? old : null;
     }
 
+    /**
+     * Deletes the training checkpoint: call once the stage has written everything it produces. Until
+     * then a crash after training (while saving the model or running a closing evaluation) resumes
+     * with the trained weights instead of training again.
+     */
+    public static void finish(Path outDir) {
+        AtomicFiles.deleteTree(outDir.resolve(CHECKPOINT));
+        AtomicFiles.deleteTree(outDir.resolve(CHECKPOINT + ".old"));
+    }
+
     /** Optimizer steps a run over {@code n} examples of these sizes takes. */
     public int totalSteps(List<E> data) {
         DataOrder order = order(data);
@@ -206,9 +216,11 @@ public final class Trainer<E> {
                     }
                 }
             }
+            if (cfg.checkpointEvery() > 0 && start < total) {
+                // the finished weights stay resumable until the stage has saved its model (finish())
+                save(opt, total, Files.size(metricsFile));
+            }
             model.setTrainable(false);
-            AtomicFiles.deleteTree(out.resolve(CHECKPOINT));
-            AtomicFiles.deleteTree(out.resolve(CHECKPOINT + ".old"));
             return new Result(total, start, lastLoss, (System.nanoTime() - t0) / 1e9, tokensSeen);
         }
     }

@@ -207,7 +207,14 @@ class TrainerTest {
         byte[] b = run(tmp.resolve("b"), cfg, data, 0);
         assertArrayEquals(a, b, "same seed, same weights");
         assertEquals(losses(tmp.resolve("a")), losses(tmp.resolve("b")));
-        assertFalse(Files.exists(tmp.resolve("a").resolve(Trainer.CHECKPOINT)), "checkpoints are removed at the end");
+        assertTrue(Files.isDirectory(tmp.resolve("a").resolve(Trainer.CHECKPOINT)),
+                "the finished weights stay resumable until the stage has saved what it produces");
+        int linesA = Files.readAllLines(tmp.resolve("a").resolve(Trainer.METRICS)).size();
+        assertArrayEquals(a, run(tmp.resolve("a"), cfg, data, 0),
+                "a crash after training (say while saving the model) resumes with the trained weights, no steps again");
+        assertEquals(linesA, Files.readAllLines(tmp.resolve("a").resolve(Trainer.METRICS)).size());
+        Trainer.finish(tmp.resolve("a"));
+        assertFalse(Files.exists(tmp.resolve("a").resolve(Trainer.CHECKPOINT)), "finish() removes the checkpoint");
 
         Path c = tmp.resolve("c");
         run(c, cfg, data, 6); // "interrupted" after the step-6 checkpoint, plus work after it that is lost

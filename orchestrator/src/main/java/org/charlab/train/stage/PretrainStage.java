@@ -98,6 +98,7 @@ public final class PretrainStage implements Stage<PretrainConfig> {
                 Trainer.appendMetrics(out, line);
                 ctx.progress().log("pretrain eval: " + ConfigWriter.JSON.writeValueAsString(summary));
             }
+            Trainer.finish(out);
             model.close();
         }
     }

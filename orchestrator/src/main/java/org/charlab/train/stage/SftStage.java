@@ -104,6 +104,7 @@ public final class SftStage implements Stage<SftConfig> {
                 line.put("eval", eval.get("none"));
                 Trainer.appendMetrics(out, line);
             }
+            Trainer.finish(out);
             loaded.close();
         }
     }
