@@ -1,20 +1,17 @@
 package org.charlab.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.charlab.plan.Plan;
-import org.charlab.plan.Planner;
 import org.charlab.plan.RunPlan;
 import org.charlab.results.StageCache;
 import org.charlab.results.SweepDir;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -25,24 +22,15 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Experiment file.")
-    Path file;
-
-    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides, e.g. stages.sft.learning_rate=3e-4.")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--results", paramLabel = "DIR", description = "Results root whose cache to check (default: ${DEFAULT-VALUE}).")
-    Path results = Path.of("results");
-
-    @Option(names = "--sweep-id", description = "Name the sweep instead of hashing its plan.")
-    String sweepId;
+    @Mixin
+    SweepArgs args;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Plan plan = new Planner(Catalogs.stages()).plan(file, overrides, sweepId);
-        StageCache cache = SweepDir.of(results, plan.experiment(), plan.sweepId()).cache();
-        SweepDir dir = SweepDir.of(results, plan.experiment(), plan.sweepId());
+        Plan plan = args.plan();
+        SweepDir dir = SweepDir.of(args.results, plan.experiment(), plan.sweepId());
+        StageCache cache = dir.cache();
         out.println("experiment " + plan.experiment() + ", sweep " + plan.sweepId() + " -> " + dir.dir());
         Map<String, Integer> uses = new LinkedHashMap<>();
         for (RunPlan r : plan.runs()) {

@@ -34,7 +34,6 @@ import org.charlab.results.SweepLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -48,14 +47,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Experiment file.")
-    Path file;
-
-    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides, e.g. stages.sft.learning_rate=3e-4.")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--results", paramLabel = "DIR", description = "Results root (default: ${DEFAULT-VALUE}).")
-    Path results = Path.of("results");
+    @Mixin
+    SweepArgs args;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Stages run in parallel; each gets cores/N engine threads "
             + "unless runtime.threads is set (default: ${DEFAULT-VALUE}).")
@@ -65,9 +58,6 @@ final class RunCommand implements Callable<Integer> {
             + "directory exists: resume (reuse finished stages), skip (do nothing), fail (exit 2), overwrite (start "
             + "the sweep's records again; the shared stage cache is kept). Default: ${DEFAULT-VALUE}.")
     IfExists ifExists;
-
-    @Option(names = "--sweep-id", description = "Name the sweep instead of hashing its plan.")
-    String sweepId;
 
     @Option(names = "--in-process", hidden = true, description = "Run stages on threads of this JVM (debugging).")
     boolean inProcess;
@@ -87,9 +77,9 @@ final class RunCommand implements Callable<Integer> {
             throw new BadInput("--jobs must be >= 1, found " + jobs);
         }
         Planner planner = new Planner(Catalogs.stages());
-        Plan plan = planner.plan(file, overrides, sweepId);
-        SweepDir dir = SweepDir.of(results, plan.experiment(), plan.sweepId());
-        ExecutorConfig fromFile = planner.binder().bind(ExperimentSpec.class, ConfigLoader.load(file, overrides), "")
+        Plan plan = planner.plan(args.file, args.overrides, args.sweepId);
+        SweepDir dir = SweepDir.of(args.results, plan.experiment(), plan.sweepId());
+        ExecutorConfig fromFile = planner.binder().bind(ExperimentSpec.class, ConfigLoader.load(args.file, args.overrides), "")
                 .executor();
         boolean slurm = (executor != null ? executor : fromFile.type()) == ExecutorConfig.Type.SLURM;
         SlurmConfig slurmConfig = slurm ? slurmOptions.apply(fromFile.slurm()) : null;
@@ -102,8 +92,8 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return Main.EXIT_OK;
         }
-        List<String> command = new ArrayList<>(List.of("charlab", "run", file.toString()));
-        command.addAll(overrides);
+        List<String> command = new ArrayList<>(List.of("charlab", "run", args.file.toString()));
+        command.addAll(args.overrides);
         int configured = plan.stages().values().stream()
                 .mapToInt(s -> ((Number) s.runtime().getOrDefault("threads", 0)).intValue()).max().orElse(0);
         int threads = slurm ? slurmConfig.cpusPerTask() : LocalExecutor.threadsPerStage(configured, jobs);

@@ -44,6 +44,29 @@ public final class ConfigLoader {
             throw new BadInput(root.source() + ": an experiment or config fragment must be a map of keys, found " + root.describe());
         }
         stack.add(file);
+        Node.MapNode merged = resolve(file, map, stack, false);
+        stack.remove(stack.size() - 1);
+        return merged;
+    }
+
+    /** Resolves {@code extends:} inside nested maps: the fragment lies beneath that map's own keys. */
+    private static Node nested(Path file, Node node, List<Path> stack) {
+        if (node instanceof Node.ListNode l) {
+            List<Node> items = new ArrayList<>();
+            l.items().forEach(i -> items.add(nested(file, i, stack)));
+            return new Node.ListNode(items, l.source());
+        }
+        if (!(node instanceof Node.MapNode m)) {
+            return node;
+        }
+        return resolve(file, m, stack, true);
+    }
+
+    /**
+     * A map with its {@code extends:} fragments merged beneath its own keys, and nested maps
+     * resolved the same way. Fragments filling a nested map lose their {@code description:}.
+     */
+    private static Node.MapNode resolve(Path file, Node.MapNode map, List<Path> stack, boolean nested) {
         Node.MapNode base = Node.MapNode.empty(map.source());
         Node ext = map.get(EXTENDS);
         if (ext != null) {
@@ -60,7 +83,8 @@ public final class ConfigLoader {
                     }
                     throw new BadInput(name.source() + ": cyclic extends: " + cycle + target.getFileName());
                 }
-                base = merge(base, loadWithExtends(target, stack));
+                Node.MapNode fragment = loadWithExtends(target, stack);
+                base = merge(base, nested ? withoutDescription(fragment) : fragment);
             }
         }
         Map<String, Node> own = new LinkedHashMap<>();
@@ -71,44 +95,7 @@ public final class ConfigLoader {
                 own.put(e.getKey(), nested(file, e.getValue(), stack));
             }
         }
-        stack.remove(stack.size() - 1);
         return merge(base, new Node.MapNode(own, ownKeys, map.source()));
-    }
-
-    /** Resolves {@code extends:} inside nested maps: the fragment lies beneath that map's own keys. */
-    private static Node nested(Path file, Node node, List<Path> stack) {
-        if (node instanceof Node.ListNode l) {
-            List<Node> items = new ArrayList<>();
-            l.items().forEach(i -> items.add(nested(file, i, stack)));
-            return new Node.ListNode(items, l.source());
-        }
-        if (!(node instanceof Node.MapNode m)) {
-            return node;
-        }
-        Node.MapNode base = Node.MapNode.empty(m.source());
-        Node ext = m.get(EXTENDS);
-        if (ext != null) {
-            List<Node> names = ext instanceof Node.ListNode l ? l.items() : List.of(ext);
-            for (Node name : names) {
-                if (!(name instanceof Node.Scalar s) || !(s.value() instanceof String ref)) {
-                    throw new BadInput(name.source() + ": extends: expects a fragment name or a list of them, found " + name.describe());
-                }
-                Path target = resolveFragment(file, ref, name.source());
-                if (stack.contains(target)) {
-                    throw new BadInput(name.source() + ": cyclic extends: " + target.getFileName() + " includes itself");
-                }
-                base = merge(base, withoutDescription(loadWithExtends(target, stack)));
-            }
-        }
-        Map<String, Node> own = new LinkedHashMap<>();
-        Map<String, Source> ownKeys = new LinkedHashMap<>(m.keySources());
-        ownKeys.remove(EXTENDS);
-        for (Map.Entry<String, Node> e : m.entries().entrySet()) {
-            if (!e.getKey().equals(EXTENDS)) {
-                own.put(e.getKey(), nested(file, e.getValue(), stack));
-            }
-        }
-        return merge(base, new Node.MapNode(own, ownKeys, m.source()));
     }
 
     /** A fragment's {@code description:} is for `charlab list`, not a setting of the map it fills. */
@@ -225,11 +212,4 @@ public final class ConfigLoader {
         return "";
     }
 
-    static boolean exists(Path p) {
-        try {
-            return Files.exists(p) && Files.size(p) >= 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
