@@ -250,7 +250,7 @@ public final class Report {
                     conditions.add(e.condition());
                 }
                 if (e.name().startsWith("trait.") && e.name().endsWith(".output_rate") && e.isDefined()
-                        && (e.estimate() > 0.02 || e.interval().high() > 0.05)) {
+                        && e.estimate() > 0.02) {
                     traits.add(e.name().substring(0, e.name().length() - ".output_rate".length()));
                 }
             });
