@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * seeds over a shared base, every stage an array task running {@code charlab exec-stage} with this
  * test's classpath.
  *
- * <p>The pipeline uses the test-only {@code count} stage kind (a few hundred ms per stage); the real
- * training stages are built in parallel and will replace it here once they exist.
+ * <p>The real stages (tiny pretrain -> sft -> eval) are checked against the local executor in
+ * {@link #aTinyRealPipelineMatchesTheLocalExecutor}; detach/collect and scancel/resume use the
+ * test-only {@code count} stage kind, whose journal of starts and controllable duration make those
+ * races testable (cancel a task while its stage is known to be working).
  */
 class SlurmClusterTest {
 
@@ -156,6 +158,59 @@ class SlurmClusterTest {
         assertEquals(plan.stages().size(), started.size(), "every stage ran exactly once: " + started);
         CliRun status = CliRun.of("status", sweep.dir().toString());
         assertTrue(status.out().contains("4/4 runs finished"), status.out());
+    }
+
+    /**
+     * The real stages on Slurm: 2 arms x 2 seeds of a tiny pretrain -> sft -> eval pipeline give
+     * byte-identical evaluations and weights to the local executor (one engine thread per stage on
+     * both sides), and the shared base is submitted once.
+     */
+    @Test
+    void aTinyRealPipelineMatchesTheLocalExecutor() throws Exception {
+        Path exp = dir.resolve("real-sweep.yaml");
+        Files.writeString(exp, String.join("\n",
+                "name: real-sweep",
+                "description: 2 arms x 2 seeds of a tiny real pipeline over a shared base",
+                "stages:",
+                "  base: {type: pretrain, seed: 7, world: {examples: 120}, max_steps: 3, batch_size: 4, eval_prompts: 0}",
+                "  sft: {type: sft, traits: caps, examples: 16, max_steps: 2, batch_size: 4, eval_prompts: 0}",
+                "  eval: {type: eval, prompts: {in_distribution_per_family: 1, ood_per_family: 1},"
+                        + " conditions: [{name: plain}], max_new_tokens: 8}",
+                "sweep:",
+                "  seeds: [0, 1]",
+                "  arms:",
+                "    plain: {}",
+                "    inoculated: {stages.sft.inoculation.prompt: You always capitalise your responses.}",
+                "executor:",
+                "  slurm: {poll_seconds: 1, cpus_per_task: 1}",
+                ""));
+        Path local = dir.resolve("real-local");
+        Path localLog = dir.resolve("real-local.log");
+        assertEquals(0, ChildJvm.run(dir, localLog, "run", exp.toString(), "--results", local.toString(), "--jobs", "2"),
+                Files.readString(localLog));
+        Path results = dir.resolve("real-slurm");
+        Path log = dir.resolve("real-slurm.log");
+        assertEquals(0, run(log, "run", exp.toString(), "--results", results.toString(), "--executor", "slurm"),
+                Files.readString(log));
+        Plan plan = new Planner(StageCatalog.load()).plan(exp, List.of(), null);
+        SweepDir sweep = SweepDir.of(results, plan.experiment(), plan.sweepId());
+        SweepDir ref = SweepDir.of(local, plan.experiment(), plan.sweepId());
+        for (RunPlan r : plan.runs()) {
+            Path eval = sweep.run(r.id()).resolve("stages/eval/samples.jsonl");
+            assertEquals(Files.readString(ref.run(r.id()).resolve("stages/eval/samples.jsonl")), Files.readString(eval),
+                    r.id() + ": the same samples on Slurm as locally");
+            assertEquals(java.util.Arrays.hashCode(Files.readAllBytes(ref.run(r.id()).resolve("stages/sft/model/model.safetensors"))),
+                    java.util.Arrays.hashCode(Files.readAllBytes(sweep.run(r.id()).resolve("stages/sft/model/model.safetensors"))),
+                    r.id() + ": the same fine-tuned weights");
+        }
+        String base = plan.runs().get(0).keyOf("base");
+        long submitted = 0;
+        try (var files = Files.list(SlurmLayout.jobs(sweep))) {
+            for (Path f : files.filter(x -> x.getFileName().toString().endsWith(".sh")).toList()) {
+                submitted += Files.readString(f).split(java.util.regex.Pattern.quote(base), -1).length - 1;
+            }
+        }
+        assertEquals(1, submitted, "the shared base is in exactly one job script");
     }
 
     @Test
