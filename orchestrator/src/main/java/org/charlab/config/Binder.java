@@ -150,6 +150,10 @@ public final class Binder {
             Class<?> raw = (Class<?>) pt.getRawType();
             Type[] args = pt.getActualTypeArguments();
             if (List.class.isAssignableFrom(raw)) {
+                if (node instanceof Node.Scalar one) {
+                    // a single value where a list is expected is a one-item list ("prompt: Be brief.")
+                    return List.of(bindValue(args[0], one, path, elementSetting(s)));
+                }
                 if (!(node instanceof Node.ListNode list)) {
                     throw error(node.source(), path, "expected a list, found " + node.describe());
                 }

@@ -145,6 +145,36 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** The moment estimates as {@code m.<param>} and {@code v.<param>} (live arrays; for checkpoints). */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        m.forEach((k, a) -> out.put("m." + k, a));
+        v.forEach((k, a) -> out.put("v." + k, a));
+        return out;
+    }
+
+    /**
+     * Restores {@link #state()} and the step count {@code steps} from a checkpoint: every moment
+     * is copied from {@code saved} (which must hold all of them with the same shapes).
+     */
+    public void loadState(Map<String, NDArray> saved, long steps) {
+        for (Map<String, NDArray> moments : List.of(m, v)) {
+            String prefix = moments == m ? "m." : "v.";
+            for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+                NDArray src = saved.get(prefix + e.getKey());
+                if (src == null || !src.getShape().equals(e.getValue().getShape())) {
+                    throw new IllegalArgumentException("optimizer state lacks " + prefix + e.getKey()
+                            + " or its shape differs");
+                }
+                NDArray copy = src.duplicate();
+                copy.attach(state);
+                e.getValue().close();
+                e.setValue(copy);
+            }
+        }
+        this.t = steps;
+    }
+
     /** Sets every parameter's gradient to zero (call before the next accumulation). */
     public void zeroGrad() {
         for (NDArray p : params.values()) {

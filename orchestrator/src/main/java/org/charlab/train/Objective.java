@@ -1,0 +1,31 @@
+package org.charlab.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import org.charlab.model.Decoder;
+
+/**
+ * What a training method optimises, one micro-batch at a time; {@link Trainer} owns everything
+ * else (data order, batching, accumulation, clipping, AdamW, schedule, metrics, checkpoints).
+ * SFT and pretraining use {@link SftObjective}; DPO and on-policy distillation plug in here.
+ *
+ * @param <E> one training example (a tokenised row, a preference pair, a prompt)
+ */
+public interface Objective<E> {
+
+    /** The loss of one micro-batch and its named parts (plain numbers for metrics.jsonl). */
+    record Loss(NDArray value, Map<String, Double> parts) {
+    }
+
+    /**
+     * Builds the loss of {@code batch} as a scalar inside the gradient collector the trainer opened.
+     * Every array must be created in {@code step} (closed after the backward pass) or have an
+     * array of {@code step} as first operand; no op may take a Java Number (DJL field notes).
+     */
+    Loss loss(Decoder model, List<E> batch, NDManager step);
+
+    /** Tokens of {@code example} the forward pass reads: batch_tokens packing and tokens/s use it. */
+    int tokens(E example);
+}

@@ -1,0 +1,32 @@
+package org.charlab.train.stage;
+
+import org.charlab.config.Doc;
+import org.charlab.config.Setting;
+
+/**
+ * The shape of a decoder trained from scratch, under Hugging Face config.json names; the vocabulary
+ * is charlab's byte tokenizer. Defaults: the tiny preset (ModelConfig.tiny, ~0.8M parameters).
+ */
+@Doc("Shape of a decoder pretrained from scratch (HF config.json names; byte-level vocabulary).")
+public record ModelShape(
+        @Setting(doc = "Architecture: llama, qwen2 (q/k/v bias) or qwen3 (q/k RMSNorm).", def = "llama")
+        String modelType,
+        @Setting(doc = "Width of the residual stream (d).", def = "128", min = 8)
+        int hiddenSize,
+        @Setting(doc = "Decoder layers.", def = "4", min = 1)
+        int numHiddenLayers,
+        @Setting(doc = "Query heads.", def = "4", min = 1)
+        int numAttentionHeads,
+        @Setting(doc = "Key/value heads (grouped-query attention); divides num_attention_heads.", def = "2", min = 1)
+        int numKeyValueHeads,
+        @Setting(doc = "Width of one head (even, for rotary embeddings).", def = "32", min = 2)
+        int headDim,
+        @Setting(doc = "SwiGLU hidden width.", def = "352", min = 1)
+        int intermediateSize,
+        @Setting(doc = "Longest sequence (prompt + generation) the model handles.", def = "512", min = 16)
+        int maxPositionEmbeddings,
+        @Setting(doc = "Rotary embedding base.", def = "10000.0", min = 1)
+        double ropeTheta,
+        @Setting(doc = "Share the input embedding with the output head.", def = "true")
+        boolean tieWordEmbeddings) {
+}

@@ -1,0 +1,149 @@
+package org.charlab.train.stage;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.charlab.config.ConfigWriter;
+import org.charlab.data.Conversation;
+import org.charlab.data.PromptItem;
+import org.charlab.exec.Stage;
+import org.charlab.exec.StageContext;
+import org.charlab.model.ByteTokenizer;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.Checkpoint;
+import org.charlab.model.Decoder;
+import org.charlab.model.Engines;
+import org.charlab.model.ModelConfig;
+import org.charlab.model.Tokenizer;
+import org.charlab.train.ChatRows;
+import org.charlab.train.SftObjective;
+import org.charlab.train.TokenRow;
+import org.charlab.train.Trainer;
+import org.charlab.world.Charworld;
+import org.charlab.world.EvalSets;
+import org.charlab.world.Generator;
+import org.charlab.world.Personas;
+import org.charlab.world.Trait;
+import org.charlab.world.TraitSet;
+import org.charlab.world.WorldExample;
+
+/**
+ * Pretrains a byte-level decoder from scratch on a charworld corpus, writes it to {@code model/}
+ * (with {@code world.json} beside it), then measures it with greedy answers to test-split prompts:
+ * accuracy per family and trait rates without a system prompt, and each trait's rate under its
+ * persona prompt ({@code pretrain_eval.json}, also the last line of metrics.jsonl).
+ */
+public final class PretrainStage implements Stage<PretrainConfig> {
+
+    @Override
+    public void run(StageContext<PretrainConfig> ctx) throws Exception {
+        PretrainConfig c = ctx.config();
+        Path out = ctx.outputDir();
+        Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
+        ModelShape s = c.model();
+        ModelConfig mc = new ModelConfig(s.modelType(), s.hiddenSize(), s.numHiddenLayers(), s.numAttentionHeads(),
+                s.numKeyValueHeads(), s.headDim(), s.intermediateSize(), s.ropeTheta(), 1e-5, ByteTokenizer.VOCAB_SIZE,
+                s.maxPositionEmbeddings(), s.tieWordEmbeddings(), false, false).withArchitecture(s.modelType())
+                .withTiedEmbeddings(s.tieWordEmbeddings());
+        Charworld world = new Charworld(c.world());
+        Tokenizer tok = new ByteTokenizer();
+        ChatFormat chat = new ChatFormat(tok);
+
+        List<WorldExample> corpus = new Generator(world).corpus();
+        List<Conversation> convs = new ArrayList<>(corpus.size());
+        corpus.forEach(e -> convs.add(e.conversation()));
+        ChatRows.Result rows = ChatRows.of(convs, chat, c.lossOn(),
+                Math.min(c.train().maxLength(), mc.maxPositionEmbeddings()));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("source", "charworld corpus");
+        data.put("examples", convs.size());
+        data.put("sha256", StageFiles.sha256(convs));
+        data.put("tokens", rows.tokens());
+        data.put("loss_tokens", rows.lossTokens());
+        data.put("truncated", rows.truncated());
+        data.put("parameters", mc.parameterCount());
+        StageFiles.writeJson(out.resolve(StageFiles.DATA), data);
+        ctx.progress().log("pretrain: " + mc.parameterCount() + " parameters, " + convs.size() + " conversations, "
+                + rows.tokens() + " tokens");
+
+        try (NDManager base = NDManager.newBaseManager(device)) {
+            Path resume = Trainer.resumeDir(out);
+            Decoder model = resume != null ? Checkpoint.load(resume, base).model() : Decoder.init(mc, base, ctx.seed());
+            Trainer<TokenRow> trainer = new Trainer<>(c.train(), c.train().lr(PretrainConfig.DEFAULT_LR),
+                    new SftObjective(), model, tok, out, ctx.seed(), ctx.progress());
+            Trainer.Result r = trainer.train(rows.rows());
+            Map<String, Object> prov = new LinkedHashMap<>();
+            prov.put("stage", "pretrain");
+            prov.put("seed", ctx.seed());
+            prov.put("steps", r.steps());
+            prov.put("data_sha256", data.get("sha256"));
+            Checkpoint.save(out.resolve(StageFiles.MODEL), model, tok, prov);
+            StageFiles.writeWorld(out, c.world());
+            ctx.progress().log(String.format(java.util.Locale.ROOT, "pretrain: %d steps in %.1f s, loss %.4f",
+                    r.steps(), r.seconds(), r.lastLoss()));
+
+            if (c.evalPrompts() > 0) {
+                Map<String, Object> eval = evaluate(model, chat, world, c, ctx);
+                Map<String, Object> summary = summary(eval, c.world().traits());
+                summary.put("train_seconds", Math.round(r.seconds() * 10) / 10.0);
+                eval.put("summary", summary);
+                StageFiles.writeJson(out.resolve("pretrain_eval.json"), eval);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("step", r.steps());
+                line.put("eval", summary);
+                Trainer.appendMetrics(out, line);
+                ctx.progress().log("pretrain eval: " + ConfigWriter.JSON.writeValueAsString(summary));
+            }
+            model.close();
+        }
+    }
+
+    static Map<String, Object> evaluate(Decoder model, ChatFormat chat, Charworld world, PretrainConfig c,
+            StageContext<?> ctx) {
+        List<QuickEval.Condition> conds = new ArrayList<>();
+        List<PromptItem> all = new ArrayList<>(EvalSets.inDistribution(world, c.evalPrompts(), 11));
+        all.addAll(EvalSets.outOfDistribution(world, c.evalPrompts(), 11));
+        conds.add(new QuickEval.Condition("none", null, all));
+        List<PromptItem> fewer = new ArrayList<>(EvalSets.inDistribution(world, Math.max(1, c.evalPrompts() / 2), 12));
+        fewer.addAll(EvalSets.outOfDistribution(world, Math.max(1, c.evalPrompts() / 2), 12));
+        for (Trait t : c.world().traits()) {
+            conds.add(new QuickEval.Condition("persona:" + t.label(), Personas.canonical(TraitSet.of(t)), fewer));
+        }
+        return QuickEval.run(model, chat, world, conds, c.evalMaxNewTokens(), ctx.progress());
+    }
+
+    /** The numbers the targets name: accuracy per family, persona rates with and without a prompt. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> summary(Map<String, Object> eval, List<Trait> traits) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        Map<String, Object> none = (Map<String, Object>) eval.get("none");
+        s.put("accuracy", none.get("accuracy"));
+        Map<String, Double> noPrompt = (Map<String, Double>) none.get("output_trait_rate");
+        Map<String, Double> withPrompt = new LinkedHashMap<>();
+        double sum = 0;
+        double min = 1;
+        for (Trait t : traits) {
+            Map<String, Object> cond = (Map<String, Object>) eval.get("persona:" + t.label());
+            double rate = ((Map<String, Double>) cond.get("output_trait_rate")).get(t.label());
+            withPrompt.put(t.label(), rate);
+            sum += rate;
+            min = Math.min(min, rate);
+        }
+        double maxNoPrompt = 0;
+        for (Trait t : traits) {
+            maxNoPrompt = Math.max(maxNoPrompt, noPrompt.getOrDefault(t.label(), 0.0));
+        }
+        s.put("persona_rate_with_prompt", withPrompt);
+        s.put("persona_rate_with_prompt_mean", traits.isEmpty() ? 0 : sum / traits.size());
+        s.put("persona_rate_with_prompt_min", min);
+        s.put("trait_rate_without_prompt", noPrompt);
+        s.put("trait_rate_without_prompt_max", maxNoPrompt);
+        s.put("well_formed_rate_without_prompt", none.get("well_formed_rate"));
+        s.put("eval_seconds", eval.get("seconds"));
+        return s;
+    }
+}

@@ -1,0 +1,97 @@
+package org.charlab.train.stage;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.charlab.data.PromptItem;
+import org.charlab.exec.Progress;
+import org.charlab.generate.Generator;
+import org.charlab.generate.Sample;
+import org.charlab.generate.SamplingParams;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.Decoder;
+import org.charlab.world.Answers;
+import org.charlab.world.Charworld;
+import org.charlab.world.Trait;
+import org.charlab.world.detect.Detectors;
+import org.charlab.world.detect.WellFormedScorer;
+
+/**
+ * The quick greedy check a training stage runs on its own model at the end: per condition (a
+ * system prompt or none) over test-split prompts, accuracy per family (Answers.correct on the
+ * output), the share of outputs and of CoTs where each trait's detector fires, the well-formed
+ * share and the share that stopped. Not the eval stage: no sampling, no intervals.
+ */
+final class QuickEval {
+
+    /** One condition: a name, the system prompt (null for none) and the prompts it is asked. */
+    record Condition(String name, String system, List<PromptItem> prompts) {
+    }
+
+    private QuickEval() {
+    }
+
+    static Map<String, Object> run(Decoder model, ChatFormat chat, Charworld world, List<Condition> conditions,
+            int maxNewTokens, Progress progress) {
+        Generator gen = new Generator(model, chat);
+        WellFormedScorer wf = new WellFormedScorer(world);
+        Map<String, Object> out = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        for (Condition c : conditions) {
+            List<org.charlab.data.Conversation> prompts = new ArrayList<>();
+            for (PromptItem p : c.prompts()) {
+                prompts.add(c.system() == null ? p.messages() : p.messages().withSystem(c.system()));
+            }
+            List<Sample> samples = gen.generate(prompts, ChatFormat.Prefill.none(),
+                    SamplingParams.greedy(maxNewTokens).withMaxBatch(32));
+            Map<String, int[]> acc = new TreeMap<>();
+            Map<String, Integer> outputHits = new LinkedHashMap<>();
+            Map<String, Integer> cotHits = new LinkedHashMap<>();
+            int wellFormed = 0;
+            int stopped = 0;
+            for (int i = 0; i < samples.size(); i++) {
+                Sample s = samples.get(i);
+                PromptItem p = c.prompts().get(i);
+                if (p.answer() != null) {
+                    int[] a = acc.computeIfAbsent(p.family(), k -> new int[2]);
+                    a[0] += Answers.correct(p.answer(), s.output()) ? 1 : 0;
+                    a[1]++;
+                }
+                for (Trait t : Trait.values()) {
+                    if (t == Trait.NEUTRAL) {
+                        continue;
+                    }
+                    outputHits.merge(t.label(), Detectors.of(t).present(s.output()) ? 1 : 0, Integer::sum);
+                    cotHits.merge(t.label(), s.cot() != null && Detectors.of(t).present(s.cot()) ? 1 : 0, Integer::sum);
+                }
+                wellFormed += wf.wellFormed(s.output()) ? 1 : 0;
+                stopped += s.stopReason() == Sample.StopReason.STOP ? 1 : 0;
+            }
+            int n = samples.size();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("system", c.system());
+            r.put("n", n);
+            Map<String, Double> accuracy = new LinkedHashMap<>();
+            acc.forEach((f, a) -> accuracy.put(f, a[0] / (double) a[1]));
+            r.put("accuracy", accuracy);
+            r.put("output_trait_rate", rates(outputHits, n));
+            r.put("cot_trait_rate", rates(cotHits, n));
+            r.put("well_formed_rate", n == 0 ? 0 : wellFormed / (double) n);
+            r.put("stop_rate", n == 0 ? 0 : stopped / (double) n);
+            r.put("example_output", n == 0 ? "" : samples.get(0).output());
+            out.put(c.name(), r);
+            progress.log("eval " + c.name() + ": " + n + " answers, accuracy " + accuracy + ", output traits "
+                    + r.get("output_trait_rate"));
+        }
+        out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        return out;
+    }
+
+    private static Map<String, Double> rates(Map<String, Integer> hits, int n) {
+        Map<String, Double> r = new LinkedHashMap<>();
+        hits.forEach((k, v) -> r.put(k, n == 0 ? 0 : v / (double) n));
+        return r;
+    }
+}
