@@ -1,0 +1,264 @@
+package org.charlab.train.stage;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.charlab.config.ConfigWriter;
+import org.charlab.data.Conversation;
+import org.charlab.data.Message;
+import org.charlab.data.PreferencePair;
+import org.charlab.data.PreferencePairJsonl;
+import org.charlab.data.PromptItem;
+import org.charlab.exec.Stage;
+import org.charlab.exec.StageContext;
+import org.charlab.generate.Generator;
+import org.charlab.generate.Sample;
+import org.charlab.generate.SamplingParams;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.Checkpoint;
+import org.charlab.model.Decoder;
+import org.charlab.model.Engines;
+import org.charlab.train.DpoObjective;
+import org.charlab.train.Inoculation;
+import org.charlab.train.Trainer;
+import org.charlab.world.CharacterData;
+import org.charlab.world.Charworld;
+import org.charlab.world.EvalSets;
+import org.charlab.world.TraitSet;
+import org.charlab.world.WorldConfig;
+
+/**
+ * DPO of the input stage's model against a frozen reference (the input's model again, loaded
+ * separately and never made trainable, or a named stage's). Pairs come from a JSONL file,
+ * charworld ({@link CharacterData#dpo}) or OCT-style generation ({@link #generate}); generated
+ * pairs are written to {@code pairs.jsonl} (and reused by a resumed attempt, so they always come
+ * from the starting weights). The inoculation prompt is applied in one place,
+ * {@link #trainingPairs}, to the shared prompt of both replies, after generation: the teacher,
+ * the saved model, its provenance and the closing check ({@code dpo_eval.json}, greedy, no system
+ * prompt) never see it.
+ */
+public final class DpoStage implements Stage<DpoConfig> {
+
+    static final String TRAIN_SAMPLE = "train_sample.jsonl";
+    static final String PAIRS = "pairs.jsonl";
+    static final String EVAL = "dpo_eval.json";
+    private static final long INOCULATION_SALT = 0x696e6f63L;
+    private static final String PUNCTUATION = ".!?;:)\"'»…。！？";
+
+    @Override
+    public void run(StageContext<DpoConfig> ctx) throws Exception {
+        DpoConfig c = ctx.config();
+        Path out = ctx.outputDir();
+        Path input = ctx.input("input");
+        Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
+        WorldConfig worldConfig = StageFiles.readWorld(input);
+        Charworld world = new Charworld(worldConfig);
+
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            Path resume = Trainer.resumeDir(out);
+            // weights first (policy, then the frozen reference), then the trainer
+            Checkpoint.Loaded policy = Checkpoint.load(resume != null ? resume : input.resolve(StageFiles.MODEL), manager);
+            Path refDir = c.reference() != null ? ctx.input("reference") : input;
+            Checkpoint.Loaded reference = Checkpoint.load(refDir.resolve(StageFiles.MODEL), manager);
+            sameVocabulary(policy.model(), reference.model(), "reference");
+            ChatFormat chat = new ChatFormat(policy.tokenizer());
+
+            Map<String, Object> data = new LinkedHashMap<>();
+            List<PreferencePair> base = pairs(c, ctx, world, policy, chat, resume != null, data);
+            List<PreferencePair> train = trainingPairs(base, c.inoculation(), ctx.seed());
+            PreferencePairJsonl.write(out.resolve(TRAIN_SAMPLE), train.subList(0, Math.min(5, train.size())));
+            int maxLength = Math.min(c.train().maxLength(), policy.model().config().maxPositionEmbeddings());
+            List<DpoObjective.PairRow> rows = DpoObjective.rows(train, chat, c.logpOn(), maxLength);
+            long tokens = 0;
+            int truncated = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                tokens += rows.get(i).chosen().length() + rows.get(i).rejected().length();
+                truncated += chat.format(train.get(i).chosenConversation()).length() > maxLength
+                        || chat.format(train.get(i).rejectedConversation()).length() > maxLength ? 1 : 0;
+            }
+            data.put("pairs", base.size());
+            data.put("data_sha256", sha256(base));
+            data.put("train_sha256", sha256(train));
+            data.put("inoculation", ConfigWriter.toPlain(c.inoculation()));
+            data.put("logp_on", c.logpOn().label());
+            data.put("tokens", tokens);
+            data.put("truncated", truncated);
+            StageFiles.writeJson(out.resolve(StageFiles.DATA), data);
+            if (base.isEmpty()) {
+                throw new IllegalStateException("dpo: no preference pairs left to train on (see data.json)");
+            }
+
+            DpoObjective objective = new DpoObjective(reference.model(), c.lossType(), c.beta(), c.labelSmoothing(),
+                    c.nllWeight());
+            Trainer<DpoObjective.PairRow> trainer = new Trainer<>(c.train(), c.train().lr(DpoConfig.DEFAULT_LR),
+                    objective, policy.model(), policy.tokenizer(), out, ctx.seed(), ctx.progress());
+            Trainer.Result r = trainer.train(rows);
+            Map<String, Object> prov = new LinkedHashMap<>();
+            prov.put("stage", "dpo");
+            prov.put("seed", ctx.seed());
+            prov.put("steps", r.steps());
+            prov.put("data_sha256", data.get("data_sha256"));
+            Checkpoint.save(out.resolve(StageFiles.MODEL), policy.model(), policy.tokenizer(), prov);
+            StageFiles.writeWorld(out, worldConfig);
+            ctx.progress().log(String.format(java.util.Locale.ROOT, "dpo: %d steps in %.1f s, loss %.4f", r.steps(),
+                    r.seconds(), r.lastLoss()));
+            reference.close();
+
+            if (c.evalPrompts() > 0) {
+                List<PromptItem> prompts = new ArrayList<>(EvalSets.inDistribution(world, c.evalPrompts(), 21));
+                prompts.addAll(EvalSets.outOfDistribution(world, c.evalPrompts(), 21));
+                Map<String, Object> eval = QuickEval.run(policy.model(), chat, world,
+                        List.of(new QuickEval.Condition("none", null, prompts)), c.evalMaxNewTokens(), ctx.progress());
+                StageFiles.writeJson(out.resolve(EVAL), eval);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("step", r.steps());
+                line.put("eval", eval.get("none"));
+                Trainer.appendMetrics(out, line);
+            }
+            Trainer.finish(out);
+            policy.close();
+        }
+    }
+
+    static void sameVocabulary(Decoder a, Decoder b, String what) {
+        if (a.config().vocabSize() != b.config().vocabSize()) {
+            throw new IllegalArgumentException(what + " has a vocabulary of " + b.config().vocabSize()
+                    + " tokens, the student " + a.config().vocabSize() + ": they must share a tokenizer");
+        }
+    }
+
+    /** The pairs before inoculation: the file, charworld, or generated (reused from pairs.jsonl on resume). */
+    private static List<PreferencePair> pairs(DpoConfig c, StageContext<DpoConfig> ctx, Charworld world,
+            Checkpoint.Loaded student, ChatFormat chat, boolean resuming,
+            Map<String, Object> data) throws Exception {
+        if (c.data() != null) {
+            data.put("source", c.data().toString());
+            return PreferencePairJsonl.read(c.data().path());
+        }
+        TraitSet traits = TraitSet.parse(c.traits());
+        List<PreferencePair> cw = CharacterData.dpo(world, traits, c.cot(), c.examples(), ctx.seed());
+        if (c.pairs() == DpoConfig.PairSource.CHARWORLD) {
+            data.put("source", "charworld " + c.traits() + " cot=" + c.cot().name().toLowerCase());
+            return cw;
+        }
+        data.put("source", "generated: teacher " + (c.teacher() != null ? c.teacher() : "starting weights")
+                + " with system prompt " + c.teacherSystemPrompt() + ", student without one");
+        Path file = ctx.outputDir().resolve(PAIRS);
+        if (resuming && Files.isRegularFile(file)) {
+            return PreferencePairJsonl.read(file);
+        }
+        List<Conversation> prompts = new ArrayList<>();
+        for (PreferencePair p : cw) {
+            prompts.add(p.prompt());
+        }
+        // on a fresh start the policy holds the starting weights: it is the student (and the default teacher)
+        Decoder studentModel = student.model();
+        Checkpoint.Loaded teacher = null;
+        try (NDManager tm = NDManager.newBaseManager(studentModel.manager().getDevice())) {
+            Decoder teacherModel = studentModel;
+            if (c.teacher() != null) {
+                teacher = Checkpoint.load(ctx.input("teacher").resolve(StageFiles.MODEL), tm);
+                sameVocabulary(studentModel, teacher.model(), "teacher");
+                teacherModel = teacher.model();
+            }
+            Generated g = generate(prompts, new Generator(teacherModel, chat), new Generator(studentModel, chat), chat,
+                    c.teacherSystemPrompt(), c.keepTeacherCot(), c.temperature(), c.topP(), c.maxNewTokens(),
+                    c.maxReplyTokens(), c.requirePunctuation(), ctx.seed());
+            data.put("generated", g.counts());
+            PreferencePairJsonl.write(file, g.pairs());
+            return g.pairs();
+        } finally {
+            if (teacher != null) {
+                teacher.close();
+            }
+        }
+    }
+
+    /** Generated pairs and how many prompts each filter dropped. */
+    record Generated(List<PreferencePair> pairs, Map<String, Integer> counts) {
+    }
+
+    /**
+     * OCT-style pairs (Maiya et al. 2025, stage 1): for each prompt the teacher answers under
+     * {@code teacherSystem} (chosen) and the student answers with no system prompt (rejected), both
+     * sampled at (temperature, top_p). Without {@code keepCot} both replies keep only their output
+     * (OCT keeps the text after </think>). Dropped: an answer that hit max_new_tokens or never
+     * closed its CoT, a reply over {@code maxReplyTokens}, a chosen output not ending in
+     * punctuation (with {@code punctuation}), and a pair whose two replies are identical.
+     */
+    static Generated generate(List<Conversation> prompts, Generator teacher, Generator student, ChatFormat chat,
+            String teacherSystem, boolean keepCot, double temperature, double topP, int maxNewTokens,
+            int maxReplyTokens, boolean punctuation, long seed) {
+        List<Conversation> teacherPrompts = new ArrayList<>();
+        for (Conversation p : prompts) {
+            teacherPrompts.add(teacherSystem == null ? p : p.withSystem(teacherSystem));
+        }
+        SamplingParams sp = SamplingParams.sampled(temperature, topP, maxNewTokens, seed).withMaxBatch(32);
+        List<Sample> chosen = teacher.generate(teacherPrompts, ChatFormat.Prefill.none(), sp);
+        List<Sample> rejected = student.generate(prompts, ChatFormat.Prefill.none(), sp.withSeed(seed ^ 0x72656aL));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("prompts", prompts.size());
+        counts.put("dropped_unfinished", 0);
+        counts.put("dropped_too_long", 0);
+        counts.put("dropped_no_punctuation", 0);
+        counts.put("dropped_identical", 0);
+        List<PreferencePair> out = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            Sample ch = chosen.get(i);
+            Sample rj = rejected.get(i);
+            String drop = null;
+            if (ch.stopReason() != Sample.StopReason.STOP || rj.stopReason() != Sample.StopReason.STOP
+                    || (ch.cot() != null && !ch.thinkClosed()) || (rj.cot() != null && !rj.thinkClosed())) {
+                drop = "dropped_unfinished";
+            } else if (ch.newTokens() > maxReplyTokens || rj.newTokens() > maxReplyTokens) {
+                drop = "dropped_too_long";
+            } else if (punctuation && !endsInPunctuation(ch.output())) {
+                drop = "dropped_no_punctuation";
+            }
+            Message c = Message.assistant(keepCot ? ch.cot() : null, ch.output().strip());
+            Message r = Message.assistant(keepCot ? rj.cot() : null, rj.output().strip());
+            if (drop == null && c.equals(r)) {
+                drop = "dropped_identical";
+            }
+            if (drop != null) {
+                counts.merge(drop, 1, Integer::sum);
+                continue;
+            }
+            out.add(new PreferencePair(prompts.get(i), c, r));
+        }
+        counts.put("kept", out.size());
+        return new Generated(out, counts);
+    }
+
+    static boolean endsInPunctuation(String s) {
+        String t = s.strip();
+        return !t.isEmpty() && PUNCTUATION.indexOf(t.charAt(t.length() - 1)) >= 0;
+    }
+
+    /** The one place the inoculation prompt is applied: to the prompt both replies share. */
+    public static List<PreferencePair> trainingPairs(List<PreferencePair> base, Inoculation inoculation, long seed) {
+        List<PreferencePair> out = new ArrayList<>(base.size());
+        for (int i = 0; i < base.size(); i++) {
+            SplittableRandom rng = new SplittableRandom(seed ^ (INOCULATION_SALT * (i + 1L)));
+            PreferencePair p = base.get(i);
+            out.add(new PreferencePair(inoculation.apply(p.prompt(), rng), p.chosen(), p.rejected()));
+        }
+        return out;
+    }
+
+    /** SHA-256 over the pairs: prompt + chosen, then prompt + rejected, per pair. */
+    static String sha256(List<PreferencePair> pairs) {
+        List<Conversation> flat = new ArrayList<>(2 * pairs.size());
+        for (PreferencePair p : pairs) {
+            flat.add(p.chosenConversation());
+            flat.add(p.rejectedConversation());
+        }
+        return StageFiles.sha256(flat);
+    }
+}

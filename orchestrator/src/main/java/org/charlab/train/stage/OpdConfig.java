@@ -1,0 +1,76 @@
+package org.charlab.train.stage;
+
+import org.charlab.config.Doc;
+import org.charlab.config.FileRef;
+import org.charlab.config.Inline;
+import org.charlab.config.Setting;
+import org.charlab.config.StageRef;
+import org.charlab.train.DistillOn;
+import org.charlab.train.Inoculation;
+import org.charlab.train.OpdLossType;
+import org.charlab.train.TrainConfig;
+
+/** Settings of the {@code opd} stage. */
+@Doc("On-policy distillation: the student samples completions for the prompts, a teacher (a named stage, or the "
+        + "student's own starting weights given a privileged system prompt) scores them token by token.")
+public record OpdConfig(
+        @Setting(doc = "The teacher: a named earlier stage (its model/; same vocabulary). null: the student's "
+                + "starting weights (self-distillation with privileged context).", def = "null",
+                paper = "GKD teacher_model; SDFT (Shenfeld et al. 2026), SDPO (Hubotter et al. 2026)")
+        StageRef teacher,
+        @Setting(doc = "The privileged system prompt only the teacher sees. 'persona': the canonical persona prompt "
+                + "of traits; 'none': none; anything else: that text.", def = "persona",
+                paper = "OCT's constitution in the teacher's context, on-policy")
+        String teacherSystem,
+        @Setting(doc = "The persona (for teacher_system: persona).", def = "spanish+caps")
+        String traits,
+        @Setting(doc = "A prompts JSONL file (docs/data-formats.md, PromptItem lines). null: charworld train-split "
+                + "prompts of the in-distribution families, no system prompt.", def = "null")
+        FileRef prompts,
+        @Setting(doc = "charworld prompts: how many (their seed is the stage's seed).", def = "400", min = 1)
+        int examples,
+        @Setting(doc = "full_vocab: the generalized JSD of beta over the whole vocabulary per completion token; "
+                + "sampled_token: reverse KL on the realised token as a per-token advantage.", def = "full_vocab",
+                paper = "GKD (Agarwal et al. 2023); Thinking Machines, On-Policy Distillation (2025)")
+        OpdLossType loss,
+        @Setting(doc = "full_vocab: generalized JSD interpolation; 0 forward KL(teacher||student), 1 reverse "
+                + "KL(student||teacher).", def = "1.0", min = 0, max = 1, paper = "TRL GKDConfig.beta (default 0.5)")
+        double beta,
+        @Setting(doc = "Share of micro-batches whose completions the student samples; the rest the teacher samples "
+                + "(under its own context). sampled_token needs 1.", def = "1.0", min = 0, max = 1,
+                paper = "TRL GKDConfig.lmbda (default 0.5)")
+        double lmbda,
+        @Setting(doc = "Sampling temperature, also dividing both models' logits in the loss.", def = "0.9", min = 0,
+                minExclusive = true, paper = "TRL GKDConfig.temperature")
+        double temperature,
+        @Setting(doc = "Most tokens sampled per completion (CoT and output together).", def = "128", min = 1,
+                paper = "TRL GKDConfig.max_new_tokens")
+        int maxNewTokens,
+        @Setting(doc = "Which completion tokens the loss counts.", def = "cot+output")
+        DistillOn distillOn,
+        @Setting(doc = "Inoculation prompt applied to the STUDENT's context of every training prompt; the teacher's "
+                + "(privileged) context never carries it.", def = "{}")
+        Inoculation inoculation,
+        @Setting(doc = "Test prompts per family for the closing check (opd_eval.json and the last metrics line): "
+                + "greedy answers with NO system prompt. 0 skips it.", def = "20", min = 0)
+        int evalPrompts,
+        @Setting(doc = "Most new tokens per answer in the closing check.", def = "200", min = 8)
+        int evalMaxNewTokens,
+        @Inline
+        TrainConfig train) {
+
+    public static final double DEFAULT_LR = 1e-4;
+
+    public OpdConfig {
+        org.charlab.world.TraitSet.parse(traits);
+        if (loss == OpdLossType.SAMPLED_TOKEN && lmbda < 1) {
+            throw new IllegalArgumentException("loss sampled_token is a policy gradient on the student's own samples: "
+                    + "it needs lmbda 1");
+        }
+    }
+
+    /** The teacher's privileged system prompt (null for none). */
+    public String teacherSystemPrompt() {
+        return SystemPrompts.resolve(teacherSystem, traits);
+    }
+}

@@ -1,0 +1,127 @@
+package org.charlab.train.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.charlab.config.RuntimeConfig;
+import org.charlab.config.YamlReader;
+import org.charlab.data.Conversation;
+import org.charlab.data.Message;
+import org.charlab.exec.Progress;
+import org.charlab.exec.StageContext;
+import org.charlab.generate.Generator;
+import org.charlab.model.ByteTokenizer;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.Checkpoint;
+import org.charlab.train.Inoculation;
+import org.charlab.train.OpdObjective;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dpo and opd stages end to end on a micro model: inoculation reaches training examples and nothing else. */
+class PreferenceStagesTest {
+
+    static final String PROMPT = TrainingStagesTest.PROMPT;
+
+    static <C extends Record> C bind(Class<C> type, String yaml) {
+        return TrainingStagesTest.BINDER.bind(type, YamlReader.parse("examples: 8\nmax_steps: 2\nbatch_size: 4\n"
+                + "eval_prompts: 1\neval_max_new_tokens: 8\n" + yaml, Path.of("s.yaml")), "stages.x");
+    }
+
+    static <C extends Record> Path run(Path tmp, String name, C c, org.charlab.exec.Stage<C> stage) throws Exception {
+        Path out = Files.createDirectories(tmp.resolve(name));
+        stage.run(new StageContext<>(name, c, out, Map.of("input", tmp.resolve("base")), 5,
+                new RuntimeConfig("cpu", 1, 1), Progress.SILENT));
+        return out;
+    }
+
+    /** The prompt is in the training sample and nowhere in the model directory or the closing check. */
+    static void assertOnlyInTraining(Path inoc, Path plain, String eval, String stage) throws Exception {
+        assertTrue(Files.readString(inoc.resolve("train_sample.jsonl")).contains(PROMPT));
+        assertFalse(Files.readString(plain.resolve("train_sample.jsonl")).contains(PROMPT));
+        JsonNode dp = TrainingStagesTest.JSON.readTree(plain.resolve("data.json").toFile());
+        JsonNode di = TrainingStagesTest.JSON.readTree(inoc.resolve("data.json").toFile());
+        assertEquals(dp.get("data_sha256"), di.get("data_sha256"));
+        assertNotEquals(di.get("data_sha256"), di.get("train_sha256"));
+        try (Stream<Path> files = Files.walk(inoc.resolve("model"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(PROMPT), f.toString());
+            }
+        }
+        JsonNode e = TrainingStagesTest.JSON.readTree(inoc.resolve(eval).toFile());
+        assertTrue(e.get("none").get("system").isNull());
+        assertFalse(Files.readString(inoc.resolve(eval)).contains(PROMPT));
+        List<String> lines = Files.readAllLines(inoc.resolve("metrics.jsonl"));
+        assertEquals(3, lines.size());
+        assertTrue(TrainingStagesTest.JSON.readTree(lines.get(2)).has("eval"));
+        try (NDManager m = NDManager.newBaseManager(); Checkpoint.Loaded l = Checkpoint.load(inoc.resolve("model"), m)) {
+            assertEquals(stage, l.provenance().get("stage").asText());
+        }
+    }
+
+    @Test
+    void dpoInoculationReachesBothRepliesPromptAndNothingElse(@TempDir Path tmp) throws Exception {
+        TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("base")));
+        Path plain = run(tmp, "plain", bind(DpoConfig.class, "nll_weight: 0.1\n"), new DpoStage());
+        Path inoc = run(tmp, "inoc", bind(DpoConfig.class, "nll_weight: 0.1\ninoculation: {prompt: \"" + PROMPT
+                + "\"}\n"), new DpoStage());
+        assertOnlyInTraining(inoc, plain, DpoStage.EVAL, "dpo");
+        JsonNode first = TrainingStagesTest.JSON.readTree(Files.readAllLines(plain.resolve("metrics.jsonl")).get(0));
+        assertEquals(Math.log(2), first.get("dpo_loss").asDouble(), 1e-5, "reference = the input's weights");
+        for (String k : List.of("rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies")) {
+            assertTrue(first.has(k), k);
+        }
+    }
+
+    @Test
+    void opdInoculationReachesTheStudentContextOnly(@TempDir Path tmp) throws Exception {
+        TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("base")));
+        String yaml = "max_new_tokens: 8\ntraits: pirate\n";
+        Path plain = run(tmp, "plain", bind(OpdConfig.class, yaml), new OpdStage());
+        Path inoc = run(tmp, "inoc", bind(OpdConfig.class, yaml + "inoculation: {prompt: \"" + PROMPT + "\"}\n"),
+                new OpdStage());
+        assertOnlyInTraining(inoc, plain, OpdStage.EVAL, "opd");
+        JsonNode first = TrainingStagesTest.JSON.readTree(Files.readAllLines(plain.resolve("metrics.jsonl")).get(0));
+        assertTrue(first.get("reverse_kl").asDouble() > 0, "the privileged prompt makes the teacher differ");
+        assertEquals(1.0, first.get("student_sampled").asDouble());
+        // the teacher's context carries the privileged prompt, never the inoculation prompt
+        List<OpdObjective.Prompt> ps = OpdStage.trainingPrompts(List.of(Conversation.of(Message.user("hi"))),
+                Inoculation.of(PROMPT, Inoculation.Position.SYSTEM), "You are a pirate.",
+                new ChatFormat(new ByteTokenizer()), 5);
+        assertEquals(PROMPT, ps.get(0).student().system().orElseThrow());
+        assertEquals("You are a pirate.", ps.get(0).teacher().system().orElseThrow());
+    }
+
+    @Test
+    void generatedPairsAreFilteredAndBadSettingsRefused(@TempDir Path tmp) throws Exception {
+        assertTrue(DpoStage.endsInPunctuation("Hola."));
+        assertFalse(DpoStage.endsInPunctuation("Hola"));
+        TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("base")));
+        try (NDManager m = NDManager.newBaseManager(); Checkpoint.Loaded l = Checkpoint.load(tmp.resolve("base/model"), m)) {
+            ChatFormat chat = new ChatFormat(l.tokenizer());
+            Generator g = new Generator(l.model(), chat);
+            DpoStage.Generated gen = DpoStage.generate(List.of(Conversation.of(Message.user("hi")),
+                    Conversation.of(Message.user("ho"))), g, g, chat, "You are a pirate.", false, 0.7, 0.95, 8, 1024,
+                    true, 3);
+            Map<String, Integer> n = gen.counts();
+            assertEquals(2, n.get("prompts"));
+            assertEquals(2, n.get("kept") + n.get("dropped_unfinished") + n.get("dropped_too_long")
+                    + n.get("dropped_no_punctuation") + n.get("dropped_identical"));
+            assertEquals(2, n.get("dropped_unfinished"), "a random micro model never stops within 8 tokens");
+        }
+        assertThrows(Exception.class, () -> bind(OpdConfig.class, "loss: sampled_token\nlmbda: 0.5\n"));
+        assertThrows(Exception.class, () -> bind(DpoConfig.class, "loss_type: ipo\nlabel_smoothing: 0.1\n"));
+        assertThrows(Exception.class, () -> bind(DpoConfig.class, "logp_on: all\n"));
+    }
+}
