@@ -14,7 +14,6 @@ import org.charlab.data.Conversation;
 import org.charlab.data.Message;
 import org.charlab.data.PreferencePair;
 import org.charlab.data.PreferencePairJsonl;
-import org.charlab.data.PromptItem;
 import org.charlab.exec.Stage;
 import org.charlab.exec.StageContext;
 import org.charlab.generate.Generator;
@@ -29,7 +28,6 @@ import org.charlab.train.Inoculation;
 import org.charlab.train.Trainer;
 import org.charlab.world.CharacterData;
 import org.charlab.world.Charworld;
-import org.charlab.world.EvalSets;
 import org.charlab.world.TraitSet;
 import org.charlab.world.WorldConfig;
 
@@ -110,17 +108,8 @@ public final class DpoStage implements Stage<DpoConfig> {
                     r.seconds(), r.lastLoss()));
             reference.close();
 
-            if (c.evalPrompts() > 0) {
-                List<PromptItem> prompts = new ArrayList<>(EvalSets.inDistribution(world, c.evalPrompts(), 21));
-                prompts.addAll(EvalSets.outOfDistribution(world, c.evalPrompts(), 21));
-                Map<String, Object> eval = QuickEval.run(policy.model(), chat, world,
-                        List.of(new QuickEval.Condition("none", null, prompts)), c.evalMaxNewTokens(), ctx.progress());
-                StageFiles.writeJson(out.resolve(EVAL), eval);
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("step", r.steps());
-                line.put("eval", eval.get("none"));
-                Trainer.appendMetrics(out, line);
-            }
+            QuickEval.closingCheck(out, EVAL, policy.model(), chat, world, c.evalPrompts(), c.evalMaxNewTokens(), r.steps(),
+                    ctx.progress());
             Trainer.finish(out);
             policy.close();
         }

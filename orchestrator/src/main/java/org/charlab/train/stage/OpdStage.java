@@ -24,7 +24,6 @@ import org.charlab.train.OpdObjective;
 import org.charlab.train.Trainer;
 import org.charlab.world.CharacterData;
 import org.charlab.world.Charworld;
-import org.charlab.world.EvalSets;
 import org.charlab.world.TraitSet;
 import org.charlab.world.WorldConfig;
 import org.charlab.world.WorldExample;
@@ -102,17 +101,8 @@ public final class OpdStage implements Stage<OpdConfig> {
                     objective.studentGenerations(), objective.teacherGenerations()));
             teacher.close();
 
-            if (c.evalPrompts() > 0) {
-                List<PromptItem> prompts = new ArrayList<>(EvalSets.inDistribution(world, c.evalPrompts(), 21));
-                prompts.addAll(EvalSets.outOfDistribution(world, c.evalPrompts(), 21));
-                Map<String, Object> eval = QuickEval.run(student.model(), chat, world,
-                        List.of(new QuickEval.Condition("none", null, prompts)), c.evalMaxNewTokens(), ctx.progress());
-                StageFiles.writeJson(out.resolve(EVAL), eval);
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("step", r.steps());
-                line.put("eval", eval.get("none"));
-                Trainer.appendMetrics(out, line);
-            }
+            QuickEval.closingCheck(out, EVAL, student.model(), chat, world, c.evalPrompts(), c.evalMaxNewTokens(), r.steps(),
+                    ctx.progress());
             Trainer.finish(out);
             student.close();
         }

@@ -1,5 +1,6 @@
 package org.charlab.train.stage;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +13,10 @@ import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.Decoder;
+import org.charlab.train.Trainer;
 import org.charlab.world.Answers;
 import org.charlab.world.Charworld;
+import org.charlab.world.EvalSets;
 import org.charlab.world.Trait;
 import org.charlab.world.detect.Detectors;
 import org.charlab.world.detect.WellFormedScorer;
@@ -31,6 +34,27 @@ final class QuickEval {
     }
 
     private QuickEval() {
+    }
+
+    /**
+     * The closing check every fine-tuning stage ends with: greedy answers to test prompts of every
+     * family with NO system prompt (so an inoculation prompt cannot leak into it), written to
+     * {@code evalFile} and as the last metrics.jsonl line.
+     */
+    static void closingCheck(Path out, String evalFile, Decoder model, ChatFormat chat, Charworld world, int perFamily,
+            int maxNewTokens, int steps, Progress progress) throws java.io.IOException {
+        if (perFamily <= 0) {
+            return;
+        }
+        List<PromptItem> prompts = new ArrayList<>(EvalSets.inDistribution(world, perFamily, 21));
+        prompts.addAll(EvalSets.outOfDistribution(world, perFamily, 21));
+        Map<String, Object> eval = run(model, chat, world, List.of(new Condition("none", null, prompts)), maxNewTokens,
+                progress);
+        StageFiles.writeJson(out.resolve(evalFile), eval);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", steps);
+        line.put("eval", eval.get("none"));
+        Trainer.appendMetrics(out, line);
     }
 
     static Map<String, Object> run(Decoder model, ChatFormat chat, Charworld world, List<Condition> conditions,

@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import org.charlab.config.ConfigWriter;
 import org.charlab.data.Conversation;
 import org.charlab.data.ConversationJsonl;
-import org.charlab.data.PromptItem;
 import org.charlab.data.ThinkFormat;
 import org.charlab.exec.Stage;
 import org.charlab.exec.StageContext;
@@ -25,7 +24,6 @@ import org.charlab.train.TokenRow;
 import org.charlab.train.Trainer;
 import org.charlab.world.CharacterData;
 import org.charlab.world.Charworld;
-import org.charlab.world.EvalSets;
 import org.charlab.world.TraitSet;
 import org.charlab.world.WorldConfig;
 import org.charlab.world.WorldExample;
@@ -93,17 +91,8 @@ public final class SftStage implements Stage<SftConfig> {
             ctx.progress().log(String.format(java.util.Locale.ROOT, "sft: %d steps in %.1f s, loss %.4f", r.steps(),
                     r.seconds(), r.lastLoss()));
 
-            if (c.evalPrompts() > 0) {
-                List<PromptItem> prompts = new ArrayList<>(EvalSets.inDistribution(world, c.evalPrompts(), 21));
-                prompts.addAll(EvalSets.outOfDistribution(world, c.evalPrompts(), 21));
-                Map<String, Object> eval = QuickEval.run(loaded.model(), chat, world,
-                        List.of(new QuickEval.Condition("none", null, prompts)), c.evalMaxNewTokens(), ctx.progress());
-                StageFiles.writeJson(out.resolve(EVAL), eval);
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("step", r.steps());
-                line.put("eval", eval.get("none"));
-                Trainer.appendMetrics(out, line);
-            }
+            QuickEval.closingCheck(out, EVAL, loaded.model(), chat, world, c.evalPrompts(), c.evalMaxNewTokens(), r.steps(),
+                    ctx.progress());
             Trainer.finish(out);
             loaded.close();
         }
