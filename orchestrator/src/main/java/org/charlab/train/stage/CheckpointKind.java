@@ -1,34 +1,15 @@
 package org.charlab.train.stage;
 
+import org.charlab.exec.AbstractStageKind;
 import org.charlab.exec.Stage;
-import org.charlab.exec.StageKind;
 
 /** {@code type: checkpoint}. Loading this class loads no engine class: only {@link #create()} does. */
-public final class CheckpointKind implements StageKind<CheckpointConfig> {
+public final class CheckpointKind extends AbstractStageKind<CheckpointConfig> {
 
-    @Override
-    public String type() {
-        return "checkpoint";
-    }
-
-    @Override
-    public String summary() {
-        return "Starts a chain from a user-supplied Hugging Face model directory";
-    }
-
-    @Override
-    public Class<CheckpointConfig> configType() {
-        return CheckpointConfig.class;
-    }
-
-    @Override
-    public int version() {
-        return 1;
-    }
-
-    @Override
-    public boolean resumable() {
-        return false;
+    public CheckpointKind() {
+        super("checkpoint",
+                "Starts a chain from a user-supplied Hugging Face model directory",
+                CheckpointConfig.class, 1, false);
     }
 
     @Override

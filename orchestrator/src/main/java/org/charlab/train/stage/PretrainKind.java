@@ -1,34 +1,15 @@
 package org.charlab.train.stage;
 
+import org.charlab.exec.AbstractStageKind;
 import org.charlab.exec.Stage;
-import org.charlab.exec.StageKind;
 
 /** {@code type: pretrain}. Loading this class loads no engine class: only {@link #create()} does. */
-public final class PretrainKind implements StageKind<PretrainConfig> {
+public final class PretrainKind extends AbstractStageKind<PretrainConfig> {
 
-    @Override
-    public String type() {
-        return "pretrain";
-    }
-
-    @Override
-    public String summary() {
-        return "Pretrains a base model from scratch on a charworld corpus and measures it";
-    }
-
-    @Override
-    public Class<PretrainConfig> configType() {
-        return PretrainConfig.class;
-    }
-
-    @Override
-    public int version() {
-        return 1;
-    }
-
-    @Override
-    public boolean resumable() {
-        return true;
+    public PretrainKind() {
+        super("pretrain",
+                "Pretrains a base model from scratch on a charworld corpus and measures it",
+                PretrainConfig.class, 1, true);
     }
 
     @Override
