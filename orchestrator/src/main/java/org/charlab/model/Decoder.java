@@ -238,6 +238,21 @@ public final class Decoder implements AutoCloseable {
     }
 
     /**
+     * Logits [B, T, V] for packed rows, several documents back to back in each row: a token attends
+     * only to earlier tokens of its own document (block-diagonal causal attention), and its rotary
+     * position counts from its document's start, so each document's logits are those it would get
+     * alone in a row.
+     *
+     * @param ids [B, T] int64 token ids
+     * @param positions [B, T] int64 position of each token within its document (0 at a document start)
+     * @param docs [B, T] int64 document id of each token; equal ids must be contiguous (padding can
+     *     take an id of its own)
+     */
+    public NDArray packedLogits(NDArray ids, NDArray positions, NDArray docs) {
+        return forward(ids, positions, null, docs, null, false);
+    }
+
+    /**
      * The forward pass.
      *
      * @param ids [B, T] int64 token ids, created in the step's manager (results go there too)
@@ -249,6 +264,15 @@ public final class Decoder implements AutoCloseable {
      * @return logits [B, T, V] (or [B, 1, V])
      */
     public NDArray forward(NDArray ids, NDArray positions, NDArray keyMask, KvCache cache, boolean lastOnly) {
+        return forward(ids, positions, keyMask, null, cache, lastOnly);
+    }
+
+    /** As above, plus {@code docs} [B, T] int64 document ids of packed rows (or null); no cache with docs. */
+    private NDArray forward(NDArray ids, NDArray positions, NDArray keyMask, NDArray docs, KvCache cache,
+            boolean lastOnly) {
+        if (docs != null && cache != null) {
+            throw new IllegalArgumentException("document ids (packed rows) need a pass without KV cache");
+        }
         NDManager step = ids.getManager();
         Shape is = ids.getShape();
         long b = is.get(0);
@@ -276,6 +300,11 @@ public final class Decoder implements AutoCloseable {
         if (keyMask != null) {
             NDArray km = keyMask.reshape(b, 1, 1, s);
             mask = mask == null ? km : km.add(mask);
+        }
+        // packed rows: keys of other documents are hidden too, [B, 1, G*T, T] (block-diagonal causal)
+        if (docs != null) {
+            NDArray dm = documentMask(docs, groups, step);
+            mask = mask == null ? dm : dm.add(mask);
         }
 
         // token embedding: [B, T, D]
@@ -371,6 +400,19 @@ public final class Decoder implements AutoCloseable {
             }
         }
         return step.create(m, new Shape((long) groups * t, s));
+    }
+
+    /**
+     * [B, 1, G*T, T] additive mask for document ids {@code docs} [B, T]: query t may see key j only
+     * when docs[j] == docs[t]; the T query rows repeat for the G group members (row g*T + t).
+     */
+    private static NDArray documentMask(NDArray docs, int groups, NDManager step) {
+        Shape ds = docs.getShape();
+        long b = ds.get(0);
+        long t = ds.get(1);
+        NDArray same = docs.reshape(b, t, 1).eq(docs.reshape(b, 1, t)); // [B, T, T] boolean
+        NDArray m = same.logicalNot().toType(DataType.FLOAT32, false).mul(step.create(MASKED)); // [B, T, T]
+        return m.reshape(b, 1, 1, t, t).tile(new long[] {1, 1, groups, 1, 1}).reshape(b, 1, groups * t, t);
     }
 
     /** Releases the parameters and everything else this decoder's manager owns. */
