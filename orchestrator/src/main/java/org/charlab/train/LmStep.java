@@ -24,7 +24,7 @@ public final class LmStep {
     public static double backward(Decoder model, TokenBatch batch) {
         try (NDManager step = model.manager().newSubManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = model.logits(batch.inputs(step));
+            NDArray logits = batch.logits(model, step);
             NDArray loss = TokenLoss.maskedNll(logits, batch.targets(step), batch.mask(step));
             gc.backward(loss);
             return loss.getFloat();

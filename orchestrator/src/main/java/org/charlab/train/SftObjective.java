@@ -20,6 +20,10 @@ import org.charlab.model.Segment;
  * gradient: their log-probabilities are multiplied by 0 before the sum. The parts {@code nll_cot}
  * and {@code nll_output} are the same mean restricted to counted CoT / output tokens (for metrics
  * only; no gradient flows through them).
+ *
+ * <p>Packed rows ({@link Packing}, the {@code packing} setting) give the same loss and gradients as
+ * their documents one per row: {@link TokenBatch} masks the targets across document boundaries and
+ * the decoder attends within each document only, with positions restarting at each document.
  */
 public final class SftObjective implements Objective<TokenRow> {
 
@@ -31,20 +35,22 @@ public final class SftObjective implements Objective<TokenRow> {
         List<float[]> masks = new ArrayList<>(batch.size());
         List<float[]> cot = new ArrayList<>(batch.size());
         List<float[]> out = new ArrayList<>(batch.size());
+        List<int[]> docs = new ArrayList<>(batch.size());
         for (TokenRow r : batch) {
             ids.add(r.ids());
             masks.add(r.mask());
             cot.add(segmentMask(r, Segment.COT));
             out.add(segmentMask(r, Segment.OUTPUT));
+            docs.add(r.docs());
         }
-        TokenBatch b = TokenBatch.of(ids, masks, PAD);
-        NDArray logits = model.logits(b.inputs(step)); // [B, T, V]
+        TokenBatch b = TokenBatch.of(ids, masks, docs, PAD);
+        NDArray logits = b.logits(model, step); // [B, T, V]
         NDArray lp = TokenLoss.tokenLogProbs(logits, b.targets(step)); // [B, T]
         NDArray mask = b.mask(step); // [B, T]
         NDArray loss = lp.mul(mask).sum().neg().div(mask.sum()); // scalar, the equation above
         Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put("nll_cot", partMean(lp, TokenBatch.of(ids, cot, PAD), step));
-        parts.put("nll_output", partMean(lp, TokenBatch.of(ids, out, PAD), step));
+        parts.put("nll_cot", partMean(lp, TokenBatch.of(ids, cot, docs, PAD), step));
+        parts.put("nll_output", partMean(lp, TokenBatch.of(ids, out, docs, PAD), step));
         parts.put("loss_tokens", b.maskedTokens());
         return new Loss(loss, parts);
     }
