@@ -42,6 +42,13 @@ public record TrainConfig(
                 + "data order differs from plain shuffling.", def = "false",
                 paper = "TrainingArguments.group_by_length")
         boolean groupByLength,
+        @Setting(doc = "sft and pretrain: concatenate conversations (first-fit in data order, never split) into "
+                + "rows of up to max_length tokens, so batches carry little padding. Each document attends only "
+                + "to itself, its positions restart at 0 and no target crosses into the next, so a packed "
+                + "micro-batch has the loss and gradients of its conversations batched unpacked. batch_size then "
+                + "counts packed rows (fewer steps per epoch). dpo and opd refuse it.", def = "false",
+                paper = "TRL SFTConfig.packing")
+        boolean packing,
         @Setting(doc = "Micro-batches whose gradients are summed (each micro-batch's mean loss divided by "
                 + "this) before one optimizer step.", def = "1", min = 1,
                 paper = "TrainingArguments.gradient_accumulation_steps")
@@ -79,37 +86,43 @@ public record TrainConfig(
 
     /** Defaults, as a stage with no training settings gets them (for tests and code). */
     public static TrainConfig defaults() {
-        return new TrainConfig(null, LrScheduler.LINEAR, 0.0, 0, 0, 1.0, 16, 0, false, 1, 1.0, 0.0, 0.9, 0.999, 1e-8, 200,
+        return new TrainConfig(null, LrScheduler.LINEAR, 0.0, 0, 0, 1.0, 16, 0, false, false, 1, 1.0, 0.0, 0.9, 0.999, 1e-8, 200,
                 1000.0, 512, 1);
     }
 
     public TrainConfig withLearningRate(double lr) {
         return new TrainConfig(lr, lrSchedulerType, warmupRatio, warmupSteps, maxSteps, numTrainEpochs, batchSize,
-                batchTokens, groupByLength, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon,
+                batchTokens, groupByLength, packing, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon,
                 checkpointEvery, gradNormCeiling, maxLength, logEvery);
     }
 
     public TrainConfig withSteps(int steps, int batch) {
         return new TrainConfig(learningRate, lrSchedulerType, warmupRatio, warmupSteps, steps, numTrainEpochs, batch,
-                batchTokens, groupByLength, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon,
+                batchTokens, groupByLength, packing, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon,
                 checkpointEvery, gradNormCeiling, maxLength, logEvery);
     }
 
     public TrainConfig withCheckpointEvery(int every) {
         return new TrainConfig(learningRate, lrSchedulerType, warmupRatio, warmupSteps, maxSteps, numTrainEpochs,
-                batchSize, batchTokens, groupByLength, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2,
+                batchSize, batchTokens, groupByLength, packing, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2,
                 adamEpsilon, every, gradNormCeiling, maxLength, logEvery);
     }
 
     public TrainConfig withAccumulation(int accum, int batchTokens) {
         return new TrainConfig(learningRate, lrSchedulerType, warmupRatio, warmupSteps, maxSteps, numTrainEpochs,
-                batchSize, batchTokens, groupByLength, accum, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon,
+                batchSize, batchTokens, groupByLength, packing, accum, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon,
                 checkpointEvery, gradNormCeiling, maxLength, logEvery);
+    }
+
+    public TrainConfig withPacking(boolean pack) {
+        return new TrainConfig(learningRate, lrSchedulerType, warmupRatio, warmupSteps, maxSteps, numTrainEpochs,
+                batchSize, batchTokens, groupByLength, pack, gradientAccumulationSteps, maxGradNorm, weightDecay,
+                adamBeta1, adamBeta2, adamEpsilon, checkpointEvery, gradNormCeiling, maxLength, logEvery);
     }
 
     public TrainConfig withGradNormCeiling(double ceiling) {
         return new TrainConfig(learningRate, lrSchedulerType, warmupRatio, warmupSteps, maxSteps, numTrainEpochs,
-                batchSize, batchTokens, groupByLength, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2,
+                batchSize, batchTokens, groupByLength, packing, gradientAccumulationSteps, maxGradNorm, weightDecay, adamBeta1, adamBeta2,
                 adamEpsilon, checkpointEvery, ceiling, maxLength, logEvery);
     }
 }

@@ -98,6 +98,10 @@ public record DpoConfig(
 
     public DpoConfig {
         org.charlab.world.TraitSet.parse(traits);
+        if (train != null && train.packing()) {
+            throw new IllegalArgumentException("packing applies to sft and pretrain only "
+                    + "(dpo compares whole sequences per pair)");
+        }
         if (logpOn == LossOn.ALL) {
             throw new IllegalArgumentException("logp_on: all would count the prompt; use assistant, output, cot or "
                     + "cot+output");

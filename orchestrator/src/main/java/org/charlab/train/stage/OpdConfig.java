@@ -63,6 +63,10 @@ public record OpdConfig(
 
     public OpdConfig {
         org.charlab.world.TraitSet.parse(traits);
+        if (train != null && train.packing()) {
+            throw new IllegalArgumentException("packing applies to sft and pretrain only "
+                    + "(opd samples and scores whole sequences per prompt)");
+        }
         if (loss == OpdLossType.SAMPLED_TOKEN && lmbda < 1) {
             throw new IllegalArgumentException("loss sampled_token is a policy gradient on the student's own samples: "
                     + "it needs lmbda 1");

@@ -20,6 +20,7 @@ import org.charlab.model.Engines;
 import org.charlab.model.ModelConfig;
 import org.charlab.model.Tokenizer;
 import org.charlab.train.ChatRows;
+import org.charlab.train.Packing;
 import org.charlab.train.SftObjective;
 import org.charlab.train.TokenRow;
 import org.charlab.train.Trainer;
@@ -56,8 +57,9 @@ public final class PretrainStage implements Stage<PretrainConfig> {
         List<WorldExample> corpus = new Generator(world).corpus();
         List<Conversation> convs = new ArrayList<>(corpus.size());
         corpus.forEach(e -> convs.add(e.conversation()));
-        ChatRows.Result rows = ChatRows.of(convs, chat, c.lossOn(),
-                Math.min(c.train().maxLength(), mc.maxPositionEmbeddings()));
+        int maxLength = Math.min(c.train().maxLength(), mc.maxPositionEmbeddings());
+        ChatRows.Result rows = ChatRows.of(convs, chat, c.lossOn(), maxLength);
+        List<TokenRow> examples = c.train().packing() ? Packing.pack(rows.rows(), maxLength) : rows.rows();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("source", "charworld corpus");
         data.put("examples", convs.size());
@@ -65,6 +67,9 @@ public final class PretrainStage implements Stage<PretrainConfig> {
         data.put("tokens", rows.tokens());
         data.put("loss_tokens", rows.lossTokens());
         data.put("truncated", rows.truncated());
+        if (c.train().packing()) {
+            data.put("packed_rows", examples.size());
+        }
         data.put("parameters", mc.parameterCount());
         StageFiles.writeJson(out.resolve(StageFiles.DATA), data);
         ctx.progress().log("pretrain: " + mc.parameterCount() + " parameters, " + convs.size() + " conversations, "
@@ -75,7 +80,7 @@ public final class PretrainStage implements Stage<PretrainConfig> {
             Decoder model = resume != null ? Checkpoint.load(resume, base).model() : Decoder.init(mc, base, ctx.seed());
             Trainer<TokenRow> trainer = new Trainer<>(c.train(), c.train().lr(PretrainConfig.DEFAULT_LR),
                     new SftObjective(), model, tok, out, ctx.seed(), ctx.progress());
-            Trainer.Result r = trainer.train(rows.rows());
+            Trainer.Result r = trainer.train(examples);
             Map<String, Object> prov = new LinkedHashMap<>();
             prov.put("stage", "pretrain");
             prov.put("seed", ctx.seed());

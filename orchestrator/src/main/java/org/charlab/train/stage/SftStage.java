@@ -19,6 +19,7 @@ import org.charlab.model.Checkpoint;
 import org.charlab.model.Engines;
 import org.charlab.train.ChatRows;
 import org.charlab.train.Inoculation;
+import org.charlab.train.Packing;
 import org.charlab.train.SftObjective;
 import org.charlab.train.TokenRow;
 import org.charlab.train.Trainer;
@@ -63,8 +64,9 @@ public final class SftStage implements Stage<SftConfig> {
             // weights first, then the trainer (which makes them trainable and builds the optimizer)
             Checkpoint.Loaded loaded = Checkpoint.load(resume != null ? resume : input.resolve(StageFiles.MODEL), manager);
             ChatFormat chat = new ChatFormat(loaded.tokenizer());
-            ChatRows.Result rows = ChatRows.of(train, chat, c.lossOn(),
-                    Math.min(c.train().maxLength(), loaded.model().config().maxPositionEmbeddings()));
+            int maxLength = Math.min(c.train().maxLength(), loaded.model().config().maxPositionEmbeddings());
+            ChatRows.Result rows = ChatRows.of(train, chat, c.lossOn(), maxLength);
+            List<TokenRow> examples = c.train().packing() ? Packing.pack(rows.rows(), maxLength) : rows.rows();
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("source", c.data() != null ? c.data().toString()
                     : "charworld " + c.traits() + " cot=" + c.cot().name().toLowerCase());
@@ -76,11 +78,14 @@ public final class SftStage implements Stage<SftConfig> {
             data.put("tokens", rows.tokens());
             data.put("loss_tokens", rows.lossTokens());
             data.put("truncated", rows.truncated());
+            if (c.train().packing()) {
+                data.put("packed_rows", examples.size());
+            }
             StageFiles.writeJson(out.resolve(StageFiles.DATA), data);
 
             Trainer<TokenRow> trainer = new Trainer<>(c.train(), c.train().lr(SftConfig.DEFAULT_LR),
                     new SftObjective(), loaded.model(), loaded.tokenizer(), out, ctx.seed(), ctx.progress());
-            Trainer.Result r = trainer.train(rows.rows());
+            Trainer.Result r = trainer.train(examples);
             Map<String, Object> prov = new LinkedHashMap<>();
             prov.put("stage", "sft");
             prov.put("seed", ctx.seed());

@@ -95,6 +95,21 @@ class TrainingStagesTest {
     }
 
     @Test
+    void packingPacksSftRowsAndDpoAndOpdRefuseIt(@TempDir Path tmp) throws Exception {
+        microModel(Files.createDirectories(tmp.resolve("base")));
+        Path out = runSft(tmp, "packed", sft("packing: true\n"));
+        JsonNode data = JSON.readTree(out.resolve("data.json").toFile());
+        assertTrue(data.get("packed_rows").asInt() < data.get("examples").asInt() / 2, data.toString());
+        assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertFalse(JSON.readTree(runSft(tmp, "plain", sft("")).resolve("data.json").toFile()).has("packed_rows"));
+        for (Class<? extends Record> type : List.of(DpoConfig.class, OpdConfig.class)) {
+            BadInput bad = assertThrows(BadInput.class,
+                    () -> BINDER.bind(type, YamlReader.parse("packing: true\n", Path.of("x.yaml")), "stages.x"));
+            assertTrue(bad.getMessage().contains("packing applies to sft and pretrain only"), bad.getMessage());
+        }
+    }
+
+    @Test
     void userJsonlDataAndBadTraitsAreCheckedAtBinding(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("d.jsonl");
         Files.writeString(data, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, "
