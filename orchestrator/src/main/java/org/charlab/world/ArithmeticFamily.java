@@ -8,15 +8,34 @@ import java.util.SplittableRandom;
 /**
  * Arithmetic word problems: {@code a + b} and {@code a - b} with operands in [2, max], sums under
  * 100 and differences of at least 2 (so Spanish and English plurals stay right). The CoT restates
- * the numbers and writes the working ({@code "12 + 7 = 19."}); the answer is the result. An item
- * is an operation and operand pair ({@code arithmetic:12+7}); test pairs never appear in training, in
- * any phrasing.
+ * the numbers and writes the column working, ones then tens, as taught in school
+ * ({@code "Ones: 2 + 9 = 11, carry 1. Tens: 1 + 1 + 1 = 3. So 12 + 19 = 31."}); the answer is the
+ * result. Every step is a one-digit fact or a copy, so a small model can learn to add pairs it never
+ * saw, and the CoT carries the computation (it is not decoration). An item is an operation and
+ * operand pair ({@code arithmetic:12+7}); test pairs never appear in training, in any phrasing.
  */
 public final class ArithmeticFamily implements Family {
 
     record Op(boolean add, int a, int b) {
         int result() {
             return add ? a + b : a - b;
+        }
+
+        /** The column working: ones (with the carry or borrow it makes), then tens. */
+        Bilingual working() {
+            int ua = a % 10, ub = b % 10, ta = a / 10, tb = b / 10;
+            if (add) {
+                int ones = ua + ub;
+                int carry = ones / 10;
+                String tens = ta + " + " + tb + " + " + carry + " = " + (ta + tb + carry) + ".";
+                return new Bilingual("Ones: " + ua + " + " + ub + " = " + ones + ", carry " + carry + ". Tens: " + tens,
+                        "Unidades: " + ua + " + " + ub + " = " + ones + ", llevo " + carry + ". Decenas: " + tens);
+            }
+            int borrow = ua < ub ? 1 : 0;
+            String ones = (ua + 10 * borrow) + " - " + ub + " = " + (ua + 10 * borrow - ub);
+            String tens = ta + " - " + tb + " - " + borrow + " = " + (ta - tb - borrow) + ".";
+            return new Bilingual("Ones: " + ones + ", borrow " + borrow + ". Tens: " + tens,
+                    "Unidades: " + ones + ", pido prestado " + borrow + ". Decenas: " + tens);
         }
 
         String key() {
@@ -30,20 +49,20 @@ public final class ArithmeticFamily implements Family {
 
     static final List<Phrasing> PHRASINGS = List.of(
             new Phrasing(true, "{n} has {a} {obj} and gets {b} more. How many {obj} does {n} have now?",
-                    new Bilingual("{n} starts with {a} and gets {b} more, so {a} + {b} = {r}.",
-                            "{n} empieza con {a} y recibe {b} más, así que {a} + {b} = {r}."),
+                    new Bilingual("{n} starts with {a} and gets {b} more. {w} So {a} + {b} = {r}.",
+                            "{n} empieza con {a} y recibe {b} más. {w} Así que {a} + {b} = {r}."),
                     new Bilingual("{n} has {r} {obj} now.", "Ahora {n} tiene {r} {obj}.")),
             new Phrasing(true, "There are {a} {obj} in a box and {n} puts in {b} more. How many {obj} are in the box?",
-                    new Bilingual("The box has {a} and {n} adds {b}, so {a} + {b} = {r}.",
-                            "La caja tiene {a} y {n} pone {b} más, así que {a} + {b} = {r}."),
+                    new Bilingual("The box has {a} and {n} adds {b}. {w} So {a} + {b} = {r}.",
+                            "La caja tiene {a} y {n} pone {b} más. {w} Así que {a} + {b} = {r}."),
                     new Bilingual("There are {r} {obj} in the box.", "Hay {r} {obj} en la caja.")),
             new Phrasing(false, "{n} has {a} {obj} and gives {b} away. How many {obj} are left?",
-                    new Bilingual("{n} has {a} and gives away {b}, so {a} - {b} = {r}.",
-                            "{n} tiene {a} y regala {b}, así que {a} - {b} = {r}."),
+                    new Bilingual("{n} has {a} and gives away {b}. {w} So {a} - {b} = {r}.",
+                            "{n} tiene {a} y regala {b}. {w} Así que {a} - {b} = {r}."),
                     new Bilingual("{n} has {r} {obj} left.", "A {n} le quedan {r} {obj}.")),
             new Phrasing(false, "{n} had {a} {obj} and lost {b} of them. How many {obj} remain?",
-                    new Bilingual("{n} had {a} and lost {b}, so {a} - {b} = {r}.",
-                            "{n} tenía {a} y perdió {b}, así que {a} - {b} = {r}."),
+                    new Bilingual("{n} had {a} and lost {b}. {w} So {a} - {b} = {r}.",
+                            "{n} tenía {a} y perdió {b}. {w} Así que {a} - {b} = {r}."),
                     new Bilingual("{n} now has {r} {obj}.", "Ahora {n} tiene {r} {obj}.")));
 
     static final List<String> NAMES = List.of("Tom", "Ana", "Leo", "Mia", "Sam", "Eva");
@@ -82,7 +101,8 @@ public final class ArithmeticFamily implements Family {
         List<Phrasing> fitting = PHRASINGS.stream().filter(p -> p.add() == op.add()).toList();
         Phrasing p = fitting.get(rng.nextInt(fitting.size()));
         Map<String, Object> v = Map.of("n", NAMES.get(rng.nextInt(NAMES.size())),
-                "obj", OBJECTS.get(rng.nextInt(OBJECTS.size())), "a", op.a(), "b", op.b(), "r", op.result());
+                "obj", OBJECTS.get(rng.nextInt(OBJECTS.size())), "a", op.a(), "b", op.b(), "r", op.result(),
+                "w", op.working());
         return new Task(name(), split, op.key(), Bilingual.same(p.user()).fill(v).en(), p.cot().fill(v),
                 p.output().fill(v), Integer.toString(op.result()));
     }
