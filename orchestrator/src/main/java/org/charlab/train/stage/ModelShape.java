@@ -4,10 +4,11 @@ import org.charlab.config.Doc;
 import org.charlab.config.Setting;
 
 /**
- * The shape of a decoder trained from scratch, under Hugging Face config.json names; the vocabulary
- * is charlab's byte tokenizer. Defaults: the tiny preset (ModelConfig.tiny, ~0.8M parameters).
+ * The shape of a decoder trained from scratch, under Hugging Face config.json names, and its
+ * vocabulary: charlab's byte tokenizer or a BPE learned on the corpus. Defaults: the tiny preset
+ * (ModelConfig.tiny's layers, ~0.9M parameters with the 1,024-id BPE).
  */
-@Doc("Shape of a decoder pretrained from scratch (HF config.json names; byte-level vocabulary).")
+@Doc("Shape and vocabulary of a decoder pretrained from scratch (HF config.json names).")
 public record ModelShape(
         @Setting(doc = "Architecture: llama, qwen2 (q/k/v bias) or qwen3 (q/k RMSNorm).", def = "llama")
         String modelType,
@@ -28,5 +29,11 @@ public record ModelShape(
         @Setting(doc = "Rotary embedding base.", def = "10000.0", min = 1)
         double ropeTheta,
         @Setting(doc = "Share the input embedding with the output head.", def = "true")
-        boolean tieWordEmbeddings) {
+        boolean tieWordEmbeddings,
+        @Setting(doc = "Vocabulary: bpe (learned on the pretraining corpus, written as tokenizer.json) or byte.",
+                def = "bpe")
+        TokenizerKind tokenizer,
+        @Setting(doc = "Ids of the BPE vocabulary: 256 bytes + learned merges + 6 chat markers. Ignored by the "
+                + "byte tokenizer (264 ids).", def = "1024", min = 262)
+        int vocabSize) {
 }

@@ -12,11 +12,13 @@ import org.charlab.data.Conversation;
 import org.charlab.data.PromptItem;
 import org.charlab.exec.Stage;
 import org.charlab.exec.StageContext;
+import org.charlab.model.BpeTrainer;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.Engines;
+import org.charlab.model.HfTokenizer;
 import org.charlab.model.ModelConfig;
 import org.charlab.model.Tokenizer;
 import org.charlab.train.ChatRows;
@@ -46,17 +48,17 @@ public final class PretrainStage implements Stage<PretrainConfig> {
         Path out = ctx.outputDir();
         Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
         ModelShape s = c.model();
-        ModelConfig mc = new ModelConfig(s.modelType(), s.hiddenSize(), s.numHiddenLayers(), s.numAttentionHeads(),
-                s.numKeyValueHeads(), s.headDim(), s.intermediateSize(), s.ropeTheta(), 1e-5, ByteTokenizer.VOCAB_SIZE,
-                s.maxPositionEmbeddings(), s.tieWordEmbeddings(), false, false).withArchitecture(s.modelType())
-                .withTiedEmbeddings(s.tieWordEmbeddings());
         Charworld world = new Charworld(c.world());
-        Tokenizer tok = new ByteTokenizer();
-        ChatFormat chat = new ChatFormat(tok);
-
         List<WorldExample> corpus = new Generator(world).corpus();
         List<Conversation> convs = new ArrayList<>(corpus.size());
         corpus.forEach(e -> convs.add(e.conversation()));
+
+        Tokenizer tok = tokenizer(s, convs, out);
+        ModelConfig mc = new ModelConfig(s.modelType(), s.hiddenSize(), s.numHiddenLayers(), s.numAttentionHeads(),
+                s.numKeyValueHeads(), s.headDim(), s.intermediateSize(), s.ropeTheta(), 1e-5, tok.vocabSize(),
+                s.maxPositionEmbeddings(), s.tieWordEmbeddings(), false, false).withArchitecture(s.modelType())
+                .withTiedEmbeddings(s.tieWordEmbeddings());
+        ChatFormat chat = new ChatFormat(tok);
         int maxLength = Math.min(c.train().maxLength(), mc.maxPositionEmbeddings());
         ChatRows.Result rows = ChatRows.of(convs, chat, c.lossOn(), maxLength);
         List<TokenRow> examples = c.train().packing() ? Packing.pack(rows.rows(), maxLength) : rows.rows();
@@ -105,7 +107,38 @@ public final class PretrainStage implements Stage<PretrainConfig> {
             }
             Trainer.finish(out);
             model.close();
+        } finally {
+            if (tok instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
+    }
+
+    /**
+     * The byte tokenizer, or a BPE learned on every text of the corpus (and the chat format's role
+     * headers) and written to {@code bpe/tokenizer.json}; deterministic, so a resumed stage learns
+     * the same one.
+     */
+    static Tokenizer tokenizer(ModelShape s, List<Conversation> convs, Path out) throws java.io.IOException {
+        if (s.tokenizer() == TokenizerKind.BYTE) {
+            return new ByteTokenizer();
+        }
+        List<String> texts = new ArrayList<>();
+        for (org.charlab.data.Role r : org.charlab.data.Role.values()) {
+            texts.add(r.label() + "\n");
+        }
+        for (Conversation conv : convs) {
+            for (org.charlab.data.Message m : conv.messages()) {
+                texts.add(m.content());
+                if (m.reasoning() != null) {
+                    texts.add(m.reasoning());
+                }
+            }
+        }
+        Path file = out.resolve("bpe").resolve("tokenizer.json");
+        BpeTrainer.write(file, BpeTrainer.train(texts, s.vocabSize(), ByteTokenizer.SPECIALS.size()),
+                ByteTokenizer.SPECIALS);
+        return HfTokenizer.load(file);
     }
 
     static Map<String, Object> evaluate(Decoder model, ChatFormat chat, Charworld world, PretrainConfig c,
