@@ -28,7 +28,7 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "50", description = "Timed training steps per size (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "tiny,25m", description = "Model sizes: tiny, 25m (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sizes", split = ",", defaultValue = "tiny,25m", description = "Model sizes: tiny (charworld's default base, 1,024-id BPE), tiny-byte (264-id byte vocabulary), 25m (default ${DEFAULT-VALUE}).")
     List<String> sizes;
 
     @Option(names = "--new-tokens", defaultValue = "256", description = "New tokens per generated sample (default ${DEFAULT-VALUE}).")
@@ -124,9 +124,10 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     private static ModelConfig config(String size) {
         return switch (size) {
-            case "tiny" -> ModelConfig.tiny();
+            case "tiny" -> ModelConfig.tiny().withVocabSize(1024); // charworld's default base: 1,024-id BPE
+            case "tiny-byte" -> ModelConfig.tiny();
             case "25m" -> ModelConfig.small25m();
-            default -> throw new BadInput("--sizes: unknown size '" + size + "'; known: tiny, 25m");
+            default -> throw new BadInput("--sizes: unknown size '" + size + "'; known: tiny (charworld's default base), tiny-byte (the same with the 264-id byte vocabulary), 25m");
         };
     }
 }

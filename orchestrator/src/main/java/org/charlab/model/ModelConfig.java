@@ -106,6 +106,13 @@ public record ModelConfig(
                 qkNorm);
     }
 
+    /** This config with another vocabulary size (e.g. the 1,024-id BPE charworld's base learns). */
+    public ModelConfig withVocabSize(int vocab) {
+        return new ModelConfig(modelType, hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim,
+                intermediateSize, ropeTheta, rmsNormEps, vocab, maxPositionEmbeddings, tieWordEmbeddings,
+                attentionBias, qkNorm);
+    }
+
     /** Number of scalar parameters the decoder holds. */
     public long parameterCount() {
         long d = hiddenSize;
