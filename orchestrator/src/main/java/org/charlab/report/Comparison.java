@@ -53,9 +53,11 @@ public final class Comparison {
         for (RunResult r : runs) {
             groups.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r);
         }
-        if (baseline != null && !groups.containsKey(baseline)) {
-            throw new org.charlab.config.BadInput("--baseline '" + baseline + "' is not one of the groups: " + groups.keySet());
+        if (baseline != null && runs.stream().noneMatch(r -> r.matchesBaseline(baseline))) {
+            throw new org.charlab.config.BadInput("--baseline '" + baseline + "' is not an arm or group of these runs: "
+                    + groups.keySet());
         }
+        Map<String, String> baselineOf = baselineGroups(runs, baseline);
         Set<String> keys = new LinkedHashSet<>();
         for (RunResult r : runs) {
             for (MetricEntry e : r.metrics()) {
@@ -74,12 +76,15 @@ public final class Comparison {
                 }
                 PairedDifference delta = null;
                 String note = "";
-                if (baseline != null && !g.getKey().equals(baseline)) {
+                String base = baselineOf.get(g.getKey());
+                if (baseline != null && base == null) {
+                    note = "not paired: no run of '" + baseline + "' at this grid point";
+                } else if (baseline != null && !g.getKey().equals(base)) {
                     ToDoubleFunction<SampleRow> f = PerSample.of(parts[0]);
                     if (f == null) {
                         note = "not paired: not a per-sample mean";
                     } else {
-                        Paired p = paired(g.getValue(), groups.get(baseline), f, parts[1], parts[2], s);
+                        Paired p = paired(g.getValue(), groups.get(base), f, parts[1], parts[2], s);
                         delta = p.delta;
                         note = p.note;
                     }
@@ -88,6 +93,32 @@ public final class Comparison {
             }
         }
         return rows;
+    }
+
+    /**
+     * Each group's baseline group: the baseline group itself when {@code baseline} names a group,
+     * else the group of the baseline arm at the same grid point (so a sweep with a grid compares
+     * methods within each grid value, never across them). Groups without one are absent.
+     */
+    static Map<String, String> baselineGroups(List<RunResult> runs, String baseline) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (baseline == null) {
+            return out;
+        }
+        boolean isGroup = runs.stream().anyMatch(r -> r.group().equals(baseline));
+        Map<String, String> basePerPoint = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            if (r.arm().equals(baseline)) {
+                basePerPoint.put(r.point(), r.group());
+            }
+        }
+        for (RunResult r : runs) {
+            String b = isGroup ? baseline : basePerPoint.get(r.point());
+            if (b != null) {
+                out.put(r.group(), b);
+            }
+        }
+        return out;
     }
 
     /** A group's interval for one metric, or null when no run of it has the metric. */

@@ -101,7 +101,8 @@ public final class Report {
             para("Seeds aggregated by the hierarchical bootstrap (seeds, then prompts within seed) for per-sample "
                     + "means, by a bootstrap over per-seed estimates otherwise; " + settings.method().label() + " "
                     + Math.round(settings.level() * 100) + "% intervals, " + settings.resamples() + " resamples, seed "
-                    + settings.seed() + (baseline == null ? "." : "; differences paired on prompts against `" + baseline + "`."));
+                    + settings.seed() + (baseline == null ? "." : "; differences paired on prompts against `" + baseline
+                    + "` (with a grid: its runs at the same grid point)."));
             table(ComparisonTable.of(rows, baseline != null, false));
             if (!skipped.isEmpty()) {
                 para("Runs without an evaluation: " + String.join("; ", skipped));

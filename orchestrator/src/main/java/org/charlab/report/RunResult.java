@@ -16,11 +16,19 @@ public record RunResult(String experiment, String sweepId, Path sweepDir, String
 
     /** Arm plus any grid/zip values: the runs of one group differ only in their seed. */
     public String group() {
-        if (axes.isEmpty()) {
-            return arm;
-        }
-        return arm + " " + axes.entrySet().stream()
+        String point = point();
+        return point.isEmpty() ? arm : arm + " " + point;
+    }
+
+    /** The grid/zip values alone ("cot_style=planner"), empty without a grid: where an arm's baseline is found. */
+    public String point() {
+        return axes.entrySet().stream()
                 .map(e -> e.getKey().substring(e.getKey().lastIndexOf('.') + 1) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
+    }
+
+    /** Whether {@code baseline} names this run's group, or its arm (then at any grid point). */
+    public boolean matchesBaseline(String baseline) {
+        return group().equals(baseline) || arm.equals(baseline);
     }
 }

@@ -34,7 +34,7 @@ public final class SweepSummary {
             return;
         }
         String wanted = rc.baseline();
-        boolean present = wanted != null && found.runs().stream().anyMatch(r -> r.group().equals(wanted));
+        boolean present = wanted != null && found.runs().stream().anyMatch(r -> r.matchesBaseline(wanted));
         if (wanted != null && !present) {
             out.println("report.baseline '" + wanted + "' has no evaluated run; differences left out");
         }

@@ -73,11 +73,48 @@ class CompareCommandTest {
     }
 
     @Test
+    void withAGridTheBaselineArmIsTakenAtTheSameGridPoint() throws Exception {
+        Path exp = dir.resolve("grid.yaml");
+        Files.writeString(exp, """
+                name: grid
+                stages:
+                  ev: {type: synth-eval}
+                sweep:
+                  seeds: [0, 1]
+                  grid: {stages.ev.cot_rate: [0.1, 0.9]}
+                  arms:
+                    base: {}
+                    other: {stages.ev.output_rate: 0.9}
+                """);
+        CliRun run = CliRun.of("run", exp.toString(), "--results", dir.resolve("results").toString(), "--in-process");
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        Path sweep;
+        try (Stream<Path> s = Files.list(dir.resolve("results").resolve("grid"))) {
+            sweep = s.findFirst().orElseThrow();
+        }
+        CliRun r = CliRun.of("compare", sweep.toString(), "--metrics", "trait.caps.cot_rate", "--baseline", "base",
+                "--format", "json");
+        assertEquals(0, r.exitCode(), r.err());
+        int paired = 0;
+        for (JsonNode row : new ObjectMapper().readTree(r.out())) {
+            if (row.get("group").asText().startsWith("other")) {
+                // the CoT rate does not depend on the arm: paired within a grid point the difference is ~0;
+                // paired across points it would be +-0.8
+                assertTrue(Math.abs(row.get("delta").asDouble()) < 0.15, r.out());
+                paired++;
+            } else {
+                assertEquals("", row.get("delta").asText(), "a baseline group is not compared with itself: " + r.out());
+            }
+        }
+        assertEquals(2, paired, r.out());
+    }
+
+    @Test
     void badOptionsAreOneLine() throws Exception {
         Path sweep = sweep("study", "p");
         CliRun r = CliRun.of("compare", sweep.toString(), "--baseline", "nope");
         assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("--baseline 'nope' is not one of the groups: [low, high]"), r.err());
+        assertTrue(r.err().contains("--baseline 'nope' is not an arm or group of these runs: [low, high]"), r.err());
         CliRun f = CliRun.of("compare", sweep.toString(), "--format", "xml");
         assertEquals(2, f.exitCode());
         CliRun p = CliRun.of("compare", dir.toString());
