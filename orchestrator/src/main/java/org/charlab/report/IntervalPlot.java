@@ -63,6 +63,13 @@ public final class IntervalPlot {
         SymbolAxis x = new SymbolAxis(null, new ArrayList<>(categories.keySet()).toArray(String[]::new));
         x.setRange(-0.6, categories.size() - 0.4);
         x.setGridBandsVisible(false);
+        // JFreeChart hides tick labels that overlap, which would leave categories unnamed: labels too
+        // long for their slot (~7 px per character) are drawn vertically, and the chart grows to fit them
+        int longest = categories.keySet().stream().mapToInt(String::length).max().orElse(0);
+        if (longest * 7 > (width - 80) / Math.max(1, categories.size())) {
+            x.setVerticalTickLabels(true);
+            height += longest * 7;
+        }
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(true);
         boolean unit = !points.isEmpty() && points.stream().allMatch(p -> p.low() >= 0 && p.high() <= 1);

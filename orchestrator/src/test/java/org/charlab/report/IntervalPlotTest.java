@@ -35,6 +35,22 @@ class IntervalPlotTest {
     }
 
     @Test
+    void longCategoryNamesTurnVerticalInsteadOfDisappearing() throws Exception {
+        java.util.List<IntervalPlot.Point> pts = new java.util.ArrayList<>();
+        for (String arm : List.of("sft", "dpo-oct", "opd")) {
+            for (String style : List.of("planner", "in_character")) {
+                pts.add(new IntervalPlot.Point(arm + " cot_style=" + style, "plain", 0.5, 0.4, 0.6));
+            }
+        }
+        BufferedImage wide = ImageIO.read(new ByteArrayInputStream(IntervalPlot.png("t", "rate", pts, 760, 340)));
+        assertTrue(wide.getHeight() > 340, "6 labels of ~25 characters do not fit 760 px side by side: "
+                + "drawn vertically on a taller chart");
+        BufferedImage shortNames = ImageIO.read(new ByteArrayInputStream(IntervalPlot.png("t", "rate",
+                List.of(new IntervalPlot.Point("a", "plain", 0.5, 0.4, 0.6)), 760, 340)));
+        assertEquals(340, shortNames.getHeight());
+    }
+
+    @Test
     void verdictsComeFromTheIntervalOnly() {
         var atLeast = org.charlab.config.Expectation.Relation.AT_LEAST;
         assertEquals(Verdict.REPRODUCED, Verdict.judge(0.31, 0.6, atLeast, 0.3));
