@@ -2,6 +2,7 @@ package org.charlab.train.stage;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.charlab.config.ConfigWriter;
 import org.charlab.data.Conversation;
+import org.charlab.data.Message;
 import org.charlab.data.PromptItem;
+import org.charlab.data.Role;
 import org.charlab.exec.Stage;
 import org.charlab.exec.StageContext;
 import org.charlab.model.BpeTrainer;
@@ -119,16 +122,16 @@ public final class PretrainStage implements Stage<PretrainConfig> {
      * headers) and written to {@code bpe/tokenizer.json}; deterministic, so a resumed stage learns
      * the same one.
      */
-    static Tokenizer tokenizer(ModelShape s, List<Conversation> convs, Path out) throws java.io.IOException {
+    static Tokenizer tokenizer(ModelShape s, List<Conversation> convs, Path out) throws IOException {
         if (s.tokenizer() == TokenizerKind.BYTE) {
             return new ByteTokenizer();
         }
         List<String> texts = new ArrayList<>();
-        for (org.charlab.data.Role r : org.charlab.data.Role.values()) {
+        for (Role r : Role.values()) {
             texts.add(r.label() + "\n");
         }
         for (Conversation conv : convs) {
-            for (org.charlab.data.Message m : conv.messages()) {
+            for (Message m : conv.messages()) {
                 texts.add(m.content());
                 if (m.reasoning() != null) {
                     texts.add(m.reasoning());
