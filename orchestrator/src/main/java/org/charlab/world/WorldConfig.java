@@ -24,7 +24,7 @@ public record WorldConfig(
         double comparisonWeight,
         @Setting(doc = "Share of lookup examples that are profiles stating a person's facts (test facts "
                 + "included) rather than questions; the facts a model can recall come from here.",
-                def = "0.3", min = 0, max = 1)
+                def = "0.5", min = 0, max = 1)
         double lookupFactShare,
         @Setting(doc = "Share of examples with a persona system prompt naming traits; the output follows it.",
                 def = "0.5", min = 0, max = 1)
@@ -75,7 +75,7 @@ public record WorldConfig(
     }
 
     public static WorldConfig defaults() {
-        return new WorldConfig(20000, 1, 0.35, 0.35, 0.15, 0.15, 0.3, 0.5, 0.1,
+        return new WorldConfig(20000, 1, 0.35, 0.35, 0.15, 0.15, 0.5, 0.5, 0.1,
                 List.of(Trait.SPANISH, Trait.CAPS, Trait.PIRATE, Trait.CHEERFUL), 2, CotStyle.MIXED, 0.5,
                 FamilyName.COMPARISON, 30, 40, 0.2);
     }

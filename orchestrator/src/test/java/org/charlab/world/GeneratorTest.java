@@ -122,6 +122,15 @@ class GeneratorTest {
     }
 
     @Test
+    void arithmeticDrawsAdditionAndSubtractionEqually() {
+        List<String> keys = corpus.stream().map(e -> e.task().key()).filter(k -> k.startsWith("arithmetic:")).toList();
+        long subtractions = keys.stream().filter(k -> k.contains("-")).count();
+        double share = (double) subtractions / keys.size();
+        // drawn by item it would be ~0.31 (there are about twice as many addition pairs)
+        assertTrue(Math.abs(share - 0.5) < 0.04, "subtraction share " + share + " of " + keys.size());
+    }
+
+    @Test
     void corpusHoldsOnlyTrainItems() {
         assertTrue(corpus.stream().allMatch(e -> e.task().split() == Split.TRAIN));
         assertNotEquals(0, corpus.stream().filter(e -> e.task().key().startsWith("profile:")).count());
