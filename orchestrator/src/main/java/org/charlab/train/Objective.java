@@ -28,4 +28,13 @@ public interface Objective<E> {
 
     /** Tokens of {@code example} the forward pass reads: batch_tokens packing and tokens/s use it. */
     int tokens(E example);
+
+    /**
+     * Called by the trainer once, before the first micro-batch it computes, with that micro-batch's
+     * index in the run (0 for a fresh run, step x accumulation after a resume). An objective whose
+     * randomness follows a micro-batch counter (on-policy sampling) starts the counter there, so a
+     * resumed run samples what the uninterrupted run would have.
+     */
+    default void startAt(long microBatch) {
+    }
 }

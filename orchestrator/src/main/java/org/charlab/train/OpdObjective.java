@@ -37,8 +37,9 @@ import org.charlab.model.Segment;
  * from the sampled ids in rare merges. A completion cut at max_new_tokens is closed by the
  * renderer (its think marker / im_end are template tokens, outside output and cot+output).
  *
- * <p>The choice of sampler and the sampling seeds follow a counter of micro-batches, so a run is
- * deterministic from its start (not across a resume).
+ * <p>The choice of sampler and the sampling seeds follow a counter of micro-batches, which the
+ * trainer sets on a resume ({@link #startAt}), so a resumed run samples what the uninterrupted
+ * run would have.
  */
 public final class OpdObjective implements Objective<OpdObjective.Prompt> {
 
@@ -77,6 +78,11 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
     @Override
     public int tokens(Prompt p) {
         return p.promptTokens() + s.maxNewTokens();
+    }
+
+    @Override
+    public void startAt(long microBatch) {
+        calls = microBatch;
     }
 
     @Override

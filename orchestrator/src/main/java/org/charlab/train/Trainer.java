@@ -100,6 +100,16 @@ public final class Trainer<E> {
     }
 
     /**
+     * The weights a training stage loads before building its trainer: the checkpoint an interrupted
+     * attempt left in {@code outDir}, else {@code initial} (the input model). Every stage that trains
+     * loads through here, so none resumes its optimizer onto the starting weights.
+     */
+    public static Path startingWeights(Path outDir, Path initial) {
+        Path resume = resumeDir(outDir);
+        return resume != null ? resume : initial;
+    }
+
+    /**
      * Deletes the training checkpoint: call once the stage has written everything it produces. Until
      * then a crash after training (while saving the model or running a closing evaluation) resumes
      * with the trained weights instead of training again.
@@ -138,6 +148,7 @@ public final class Trainer<E> {
         try (AdamW opt = new AdamW(model.parameters(), AdamW.DEFAULT_DECAY, options, model.manager())) {
             model.setTrainable(true);
             int start = restore(opt, metricsFile);
+            objective.startAt((long) start * accum);
             if (start > 0) {
                 progress.log("resuming at step " + start + " of " + total + " from " + out.resolve(CHECKPOINT));
             }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.SplittableRandom;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
 import org.charlab.exec.Progress;
+import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.FormattedChat;
 import org.charlab.model.Segment;
@@ -271,5 +273,44 @@ class OpdTest {
         }
         byte[] b = train(tmp.resolve("b"), new LinkedHashMap<>(), new LinkedHashMap<>());
         assertArrayEquals(a, b, "same seed, same weights");
+    }
+
+    /**
+     * Trains the student saved in {@code init} for 6 steps in {@code dir} (checkpoints every 2), as a
+     * stage does: weights from {@link Trainer#startingWeights}; returns the final weights' bytes.
+     */
+    static byte[] trainResumable(Path dir, Path init, int stopAfter) throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Decoder d = Checkpoint.load(Trainer.startingWeights(dir, init), m).model();
+            Decoder teacher = Decoder.init(TrainerTest.model(), m, 12);
+            TrainConfig cfg = TrainConfig.defaults().withSteps(6, 2).withLearningRate(3e-3).withCheckpointEvery(2);
+            Trainer<OpdObjective.Prompt> t = new Trainer<>(cfg, 3e-3, new OpdObjective(teacher, TrainerTest.CHAT,
+                    settings(OpdLossType.FULL_VOCAB, 0.5, 0.5)), d, TrainerTest.TOK, dir, 42, Progress.SILENT);
+            if (stopAfter > 0) {
+                t.stopAfter(stopAfter);
+            }
+            t.train(prompts(8, true));
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            d.parameters().forEach((k, p) -> bytes.writeBytes(p.toByteArray()));
+            d.close();
+            teacher.close();
+            return bytes.toByteArray();
+        }
+    }
+
+    @Test
+    void resumedRunSamplesAndEndsLikeTheUninterruptedOne(@TempDir Path tmp) throws Exception {
+        Path init = tmp.resolve("init");
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TrainerTest.model(), m, 11)) {
+            Checkpoint.save(init, d, TrainerTest.TOK, Map.of());
+        }
+        byte[] whole = trainResumable(tmp.resolve("whole"), init, 0);
+        Path cut = tmp.resolve("cut");
+        trainResumable(cut, init, 4); // "interrupted" right after the step-4 checkpoint
+        assertTrue(Files.isDirectory(cut.resolve(Trainer.CHECKPOINT)));
+        // the resume must start from the checkpoint's weights and continue the sampling seeds at
+        // micro-batch 4, not restart them: either mistake changes the last two steps
+        assertArrayEquals(whole, trainResumable(cut, init, 0), "resumed run ends with the uninterrupted run's weights");
+        assertEquals(TrainerTest.losses(tmp.resolve("whole")), TrainerTest.losses(cut));
     }
 }

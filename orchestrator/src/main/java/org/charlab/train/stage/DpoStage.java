@@ -61,7 +61,8 @@ public final class DpoStage implements Stage<DpoConfig> {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Path resume = Trainer.resumeDir(out);
             // weights first (policy, then the frozen reference), then the trainer
-            Checkpoint.Loaded policy = Checkpoint.load(resume != null ? resume : input.resolve(StageFiles.MODEL), manager);
+            Checkpoint.Loaded policy = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
+                    manager);
             Path refDir = c.reference() != null ? ctx.input("reference") : input;
             Checkpoint.Loaded reference = Checkpoint.load(refDir.resolve(StageFiles.MODEL), manager);
             sameVocabulary(policy.model(), reference.model(), "reference");

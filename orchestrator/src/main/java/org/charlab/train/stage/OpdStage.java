@@ -55,7 +55,8 @@ public final class OpdStage implements Stage<OpdConfig> {
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
             // weights first (student, then the frozen teacher), then the trainer
-            Checkpoint.Loaded student = Checkpoint.load(input.resolve(StageFiles.MODEL), manager);
+            Checkpoint.Loaded student = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
+                    manager);
             Path teacherDir = c.teacher() != null ? ctx.input("teacher") : input;
             Checkpoint.Loaded teacher = Checkpoint.load(teacherDir.resolve(StageFiles.MODEL), manager);
             DpoStage.sameVocabulary(student.model(), teacher.model(), "teacher");

@@ -60,9 +60,9 @@ public final class SftStage implements Stage<SftConfig> {
                 ThinkFormat.FIELD);
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            Path resume = Trainer.resumeDir(out);
             // weights first, then the trainer (which makes them trainable and builds the optimizer)
-            Checkpoint.Loaded loaded = Checkpoint.load(resume != null ? resume : input.resolve(StageFiles.MODEL), manager);
+            Checkpoint.Loaded loaded = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
+                    manager);
             ChatFormat chat = new ChatFormat(loaded.tokenizer());
             int maxLength = Math.min(c.train().maxLength(), loaded.model().config().maxPositionEmbeddings());
             ChatRows.Result rows = ChatRows.of(train, chat, c.lossOn(), maxLength);
