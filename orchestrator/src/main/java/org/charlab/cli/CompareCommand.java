@@ -44,8 +44,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--conditions", paramLabel = "NAME", split = ",", description = "Conditions to show (default: all).")
     List<String> conditions = new ArrayList<>();
 
-    @Option(names = "--family", paramLabel = "F", description = "Task family of the metrics (default: ${DEFAULT-VALUE}; "
-            + "accuracy rows always show their own family).")
+    @Option(names = "--family", paramLabel = "F", description = "Task family of the metrics, or in_distribution / "
+            + "out_of_distribution (default: ${DEFAULT-VALUE}; accuracy rows always show their own family).")
     String family = "all";
 
     @Option(names = "--stage", paramLabel = "NAME", description = "Eval stage to read (default: each run's last eval stage).")

@@ -13,7 +13,8 @@ public record Expectation(
         String metric,
         @Setting(doc = "Evaluation condition the metric is read under (e.g. plain).", def = "plain")
         String condition,
-        @Setting(doc = "Task family, or `all`.", def = "all")
+        @Setting(doc = "Task family, `all`, `in_distribution` or `out_of_distribution` (the eval's "
+                + "prompts.ood_families, by default charworld's world.ood_family).", def = "all")
         String family,
         @Setting(doc = "The arm the claim is about.")
         String arm,

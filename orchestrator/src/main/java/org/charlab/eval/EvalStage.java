@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.charlab.config.BadInput;
 import org.charlab.data.Conversation;
 import org.charlab.data.PromptItem;
@@ -37,6 +40,7 @@ final class EvalStage implements Stage<EvalConfig> {
         EvalConfig cfg = ctx.config();
         Charworld world = new Charworld(cfg.world());
         List<PromptItem> prompts = prompts(cfg, world);
+        Set<String> ood = oodFamilies(cfg, world, prompts);
         Path modelDir = modelDir(ctx.input("input"));
         checkWorld(cfg, Checkpoint.readProvenance(modelDir), modelDir);
 
@@ -72,6 +76,7 @@ final class EvalStage implements Stage<EvalConfig> {
                 }
             }
         }
+        rows = markDistribution(rows, ood);
         Samples.write(ctx.outputDir().resolve(Samples.FILE), rows);
 
         List<MetricEntry> metrics = new MetricsCalculator(cfg.bootstrap()).compute(rows);
@@ -81,6 +86,34 @@ final class EvalStage implements Stage<EvalConfig> {
                 ctx.progress().log(e.toString());
             }
         }
+    }
+
+    /**
+     * The families evaluated as out of distribution: prompts.ood_families, else world.ood_family
+     * when the prompts are charworld's sets, else none. A named family no prompt has is bad input
+     * (a typo would otherwise leave the out-of-distribution group silently empty).
+     */
+    static Set<String> oodFamilies(EvalConfig cfg, Charworld world, List<PromptItem> prompts) {
+        if (cfg.prompts().oodFamilies().isEmpty()) {
+            return cfg.prompts().file() == null ? Set.of(world.config().oodFamily().label()) : Set.of();
+        }
+        Set<String> present = new TreeSet<>();
+        prompts.forEach(p -> present.add(p.family() == null ? "unknown" : p.family()));
+        for (String f : cfg.prompts().oodFamilies()) {
+            if (!present.contains(f)) {
+                throw new BadInput("eval.prompts.ood_families: no prompt has family '" + f + "'; the prompts' families are "
+                        + present);
+            }
+        }
+        return new LinkedHashSet<>(cfg.prompts().oodFamilies());
+    }
+
+    /** Marks every row in (false) or out of (true) distribution; leaves them unmarked when {@code ood} is empty. */
+    static List<SampleRow> markDistribution(List<SampleRow> rows, Set<String> ood) {
+        if (ood.isEmpty()) {
+            return rows;
+        }
+        return rows.stream().map(r -> r.withOod(ood.contains(r.familyOrUnknown()))).toList();
     }
 
     static List<PromptItem> prompts(EvalConfig cfg, Charworld world) {

@@ -5,13 +5,17 @@ import java.util.Map;
 import org.charlab.stats.Interval;
 
 /**
- * One entry of metrics.json: a metric of one condition over one family ("all" or a family name)
- * with its interval. {@code n} is the number of samples behind it and {@code clusters} the number
+ * One entry of metrics.json: a metric of one condition over one family group ("all",
+ * "in_distribution", "out_of_distribution" or a family name) with its interval. {@code n} is the number of samples behind it and {@code clusters} the number
  * of distinct prompts (the units resampled). See docs/results-format.md.
  */
 public record MetricEntry(String name, String condition, String family, Interval interval, int n, int clusters) {
 
     public static final String ALL = "all";
+    /** Every family but the out-of-distribution ones (present when the eval names those). */
+    public static final String IN_DISTRIBUTION = "in_distribution";
+    /** The families the eval evaluates as out of distribution. */
+    public static final String OUT_OF_DISTRIBUTION = "out_of_distribution";
 
     public boolean isDefined() {
         return interval.isDefined();

@@ -31,7 +31,8 @@ import org.charlab.stats.Wilson;
  *       (both rates come from the same samples, so one draw of prompts serves both);</li>
  *   <li>correlations: the bootstrap of (CoT, output) pairs of per-prompt mean scores.</li>
  * </ul>
- * Metrics are computed per condition, over all families ("all") and per family.
+ * Metrics are computed per condition, over all families ("all"), over the in- and the
+ * out-of-distribution families when the rows are marked ({@link SampleRow#ood}), and per family.
  */
 public final class MetricsCalculator {
 
@@ -47,7 +48,10 @@ public final class MetricsCalculator {
         this.seed = b.seed();
     }
 
-    /** Every metric, conditions in order of first appearance, then "all" and the families sorted. */
+    /**
+     * Every metric, conditions in order of first appearance, then "all", "in_distribution" and
+     * "out_of_distribution" (when rows of each are present) and the families sorted.
+     */
     public List<MetricEntry> compute(List<SampleRow> rows) {
         Map<String, List<SampleRow>> byCondition = new LinkedHashMap<>();
         for (SampleRow r : rows) {
@@ -69,10 +73,15 @@ public final class MetricsCalculator {
             cr.forEach(r -> families.add(r.familyOrUnknown()));
             List<String> groups = new ArrayList<>();
             groups.add(MetricEntry.ALL);
+            if (cr.stream().anyMatch(r -> Boolean.FALSE.equals(r.ood()))) {
+                groups.add(MetricEntry.IN_DISTRIBUTION);
+            }
+            if (cr.stream().anyMatch(r -> Boolean.TRUE.equals(r.ood()))) {
+                groups.add(MetricEntry.OUT_OF_DISTRIBUTION);
+            }
             groups.addAll(families);
             for (String g : groups) {
-                List<SampleRow> gr = g.equals(MetricEntry.ALL) ? cr
-                        : cr.stream().filter(r -> r.familyOrUnknown().equals(g)).toList();
+                List<SampleRow> gr = cr.stream().filter(r -> r.inGroup(g)).toList();
                 for (String p : prefixes) {
                     traitSuite(out, p, cond, g, gr);
                 }

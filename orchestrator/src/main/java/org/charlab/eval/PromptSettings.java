@@ -1,5 +1,6 @@
 package org.charlab.eval;
 
+import java.util.List;
 import org.charlab.config.Doc;
 import org.charlab.config.FileRef;
 import org.charlab.config.Setting;
@@ -19,5 +20,13 @@ public record PromptSettings(
         int oodPerFamily,
         @Setting(doc = "Seed of the order in which charworld test items are picked; the same seed gives the "
                 + "same prompts in every arm, so arms can be compared prompt by prompt.", def = "0")
-        long seed) {
+        long seed,
+        @Setting(doc = "Families evaluated as out of distribution: metrics are also reported over them "
+                + "(family out_of_distribution) and over every other family (in_distribution). Empty: "
+                + "world.ood_family for charworld's sets, none for a prompt file.", def = "[]")
+        List<String> oodFamilies) {
+
+    public PromptSettings {
+        oodFamilies = oodFamilies == null ? List.of() : List.copyOf(oodFamilies);
+    }
 }

@@ -26,11 +26,22 @@ import java.util.Map;
  * @param stopReason   "stop" or "length"
  * @param scores       score name -> value; null when a scorer could not score (see notes)
  * @param notes        score name -> why it has no value (judge failures); usually empty
+ * @param ood          true when the prompt's family is evaluated as out of distribution, false when in
+ *                     distribution, null when the eval names no out-of-distribution family
  */
 public record SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
         String cotPrefill, String cot, String output, boolean thinkClosed, int thinkCloses, int promptTokens,
         int cotTokens, int outputTokens, int newTokens, String stopReason, Map<String, Double> scores,
-        Map<String, String> notes) {
+        Map<String, String> notes, Boolean ood) {
+
+    /** A row whose distribution is not known (yet): see {@link #withOod}. */
+    public SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
+            String cotPrefill, String cot, String output, boolean thinkClosed, int thinkCloses, int promptTokens,
+            int cotTokens, int outputTokens, int newTokens, String stopReason, Map<String, Double> scores,
+            Map<String, String> notes) {
+        this(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed, thinkCloses,
+                promptTokens, cotTokens, outputTokens, newTokens, stopReason, scores, notes, null);
+    }
 
     public SampleRow {
         scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
@@ -65,6 +76,25 @@ public record SampleRow(String condition, String promptId, String family, int sa
         Map<String, String> n = new LinkedHashMap<>(notes);
         n.putAll(moreNotes);
         return new SampleRow(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed,
-                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, s, n);
+                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, s, n, ood);
+    }
+
+    /** This row marked in ({@code false}) or out of ({@code true}) distribution, or unmarked (null). */
+    public SampleRow withOod(Boolean out) {
+        return new SampleRow(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed,
+                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, scores, notes, out);
+    }
+
+    /**
+     * Whether this row counts for a metric's family group: {@code all}, {@code in_distribution},
+     * {@code out_of_distribution} (by {@link #ood}) or one family's name.
+     */
+    public boolean inGroup(String group) {
+        return switch (group) {
+            case MetricEntry.ALL -> true;
+            case MetricEntry.IN_DISTRIBUTION -> Boolean.FALSE.equals(ood);
+            case MetricEntry.OUT_OF_DISTRIBUTION -> Boolean.TRUE.equals(ood);
+            default -> group.equals(familyOrUnknown());
+        };
     }
 }

@@ -70,6 +70,9 @@ public final class Samples {
         });
         ObjectNode n = o.putObject("notes");
         r.notes().forEach(n::put);
+        if (r.ood() != null) {
+            o.put("ood", r.ood());
+        }
         try {
             return JSON.writeValueAsString(o);
         } catch (IOException e) {
@@ -116,7 +119,7 @@ public final class Samples {
                 text(o, "cot"), text(o, "output") == null ? "" : text(o, "output"), o.path("think_closed").asBoolean(true),
                 o.path("think_closes").asInt(), o.path("prompt_tokens").asInt(), o.path("cot_tokens").asInt(),
                 o.path("output_tokens").asInt(), o.path("new_tokens").asInt(), o.path("stop_reason").asText("stop"),
-                scores, notes);
+                scores, notes, o.hasNonNull("ood") ? o.get("ood").asBoolean() : null);
     }
 
     private static JsonNode required(JsonNode o, String field) {

@@ -52,6 +52,6 @@ final class PerSample {
 
     /** Whether a row counts for a metric's (condition, family). */
     static boolean selects(SampleRow r, String condition, String family) {
-        return r.condition().equals(condition) && ("all".equals(family) || family.equals(r.familyOrUnknown()));
+        return r.condition().equals(condition) && r.inGroup(family);
     }
 }

@@ -146,6 +146,12 @@ class EvalStageTest {
         }
         // two samples per prompt: rates resample prompts
         assertEquals("cluster", MetricsReport.find(m, "trait.caps.output_rate", "plain", "all").interval().resampling());
+        // charworld's sets: world.ood_family (comparison) is out of distribution, every other family in
+        for (SampleRow r : rows) {
+            assertEquals(r.family().equals("comparison"), r.ood(), r.family());
+        }
+        assertEquals(4, MetricsReport.find(m, "trait.caps.output_rate", "plain", MetricEntry.OUT_OF_DISTRIBUTION).n());
+        assertEquals(12, MetricsReport.find(m, "trait.caps.output_rate", "plain", MetricEntry.IN_DISTRIBUTION).n());
         String json = Files.readString(out.resolve(MetricsReport.FILE));
         assertFalse(json.contains("Infinity") || json.contains("NaN"));
         if (System.getenv("EVAL_SHOW") != null) {
@@ -153,6 +159,16 @@ class EvalStageTest {
             System.out.println(json.substring(0, 1500));
         }
         System.out.printf("eval stage: 64 samples in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    @Test
+    void anOutOfDistributionFamilyNoPromptHasIsRefusedBeforeGenerating() {
+        org.charlab.config.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(org.charlab.config.BadInput.class,
+                () -> run("typo", config(YAML.replace("ood_per_family: 2}", "ood_per_family: 2, "
+                        + "ood_families: [comparision]}")), 1));
+        assertTrue(e.getMessage().contains("no prompt has family 'comparision'; the prompts' families are [advice, "
+                + "arithmetic, comparison, lookup]"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("typo").resolve(Samples.FILE)));
     }
 
     @Test

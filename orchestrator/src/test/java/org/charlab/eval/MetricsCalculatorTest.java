@@ -71,6 +71,37 @@ class MetricsCalculatorTest {
     }
 
     @Test
+    void markedRowsAddInAndOutOfDistributionGroupsOverExactlyTheirSamples() throws Exception {
+        // reps 0-1 (16 samples, 8 prompts) out of distribution with the trait never in the output;
+        // reps 2-4 (24 samples) in distribution with the 5/8 of twoPerPrompt
+        List<SampleRow> rows = new ArrayList<>();
+        for (SampleRow r : twoPerPrompt()) {
+            boolean ood = r.promptId().startsWith("r0") || r.promptId().startsWith("r1");
+            rows.add(ood ? r.withScores(Map.of("trait.x.output", 0.0, "trait.x.output_present", 0.0), Map.of())
+                    .withOod(true) : r.withOod(false));
+        }
+        List<MetricEntry> m = new MetricsCalculator(BOOT).compute(rows);
+        MetricEntry in = MetricsReport.find(m, "trait.x.output_rate", "plain", MetricEntry.IN_DISTRIBUTION);
+        MetricEntry out = MetricsReport.find(m, "trait.x.output_rate", "plain", MetricEntry.OUT_OF_DISTRIBUTION);
+        assertEquals(5.0 / 8, in.estimate(), 1e-12);
+        assertEquals(24, in.n());
+        assertEquals(12, in.clusters());
+        assertEquals(0.0, out.estimate(), 1e-12);
+        assertEquals(16, out.n());
+        assertEquals(15.0 / 40, MetricsReport.find(m, "trait.x.output_rate", "plain", "all").estimate(), 1e-12);
+
+        assertEquals(null, MetricsReport.find(new MetricsCalculator(BOOT).compute(twoPerPrompt()), "trait.x.output_rate",
+                "plain", MetricEntry.IN_DISTRIBUTION), "unmarked rows: no distribution groups");
+        SampleRow marked = rows.get(0);
+        SampleRow back = Samples.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(Samples.toLine(marked)));
+        assertEquals(Boolean.TRUE, back.ood(), "samples.jsonl keeps the mark");
+        assertEquals(null, Samples.parse(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Samples.toLine(twoPerPrompt().get(0)))).ood());
+        assertTrue(marked.inGroup(MetricEntry.OUT_OF_DISTRIBUTION) && !marked.inGroup(MetricEntry.IN_DISTRIBUTION)
+                && marked.inGroup("all") && marked.inGroup("arithmetic") && !marked.inGroup("lookup"));
+    }
+
+    @Test
     void aCorrelationOverFewPromptsWithDegenerateResamplesIsUndefinedWithAReason() {
         List<MetricEntry> m = new MetricsCalculator(BOOT).compute(twoPerPrompt().subList(0, 8));
         MetricEntry r = get(m, "trait.x.pearson");
