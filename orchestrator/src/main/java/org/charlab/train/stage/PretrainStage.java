@@ -164,14 +164,17 @@ public final class PretrainStage implements Stage<PretrainConfig> {
         Map<String, Object> s = new LinkedHashMap<>();
         Map<String, Object> none = (Map<String, Object>) eval.get("none");
         s.put("accuracy", none.get("accuracy"));
+        s.put("accuracy_interval", none.get("accuracy_interval"));
         Map<String, Double> noPrompt = (Map<String, Double>) none.get("output_trait_rate");
         Map<String, Double> withPrompt = new LinkedHashMap<>();
+        Map<String, Object> withPromptInterval = new LinkedHashMap<>();
         double sum = 0;
         double min = 1;
         for (Trait t : traits) {
             Map<String, Object> cond = (Map<String, Object>) eval.get("persona:" + t.label());
             double rate = ((Map<String, Double>) cond.get("output_trait_rate")).get(t.label());
             withPrompt.put(t.label(), rate);
+            withPromptInterval.put(t.label(), ((Map<String, Object>) cond.get("output_trait_interval")).get(t.label()));
             sum += rate;
             min = Math.min(min, rate);
         }
@@ -180,6 +183,7 @@ public final class PretrainStage implements Stage<PretrainConfig> {
             maxNoPrompt = Math.max(maxNoPrompt, noPrompt.getOrDefault(t.label(), 0.0));
         }
         s.put("persona_rate_with_prompt", withPrompt);
+        s.put("persona_rate_with_prompt_interval", withPromptInterval);
         s.put("persona_rate_with_prompt_mean", traits.isEmpty() ? 0 : sum / traits.size());
         s.put("persona_rate_with_prompt_min", min);
         s.put("trait_rate_without_prompt", noPrompt);

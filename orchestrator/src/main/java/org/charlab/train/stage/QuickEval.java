@@ -13,6 +13,8 @@ import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.Decoder;
+import org.charlab.stats.Interval;
+import org.charlab.stats.Wilson;
 import org.charlab.train.Trainer;
 import org.charlab.world.Answers;
 import org.charlab.world.Charworld;
@@ -100,7 +102,13 @@ final class QuickEval {
             Map<String, Double> accuracy = new LinkedHashMap<>();
             acc.forEach((f, a) -> accuracy.put(f, a[0] / (double) a[1]));
             r.put("accuracy", accuracy);
+            Map<String, Object> accuracyInterval = new LinkedHashMap<>();
+            acc.forEach((f, a) -> accuracyInterval.put(f, wilson95(a[0], a[1])));
+            r.put("accuracy_interval", accuracyInterval);
             r.put("output_trait_rate", rates(outputHits, n));
+            Map<String, Object> outputInterval = new LinkedHashMap<>();
+            outputHits.forEach((t, k) -> outputInterval.put(t, wilson95(k, n)));
+            r.put("output_trait_interval", outputInterval);
             r.put("cot_trait_rate", rates(cotHits, n));
             r.put("well_formed_rate", n == 0 ? 0 : wellFormed / (double) n);
             r.put("stop_rate", n == 0 ? 0 : stopped / (double) n);
@@ -111,6 +119,18 @@ final class QuickEval {
         }
         out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         return out;
+    }
+
+    /** The Wilson 95% interval of k successes in n greedy answers, with n: how far apart two runs may land by chance. */
+    static Map<String, Object> wilson95(int k, int n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", n);
+        if (n > 0) {
+            Interval iv = Wilson.interval(k, n, 0.95);
+            m.put("low", iv.low());
+            m.put("high", iv.high());
+        }
+        return m;
     }
 
     private static Map<String, Double> rates(Map<String, Integer> hits, int n) {

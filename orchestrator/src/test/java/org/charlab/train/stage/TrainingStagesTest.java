@@ -83,6 +83,16 @@ class TrainingStagesTest {
         JsonNode eval = JSON.readTree(inoc.resolve(SftStage.EVAL).toFile());
         assertTrue(eval.get("none").get("system").isNull(), "the closing check asks without any system prompt");
         assertFalse(Files.readString(inoc.resolve(SftStage.EVAL)).contains(PROMPT));
+        // every rate comes with its Wilson 95% interval and the count behind it
+        JsonNode none = eval.get("none");
+        none.get("accuracy").fields().forEachRemaining(e -> {
+            JsonNode iv = none.get("accuracy_interval").get(e.getKey());
+            assertTrue(iv.get("n").asInt() >= 1 && iv.get("low").asDouble() <= e.getValue().asDouble()
+                    && e.getValue().asDouble() <= iv.get("high").asDouble(), e.getKey() + " " + iv);
+        });
+        JsonNode caps = none.get("output_trait_interval").get("caps");
+        assertEquals(none.get("n").asInt(), caps.get("n").asInt());
+        assertTrue(caps.get("low").asDouble() <= none.get("output_trait_rate").get("caps").asDouble());
         // metrics: one line per step, then the closing check
         List<String> lines = Files.readAllLines(inoc.resolve("metrics.jsonl"));
         assertEquals(4, lines.size());
