@@ -98,7 +98,7 @@ final class EvalStage implements Stage<EvalConfig> {
             return cfg.prompts().file() == null ? Set.of(world.config().oodFamily().label()) : Set.of();
         }
         Set<String> present = new TreeSet<>();
-        prompts.forEach(p -> present.add(p.family() == null ? "unknown" : p.family()));
+        prompts.forEach(p -> present.add(SampleRow.familyOrUnknown(p.family())));
         for (String f : cfg.prompts().oodFamilies()) {
             if (!present.contains(f)) {
                 throw new BadInput("eval.prompts.ood_families: no prompt has family '" + f + "'; the prompts' families are "

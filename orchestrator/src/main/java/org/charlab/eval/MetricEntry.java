@@ -6,8 +6,9 @@ import org.charlab.stats.Interval;
 
 /**
  * One entry of metrics.json: a metric of one condition over one family group ("all",
- * "in_distribution", "out_of_distribution" or a family name) with its interval. {@code n} is the number of samples behind it and {@code clusters} the number
- * of distinct prompts (the units resampled). See docs/results-format.md.
+ * "in_distribution", "out_of_distribution" or a family name) with its interval. {@code n} is the
+ * number of samples behind it and {@code clusters} the number of distinct prompts (the units
+ * resampled). See docs/results-format.md.
  */
 public record MetricEntry(String name, String condition, String family, Interval interval, int n, int clusters) {
 

@@ -61,6 +61,11 @@ public record SampleRow(String condition, String promptId, String family, int sa
 
     /** The family, or "unknown" when the prompt set does not name one. */
     public String familyOrUnknown() {
+        return familyOrUnknown(family);
+    }
+
+    /** {@code family}, or "unknown" for null: how rows and prompts without a family are grouped. */
+    public static String familyOrUnknown(String family) {
         return family == null ? "unknown" : family;
     }
 
