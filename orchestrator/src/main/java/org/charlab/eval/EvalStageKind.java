@@ -1,5 +1,7 @@
 package org.charlab.eval;
 
+import java.util.List;
+import org.charlab.data.DataFile;
 import org.charlab.exec.AbstractStageKind;
 import org.charlab.exec.Stage;
 
@@ -11,6 +13,12 @@ public final class EvalStageKind extends AbstractStageKind<EvalConfig> {
                 "generate CoT + output under named conditions from the input checkpoint; score traits (CoT vs "
                         + "output), accuracy, legibility; write samples.jsonl and metrics.json with intervals",
                 EvalConfig.class, 1, false);
+    }
+
+    /** The prompt file, when the prompts are not charworld's test sets. */
+    @Override
+    public List<DataFile> dataFiles(EvalConfig c) {
+        return c.prompts().file() == null ? List.of() : List.of(DataFile.prompts(c.prompts().file()));
     }
 
     @Override

@@ -28,6 +28,15 @@ public final class StageCatalog {
         return new StageCatalog(new LinkedHashMap<>(kinds));
     }
 
+    /** A catalog of exactly these kinds (tests plan with kinds of their own). */
+    public static StageCatalog of(StageKind<?>... list) {
+        Map<String, StageKind<?>> kinds = new LinkedHashMap<>();
+        for (StageKind<?> k : list) {
+            kinds.put(k.type(), k);
+        }
+        return new StageCatalog(kinds);
+    }
+
     public StageKind<?> get(String type) {
         return kinds.get(type);
     }

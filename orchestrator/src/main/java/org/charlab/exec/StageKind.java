@@ -1,5 +1,8 @@
 package org.charlab.exec;
 
+import java.util.List;
+import org.charlab.data.DataFile;
+
 /**
  * A kind of stage as the experiment language knows it ({@code type: sft}). Implementations are
  * found with {@link java.util.ServiceLoader} (META-INF/services/org.charlab.exec.StageKind), so
@@ -29,6 +32,16 @@ public interface StageKind<C extends Record> {
      */
     default boolean resumable() {
         return false;
+    }
+
+    /**
+     * The data files a stage with these settings will read, each with its format's reader, so that
+     * {@code validate}, {@code plan} and {@code run} can read and validate every one before the first
+     * stage starts (a bad line then costs nothing, not an upstream stage's training). A kind whose
+     * settings name a data file declares it here; must not load the engine.
+     */
+    default List<DataFile> dataFiles(C config) {
+        return List.of();
     }
 
     Stage<C> create();

@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.charlab.BuildInfo;
@@ -25,6 +27,7 @@ import org.charlab.config.Setting;
 import org.charlab.config.Source;
 import org.charlab.config.StageRef;
 import org.charlab.config.StageSpec;
+import org.charlab.data.DataFile;
 import org.charlab.exec.StageCatalog;
 import org.charlab.exec.StageKind;
 
@@ -37,6 +40,11 @@ import org.charlab.exec.StageKind;
  * resolved settings (data files by their SHA-256, not their path), the keys of the stages it
  * depends on, its seed, and the device. Thread counts are left out on purpose (they change only
  * the last bits, and --jobs should not invalidate a cache); see RuntimeConfig.
+ *
+ * <p>Every data file a stage kind declares ({@link StageKind#dataFiles}) is read and validated once the
+ * sweep is expanded, so a bad line stops validate, plan and run before the first stage starts. Each
+ * file is read once per planner and format, however many runs and sweeps name it (again if its content
+ * changed: the memo holds its SHA-256).
  */
 public final class Planner {
 
@@ -45,6 +53,7 @@ public final class Planner {
 
     private final StageCatalog catalog;
     private final Binder binder;
+    private final Set<List<Object>> validated = new HashSet<>();
 
     public Planner(StageCatalog catalog) {
         this.catalog = catalog;
@@ -78,6 +87,7 @@ public final class Planner {
 
         List<RunPlan> runs = new ArrayList<>();
         Map<String, StagePlan> stages = new LinkedHashMap<>();
+        Map<List<Object>, DataFile> dataFiles = new LinkedHashMap<>();
         Map<String, Boolean> ids = new LinkedHashMap<>();
         for (Map.Entry<String, Node> arm : arms.entrySet()) {
             Map<String, Node> armOverrides = flatOverrides(arm.getValue(), "sweep.arms." + arm.getKey());
@@ -92,6 +102,7 @@ public final class Planner {
                     runTree = ConfigLoader.setPath(runTree, "sweep.seeds",
                             Node.fromPlain(List.of(seed), Source.builtIn("run seed")), Source.builtIn("run seed"));
                     ExperimentSpec spec = binder.bind(ExperimentSpec.class, runTree, "");
+                    collectDataFiles(spec, dataFiles);
                     String id = runId(arm.getKey(), point, seed);
                     if (ids.put(id, true) != null) {
                         throw new BadInput(tree.source() + ": sweep: two runs would both be named '" + id
@@ -110,6 +121,7 @@ public final class Planner {
                 }
             }
         }
+        validate(dataFiles);
         String sid = sweepId != null ? sweepId : defaultSweepId(runs);
         if (!Names.isSafeSegment(sid)) {
             throw new BadInput("--sweep-id '" + sid + "' must be letters, digits, '_', '-', '.'");
@@ -163,6 +175,27 @@ public final class Planner {
             previous = name;
         }
         return chain;
+    }
+
+    /** Adds the data files each stage of one run declares, keyed by (file, content, format). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void collectDataFiles(ExperimentSpec spec, Map<List<Object>, DataFile> into) {
+        for (StageSpec st : spec.stages().values()) {
+            StageKind kind = catalog.get(st.type());
+            for (DataFile f : (List<DataFile>) kind.dataFiles(st.config())) {
+                into.putIfAbsent(List.of(f.path().toAbsolutePath().normalize(), Fingerprints.of(f.path()), f.format()), f);
+            }
+        }
+    }
+
+    /** Reads and validates each file not yet read by this planner; the first bad line is a BadInput. */
+    private void validate(Map<List<Object>, DataFile> files) {
+        for (Map.Entry<List<Object>, DataFile> f : files.entrySet()) {
+            if (!validated.contains(f.getKey())) {
+                f.getValue().validate();
+                validated.add(f.getKey());
+            }
+        }
     }
 
     private static String earlier(String ref, Map<String, String> keyByName, Node.MapNode stageNode, String field,

@@ -3,7 +3,6 @@ package org.charlab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.charlab.testing.CliRun;
+import org.charlab.testing.Prerequisite;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,8 +93,8 @@ class ReportCommandTest {
 
     @Test
     void theReportRendersInHeadlessChromium() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")),
-                "Chromium is not installed (.ci/chromium-setup.sh installs it); render check skipped");
+        Prerequisite.require(Files.isExecutable(Path.of("/usr/bin/chromium")),
+                "Chromium is not installed at /usr/bin/chromium (.ci/chromium-setup.sh installs it): no render check");
         Path shot = dir.resolve("shot.png");
         Process p = new ProcessBuilder("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",

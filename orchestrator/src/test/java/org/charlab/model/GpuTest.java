@@ -11,7 +11,10 @@ import org.charlab.config.RuntimeConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** GPU path (tagged "gpu"): same logits on cuda:0 as on cpu. Skipped (assumption) without a GPU; see docs/gpu.md. */
+/**
+ * GPU path (tagged "gpu"): same logits on cuda:0 as on cpu. Skipped (assumption) without a GPU, under CI
+ * too (CI has no GPU), so not through testing.Prerequisite; see docs/gpu.md.
+ */
 class GpuTest {
 
     @Test

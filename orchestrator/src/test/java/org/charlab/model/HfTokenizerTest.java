@@ -2,17 +2,17 @@ package org.charlab.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
+import org.charlab.testing.Prerequisite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Qwen3's real tokenizer.json, fetched outside git by .ci/fetch-test-assets.sh. */
+/** Qwen3's real tokenizer.json, fetched outside git by .ci/fetch-test-assets.sh (absent: fails under CI, else skips). */
 class HfTokenizerTest {
 
     static HfTokenizer tok;
@@ -25,7 +25,8 @@ class HfTokenizerTest {
     @BeforeAll
     static void load() {
         Path f = assets().resolve("qwen3/tokenizer.json");
-        assumeTrue(Files.isRegularFile(f), "Qwen3 tokenizer.json absent at " + f + "; run .ci/fetch-test-assets.sh");
+        Prerequisite.require(Files.isRegularFile(f),
+                "Qwen3 tokenizer.json absent at " + f + "; run .ci/fetch-test-assets.sh");
         tok = HfTokenizer.load(f);
     }
 

@@ -1,5 +1,7 @@
 package org.charlab.train.stage;
 
+import java.util.List;
+import org.charlab.data.DataFile;
 import org.charlab.exec.AbstractStageKind;
 import org.charlab.exec.Stage;
 
@@ -11,6 +13,12 @@ public final class DpoKind extends AbstractStageKind<DpoConfig> {
                 "DPO against a frozen reference (pairs from a file, charworld, or generated OCT-style), "
                         + "optionally inoculated",
                 DpoConfig.class, 1, true);
+    }
+
+    /** The preference-pair file, when set (it overrides pairs). */
+    @Override
+    public List<DataFile> dataFiles(DpoConfig c) {
+        return c.data() == null ? List.of() : List.of(DataFile.preferencePairs(c.data()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.charlab.train.stage;
 
+import java.util.List;
+import org.charlab.data.DataFile;
 import org.charlab.exec.AbstractStageKind;
 import org.charlab.exec.Stage;
 
@@ -12,6 +14,12 @@ public final class OpdKind extends AbstractStageKind<OpdConfig> {
                 "On-policy distillation from a teacher stage or the privileged-context self (GKD, reverse KL), "
                         + "optionally inoculated",
                 OpdConfig.class, 1, false);
+    }
+
+    /** The prompt file, when the prompts are not charworld's. */
+    @Override
+    public List<DataFile> dataFiles(OpdConfig c) {
+        return c.prompts() == null ? List.of() : List.of(DataFile.prompts(c.prompts()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.charlab.train.stage;
 
+import java.util.List;
+import org.charlab.data.DataFile;
 import org.charlab.exec.AbstractStageKind;
 import org.charlab.exec.Stage;
 
@@ -10,6 +12,12 @@ public final class SftKind extends AbstractStageKind<SftConfig> {
         super("sft",
                 "Supervised fine-tuning on character data, optionally with an inoculation prompt",
                 SftConfig.class, 1, true);
+    }
+
+    /** The conversations file, when the data is not charworld's. */
+    @Override
+    public List<DataFile> dataFiles(SftConfig c) {
+        return c.data() == null ? List.of() : List.of(DataFile.conversations(c.data()));
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.charlab.exec.slurm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,16 +19,17 @@ import org.charlab.results.SweepDir;
 import org.charlab.testing.ChildJvm;
 import org.charlab.testing.CliRun;
 import org.charlab.testing.LocalSlurm;
+import org.charlab.testing.Prerequisite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * charlab on a real one-node Slurm cluster started for this test (skipped only where the Slurm
- * and munge binaries are absent; .ci/slurm-setup.sh installs them, so CI runs it): 2 arms x 2
- * seeds over a shared base, every stage an array task running {@code charlab exec-stage} with this
- * test's classpath.
+ * charlab on a real one-node Slurm cluster started for this test (.ci/slurm-setup.sh installs Slurm and
+ * munge; where they or root are missing it fails under CI=true and skips elsewhere): 2 arms x 2 seeds
+ * over a shared base, every stage an array task running {@code charlab exec-stage} with this test's
+ * classpath.
  *
  * <p>The real stages (tiny pretrain -> sft -> eval) are checked against the local executor in
  * {@link #aTinyRealPipelineMatchesTheLocalExecutor}; detach/collect and scancel/resume use the
@@ -46,11 +46,9 @@ class SlurmClusterTest {
     @BeforeAll
     static void startCluster() throws Exception {
         String missing = LocalSlurm.missing();
-        if (missing != null) {
-            System.err.println("SlurmClusterTest skipped: " + missing);
-        }
-        assumeTrue(missing == null, missing);
-        assumeTrue(LocalSlurm.canBeRoot(), "slurmd runs as root: this test needs root or passwordless sudo");
+        Prerequisite.require(missing == null, "SlurmClusterTest: " + missing);
+        Prerequisite.require(LocalSlurm.canBeRoot(), "SlurmClusterTest: slurmd runs as root: this test needs root or "
+                + "passwordless sudo");
         cluster = LocalSlurm.start();
     }
 
