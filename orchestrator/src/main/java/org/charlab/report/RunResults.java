@@ -3,9 +3,11 @@ package org.charlab.report;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.charlab.config.BadInput;
 import org.charlab.eval.MetricsReport;
@@ -72,7 +74,7 @@ public final class RunResults {
     /**
      * @param paths sweep directories (holding plan.json) or run directories (runs/&lt;id&gt;), mixed
      * @param stage name of the eval stage to read; null takes each run's last stage that evaluates (type
-     *              eval, or any stage whose output holds metrics.json)
+     *              eval, or a stage whose output holds metrics.json in some run of the sweep)
      */
     public static Found load(List<Path> paths, String stage) {
         return load(paths, stage, false);
@@ -91,15 +93,17 @@ public final class RunResults {
             if (Files.isRegularFile(abs.resolve("plan.json"))) {
                 SweepDir dir = SweepDir.open(abs);
                 Plan plan = Plan.read(dir.plan());
+                Set<String> evaluating = evaluating(plan, dir);
                 for (RunPlan r : plan.runs()) {
-                    add(plan, dir, r, stage, runs, skipped, unfinished);
+                    add(plan, dir, r, stage, evaluating, runs, skipped, unfinished);
                 }
             } else if (abs.getParent() != null && abs.getParent().getFileName() != null
                     && abs.getParent().getFileName().toString().equals("runs")
                     && Files.isRegularFile(abs.getParent().getParent().resolve("plan.json"))) {
                 SweepDir dir = SweepDir.open(abs.getParent().getParent());
                 Plan plan = Plan.read(dir.plan());
-                add(plan, dir, plan.run(abs.getFileName().toString()), stage, runs, skipped, unfinished);
+                add(plan, dir, plan.run(abs.getFileName().toString()), stage, evaluating(plan, dir), runs, skipped,
+                        unfinished);
             } else {
                 throw new BadInput(p + ": neither a sweep directory (with plan.json) nor a run directory (runs/<id>)");
             }
@@ -122,13 +126,28 @@ public final class RunResults {
         return new Found(kept, skipped, duplicates, pending);
     }
 
-    private static void add(Plan plan, SweepDir dir, RunPlan r, String stage, List<RunResult> runs, List<String> skipped,
-            List<Unfinished> unfinished) {
+    /**
+     * Names of the stages that evaluate: of type eval, or holding metrics.json in any run of the
+     * sweep (so a run whose evaluation has not finished is still known to have one planned).
+     */
+    private static Set<String> evaluating(Plan plan, SweepDir dir) {
+        Set<String> out = new HashSet<>();
+        for (RunPlan r : plan.runs()) {
+            for (RunPlan.Step s : r.stages()) {
+                if ("eval".equals(plan.stages().get(s.key()).type()) || Files.isRegularFile(
+                        dir.run(r.id()).resolve("stages").resolve(s.name()).resolve(MetricsReport.FILE))) {
+                    out.add(s.name());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void add(Plan plan, SweepDir dir, RunPlan r, String stage, Set<String> evaluating,
+            List<RunResult> runs, List<String> skipped, List<Unfinished> unfinished) {
         String chosen = null;
         for (RunPlan.Step s : r.stages()) {
-            boolean evaluates = "eval".equals(plan.stages().get(s.key()).type()) || Files.isRegularFile(
-                    dir.run(r.id()).resolve("stages").resolve(s.name()).resolve(MetricsReport.FILE));
-            if (stage != null ? s.name().equals(stage) : evaluates) {
+            if (stage != null ? s.name().equals(stage) : evaluating.contains(s.name())) {
                 chosen = s.name();
             }
         }
