@@ -25,7 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "average within seed, then resample seeds, prompts within seed), and with --baseline the paired "
                 + "difference against that arm on the same prompts, with its interval and two-sided p-value.",
         footer = {"", "Metrics are those of metrics.json (docs/results-format.md). Runs evaluated on different "
-                + "prompts are never paired silently: the row says so."})
+                + "prompts are never paired silently: the row says so.", "",
+                "Runs of different experiments stay in separate groups, labelled experiment/arm (\"quickstart/plain\"), "
+                + "unless --pool-experiments. A run is identified by its eval stage's key: runs that are the same "
+                + "evaluation (the same cached result reached through two sweeps) count once in their group, and the "
+                + "output names them (a line after the text/markdown table, column duplicates_dropped in csv/json)."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -47,6 +51,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--family", paramLabel = "F", description = "Task family of the metrics, or in_distribution / "
             + "out_of_distribution (default: ${DEFAULT-VALUE}; accuracy rows always show their own family).")
     String family = "all";
+
+    @Option(names = "--pool-experiments", description = "Group runs of different experiments by arm alone "
+            + "(default: each experiment's arms are their own groups, labelled experiment/arm).")
+    boolean poolExperiments;
 
     @Option(names = "--stage", paramLabel = "NAME", description = "Eval stage to read (default: each run's last eval stage).")
     String stage;
@@ -78,21 +86,41 @@ final class CompareCommand implements Callable<Integer> {
         if (resamples < 100) {
             throw new BadInput("--resamples must be at least 100, found " + resamples);
         }
-        RunResults.Found found = RunResults.load(paths, stage);
+        RunResults.Found found = RunResults.load(paths, stage, poolExperiments);
         if (found.runs().isEmpty()) {
             throw new BadInput("no evaluated runs under " + paths + (found.skipped().isEmpty() ? "" : ": " + found.skipped()));
         }
         List<Comparison.Row> rows = Comparison.compute(found.runs(), filter(), baseline,
                 new Comparison.Settings(m, level, resamples, seed));
         Table t = ComparisonTable.of(rows, baseline != null, fmt == Table.Format.CSV || fmt == Table.Format.JSON);
+        if (fmt == Table.Format.CSV || fmt == Table.Format.JSON) {
+            t = withDuplicates(t, found);
+        }
         out.print(t.render(fmt));
         if (fmt == Table.Format.TEXT || fmt == Table.Format.MARKDOWN) {
+            if (!found.duplicates().isEmpty()) {
+                out.println(found.duplicatesLine());
+            }
             for (String s : found.skipped()) {
                 out.println("skipped " + s);
             }
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** The table plus column duplicates_dropped: per row, the runs of its group counted once ("a = b; c = d"). */
+    private static Table withDuplicates(Table t, RunResults.Found found) {
+        List<String> cols = new ArrayList<>(t.columns());
+        int group = cols.indexOf("group");
+        cols.add("duplicates_dropped");
+        Table out = new Table(cols);
+        for (List<String> row : t.rows()) {
+            List<String> cells = new ArrayList<>(row);
+            cells.add(found.duplicatesOf(row.get(group)));
+            out.add(cells);
+        }
+        return out;
     }
 
     private Predicate<MetricEntry> filter() {

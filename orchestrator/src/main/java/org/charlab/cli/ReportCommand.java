@@ -58,8 +58,10 @@ final class ReportCommand implements Callable<Integer> {
         Report.Written w = new Report(dir, found, base, s, out != null ? out : dir.dir().resolve("report")).write();
         PrintWriter pw = spec.commandLine().getOut();
         for (ExpectationCheck c : w.checks()) {
-            pw.println(c.verdict().label() + ": " + (c.expectation().claim().isEmpty() ? c.expectation().metric()
-                    : c.expectation().claim()));
+            pw.println(c.line());
+        }
+        if (!found.duplicates().isEmpty()) {
+            pw.println(found.duplicatesLine());
         }
         pw.println("wrote " + w.html() + " and " + w.markdown());
         pw.flush();

@@ -98,7 +98,9 @@ public final class Comparison {
     /**
      * Each group's baseline group: the baseline group itself when {@code baseline} names a group,
      * else the group of the baseline arm at the same grid point (so a sweep with a grid compares
-     * methods within each grid value, never across them). Groups without one are absent.
+     * methods within each grid value, never across them) in the same experiment when groups are
+     * kept apart by experiment, or, when that experiment has none, the only one at that point.
+     * Groups without one are absent.
      */
     static Map<String, String> baselineGroups(List<RunResult> runs, String baseline) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -106,14 +108,20 @@ public final class Comparison {
             return out;
         }
         boolean isGroup = runs.stream().anyMatch(r -> r.group().equals(baseline));
-        Map<String, String> basePerPoint = new LinkedHashMap<>();
+        Map<String, String> basePerScopedPoint = new LinkedHashMap<>();
+        Map<String, Set<String>> basePerPoint = new LinkedHashMap<>();
         for (RunResult r : runs) {
             if (r.arm().equals(baseline)) {
-                basePerPoint.put(r.point(), r.group());
+                basePerScopedPoint.put(r.scope() + "\u0000" + r.point(), r.group());
+                basePerPoint.computeIfAbsent(r.point(), p -> new LinkedHashSet<>()).add(r.group());
             }
         }
         for (RunResult r : runs) {
-            String b = isGroup ? baseline : basePerPoint.get(r.point());
+            String b = isGroup ? baseline : basePerScopedPoint.get(r.scope() + "\u0000" + r.point());
+            Set<String> anyScope = basePerPoint.getOrDefault(r.point(), Set.of());
+            if (b == null && anyScope.size() == 1) {
+                b = anyScope.iterator().next();
+            }
             if (b != null) {
                 out.put(r.group(), b);
             }

@@ -9,11 +9,30 @@ public record ExpectationCheck(Expectation expectation, Interval interval, Verdi
 
     /** Judges every expectation against the runs of a sweep. */
     public static List<ExpectationCheck> judge(List<Expectation> expectations, List<RunResult> runs, Comparison.Settings s) {
-        return expectations.stream().map(e -> judge(e, runs, s)).toList();
+        return judge(expectations, new RunResults.Found(runs, List.of()), s);
     }
 
-    static ExpectationCheck judge(Expectation e, List<RunResult> runs, Comparison.Settings s) {
+    /**
+     * Judges every expectation against the runs found in a sweep. An expectation whose arm or
+     * baseline has planned runs that have not finished its eval stage is not measured: judging it
+     * on the runs that happen to be done would judge a subset of the design (a selection, when the
+     * missing runs are the ones that failed).
+     */
+    public static List<ExpectationCheck> judge(List<Expectation> expectations, RunResults.Found found,
+            Comparison.Settings s) {
+        return expectations.stream().map(e -> judge(e, found, s)).toList();
+    }
+
+    static ExpectationCheck judge(Expectation e, RunResults.Found found, Comparison.Settings s) {
+        List<RunResult> runs = found.runs();
         List<RunResult> arm = Comparison.runsOf(runs, e.arm(), e.stage());
+        String incomplete = incomplete(found, e.arm(), e.stage(), "");
+        if (incomplete == null && e.baseline() != null) {
+            incomplete = incomplete(found, e.baseline(), e.stage(), "baseline '" + e.baseline() + "': ");
+        }
+        if (incomplete != null) {
+            return new ExpectationCheck(e, null, Verdict.NOT_MEASURED, incomplete);
+        }
         if (arm.isEmpty()) {
             return new ExpectationCheck(e, null, Verdict.NOT_MEASURED, "no evaluated run of arm '" + e.arm() + "'");
         }
@@ -37,5 +56,30 @@ public record ExpectationCheck(Expectation expectation, Interval interval, Verdi
             return new ExpectationCheck(e, iv, Verdict.NOT_MEASURED, iv.undefinedReason());
         }
         return new ExpectationCheck(e, iv, Verdict.judge(iv.low(), iv.high(), e.relation(), e.value()), note);
+    }
+
+    /**
+     * "not measured (k of n runs finished)" when some planned runs of {@code arm} (a group label
+     * or an arm name) have not finished {@code stage} (null: their eval stage), else null. Runs
+     * counted once as duplicates of another evaluation still count as finished here.
+     */
+    private static String incomplete(RunResults.Found found, String arm, String stage, String prefix) {
+        long pending = found.unfinished().stream().filter(u -> (u.group().equals(arm) || u.arm().equals(arm))
+                && (stage == null || stage.equals(u.stage()))).count();
+        if (pending == 0) {
+            return null;
+        }
+        long finished = Comparison.runsOf(found.runs(), arm, stage).size() + found.duplicates().stream()
+                .map(RunResults.Duplicate::dropped)
+                .filter(r -> (r.group().equals(arm) || r.arm().equals(arm)) && (stage == null || stage.equals(r.stage())))
+                .count();
+        return "not measured (" + prefix + finished + " of " + (finished + pending) + " runs finished)";
+    }
+
+    /** The line `run` and `report` print: "reproduced: claim", "not measured (2 of 3 runs finished): claim". */
+    public String line() {
+        String claim = expectation.claim().isEmpty() ? expectation.metric() : expectation.claim();
+        return (verdict == Verdict.NOT_MEASURED && note.startsWith("not measured (") ? note : verdict.label()) + ": "
+                + claim;
     }
 }

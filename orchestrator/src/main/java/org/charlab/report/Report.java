@@ -41,6 +41,7 @@ public final class Report {
 
     private final SweepDir dir;
     private final Plan plan;
+    private final RunResults.Found found;
     private final List<RunResult> runs;
     private final List<String> skipped;
     private final String baseline;
@@ -53,6 +54,7 @@ public final class Report {
     public Report(SweepDir dir, RunResults.Found found, String baseline, Comparison.Settings settings, Path out) {
         this.dir = dir;
         this.plan = Plan.read(dir.plan());
+        this.found = found;
         this.runs = found.runs();
         this.skipped = found.skipped();
         this.baseline = baseline;
@@ -69,7 +71,7 @@ public final class Report {
             heading(2, "Question");
             para(plan.question());
         }
-        List<ExpectationCheck> checks = ExpectationCheck.judge(expectations(), runs, settings);
+        List<ExpectationCheck> checks = ExpectationCheck.judge(expectations(), found, settings);
         if (!checks.isEmpty()) {
             heading(2, "Expectations");
             para("Each verdict comes from the interval alone: reproduced when the whole interval satisfies the bound, "
@@ -104,6 +106,9 @@ public final class Report {
                     + settings.seed() + (baseline == null ? "." : "; differences paired on prompts against `" + baseline
                     + "` (with a grid: its runs at the same grid point)."));
             table(ComparisonTable.of(rows, baseline != null, false));
+            if (!found.duplicates().isEmpty()) {
+                para(found.duplicatesLine() + ".");
+            }
             if (!skipped.isEmpty()) {
                 para("Runs without an evaluation: " + String.join("; ", skipped));
             }

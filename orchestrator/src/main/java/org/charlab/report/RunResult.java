@@ -9,19 +9,42 @@ import org.charlab.eval.SampleRow;
 
 /**
  * The evaluation of one run, as compare and report see it: where it sits in its sweep (arm, seed,
- * the other sweep axes) and what its eval stage wrote (metrics.json and samples.jsonl).
+ * the other sweep axes), what its eval stage wrote (metrics.json and samples.jsonl), and what
+ * identifies that evaluation: {@code stageKey}, the eval stage's content key from plan.json (the
+ * same key means the same cached result, whichever sweep reached it). {@code scope} is the
+ * experiment name when a comparison keeps several experiments apart, else empty.
  */
 public record RunResult(String experiment, String sweepId, Path sweepDir, String runId, String arm, long seed,
-        Map<String, Object> axes, String stage, List<MetricEntry> metrics, List<SampleRow> samples) {
+        Map<String, Object> axes, String stage, List<MetricEntry> metrics, List<SampleRow> samples, String stageKey,
+        String scope) {
 
-    /** Arm plus any grid/zip values: the runs of one group differ only in their seed. */
+    /** A run without a known stage key (each such run counts as its own evaluation), in no scope. */
+    public RunResult(String experiment, String sweepId, Path sweepDir, String runId, String arm, long seed,
+            Map<String, Object> axes, String stage, List<MetricEntry> metrics, List<SampleRow> samples) {
+        this(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, samples, null, "");
+    }
+
+    /** Experiment (when scoped), arm and any grid/zip values: the runs of one group differ only in their seed. */
     public String group() {
-        String point = point();
-        return point.isEmpty() ? arm : arm + " " + point;
+        return label(scope, arm, axes);
+    }
+
+    /**
+     * The group label of an arm at a grid point: "arm", "arm cot_style=planner", and with a scope
+     * (compare over several experiments) "experiment/arm cot_style=planner".
+     */
+    static String label(String scope, String arm, Map<String, Object> axes) {
+        String point = point(axes);
+        String g = point.isEmpty() ? arm : arm + " " + point;
+        return scope == null || scope.isEmpty() ? g : scope + "/" + g;
     }
 
     /** The grid/zip values alone ("cot_style=planner"), empty without a grid: where an arm's baseline is found. */
     public String point() {
+        return point(axes);
+    }
+
+    private static String point(Map<String, Object> axes) {
         return axes.entrySet().stream()
                 .map(e -> e.getKey().substring(e.getKey().lastIndexOf('.') + 1) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
@@ -30,5 +53,15 @@ public record RunResult(String experiment, String sweepId, Path sweepDir, String
     /** Whether {@code baseline} names this run's group, or its arm (then at any grid point). */
     public boolean matchesBaseline(String baseline) {
         return group().equals(baseline) || arm.equals(baseline);
+    }
+
+    /** This run placed in a scope (an experiment name, or empty to pool). */
+    public RunResult inScope(String s) {
+        return new RunResult(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, samples, stageKey, s);
+    }
+
+    /** "experiment/sweep-id/run-id": names the run in messages about several sweeps. */
+    public String name() {
+        return experiment + "/" + sweepId + "/" + runId;
     }
 }

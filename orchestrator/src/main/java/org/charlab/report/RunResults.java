@@ -3,9 +3,12 @@ package org.charlab.report;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.charlab.config.BadInput;
 import org.charlab.eval.MetricsReport;
 import org.charlab.eval.Samples;
@@ -13,11 +16,56 @@ import org.charlab.plan.Plan;
 import org.charlab.plan.RunPlan;
 import org.charlab.results.SweepDir;
 
-/** Finds the evaluated runs under sweep directories and run directories. */
+/**
+ * Finds the evaluated runs under sweep directories and run directories, keeps the groups of
+ * different experiments apart (unless asked to pool them), and counts each evaluation once per
+ * group: runs are identified by their eval stage's key, so the same cached result reached through
+ * two sweeps (a sweep re-planned with more seeds, an experiment rerun under another name) or
+ * through two paths to one run is one observation, not two.
+ */
 public final class RunResults {
 
-    /** What was found: runs with an evaluation, and runs skipped with the reason. */
-    public record Found(List<RunResult> runs, List<String> skipped) {
+    /**
+     * What was found: runs with an evaluation (one per evaluation and group), runs skipped with the
+     * reason, runs left out because they are the same evaluation as a kept run, and planned runs
+     * whose eval stage has not finished.
+     */
+    public record Found(List<RunResult> runs, List<String> skipped, List<Duplicate> duplicates,
+            List<Unfinished> unfinished) {
+
+        public Found(List<RunResult> runs, List<String> skipped) {
+            this(runs, skipped, List.of(), List.of());
+        }
+
+        /**
+         * One line naming every dropped duplicate ("2 runs are the same evaluation as others (same
+         * stage key) and count once: a = b, c = d"), or empty when there is none.
+         */
+        public String duplicatesLine() {
+            if (duplicates.isEmpty()) {
+                return "";
+            }
+            return duplicates.size() + (duplicates.size() == 1 ? " run is the same evaluation as another"
+                    : " runs are the same evaluation as others") + " (same stage key) and count once: "
+                    + duplicates.stream().map(Duplicate::text).collect(Collectors.joining(", "));
+        }
+
+        /** The dropped duplicates of one group, "a = b; c = d", empty when none. */
+        public String duplicatesOf(String group) {
+            return duplicates.stream().filter(d -> d.dropped().group().equals(group)).map(Duplicate::text)
+                    .collect(Collectors.joining("; "));
+        }
+    }
+
+    /** {@code dropped} is the same evaluation (same eval stage key, same group) as {@code kept}. */
+    public record Duplicate(RunResult dropped, RunResult kept) {
+        String text() {
+            return dropped.name() + " = " + kept.name();
+        }
+    }
+
+    /** A planned run of a sweep whose eval stage {@code stage} has not finished (not run, running or failed). */
+    public record Unfinished(String experiment, String sweepId, String runId, String arm, String group, String stage) {
     }
 
     private RunResults() {
@@ -26,38 +74,80 @@ public final class RunResults {
     /**
      * @param paths sweep directories (holding plan.json) or run directories (runs/&lt;id&gt;), mixed
      * @param stage name of the eval stage to read; null takes each run's last stage that evaluates (type
-     *              eval, or any stage whose output holds metrics.json)
+     *              eval, or a stage whose output holds metrics.json in some run of the sweep)
      */
     public static Found load(List<Path> paths, String stage) {
+        return load(paths, stage, false);
+    }
+
+    /**
+     * As {@link #load(List, String)}; with runs of more than one experiment, each group is labelled
+     * "experiment/arm" and kept apart unless {@code poolExperiments}, which groups by arm alone.
+     */
+    public static Found load(List<Path> paths, String stage, boolean poolExperiments) {
         List<RunResult> runs = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<Unfinished> unfinished = new ArrayList<>();
         for (Path p : paths) {
             Path abs = p.toAbsolutePath().normalize();
             if (Files.isRegularFile(abs.resolve("plan.json"))) {
                 SweepDir dir = SweepDir.open(abs);
                 Plan plan = Plan.read(dir.plan());
+                Set<String> evaluating = evaluating(plan, dir);
                 for (RunPlan r : plan.runs()) {
-                    add(plan, dir, r, stage, runs, skipped);
+                    add(plan, dir, r, stage, evaluating, runs, skipped, unfinished);
                 }
             } else if (abs.getParent() != null && abs.getParent().getFileName() != null
                     && abs.getParent().getFileName().toString().equals("runs")
                     && Files.isRegularFile(abs.getParent().getParent().resolve("plan.json"))) {
                 SweepDir dir = SweepDir.open(abs.getParent().getParent());
                 Plan plan = Plan.read(dir.plan());
-                add(plan, dir, plan.run(abs.getFileName().toString()), stage, runs, skipped);
+                add(plan, dir, plan.run(abs.getFileName().toString()), stage, evaluating(plan, dir), runs, skipped,
+                        unfinished);
             } else {
                 throw new BadInput(p + ": neither a sweep directory (with plan.json) nor a run directory (runs/<id>)");
             }
         }
-        return new Found(runs, skipped);
+        boolean scoped = !poolExperiments && runs.stream().map(RunResult::experiment).distinct().count() > 1;
+        List<RunResult> kept = new ArrayList<>();
+        List<Duplicate> duplicates = new ArrayList<>();
+        Map<String, RunResult> byKey = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            RunResult s = r.inScope(scoped ? r.experiment() : "");
+            RunResult first = s.stageKey() == null ? null : byKey.putIfAbsent(s.group() + "\u0000" + s.stageKey(), s);
+            if (first == null) {
+                kept.add(s);
+            } else {
+                duplicates.add(new Duplicate(s, first));
+            }
+        }
+        List<Unfinished> pending = unfinished.stream().map(u -> new Unfinished(u.experiment(), u.sweepId(), u.runId(),
+                u.arm(), scoped ? u.experiment() + "/" + u.group() : u.group(), u.stage())).toList();
+        return new Found(kept, skipped, duplicates, pending);
     }
 
-    private static void add(Plan plan, SweepDir dir, RunPlan r, String stage, List<RunResult> runs, List<String> skipped) {
+    /**
+     * Names of the stages that evaluate: of type eval, or holding metrics.json in any run of the
+     * sweep (so a run whose evaluation has not finished is still known to have one planned).
+     */
+    private static Set<String> evaluating(Plan plan, SweepDir dir) {
+        Set<String> out = new HashSet<>();
+        for (RunPlan r : plan.runs()) {
+            for (RunPlan.Step s : r.stages()) {
+                if ("eval".equals(plan.stages().get(s.key()).type()) || Files.isRegularFile(
+                        dir.run(r.id()).resolve("stages").resolve(s.name()).resolve(MetricsReport.FILE))) {
+                    out.add(s.name());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void add(Plan plan, SweepDir dir, RunPlan r, String stage, Set<String> evaluating,
+            List<RunResult> runs, List<String> skipped, List<Unfinished> unfinished) {
         String chosen = null;
         for (RunPlan.Step s : r.stages()) {
-            boolean evaluates = "eval".equals(plan.stages().get(s.key()).type()) || Files.isRegularFile(
-                    dir.run(r.id()).resolve("stages").resolve(s.name()).resolve(MetricsReport.FILE));
-            if (stage != null ? s.name().equals(stage) : evaluates) {
+            if (stage != null ? s.name().equals(stage) : evaluating.contains(s.name())) {
                 chosen = s.name();
             }
         }
@@ -66,14 +156,17 @@ public final class RunResults {
             return;
         }
         Path out = dir.run(r.id()).resolve("stages").resolve(chosen);
-        if (!Files.isRegularFile(out.resolve(MetricsReport.FILE))) {
-            skipped.add(r.id() + ": stage '" + chosen + "' has not finished");
-            return;
-        }
         Map<String, Object> axes = new LinkedHashMap<>(r.axes());
         axes.remove("arm");
         axes.remove("seed");
+        if (!Files.isRegularFile(out.resolve(MetricsReport.FILE))) {
+            skipped.add(r.id() + ": stage '" + chosen + "' has not finished");
+            unfinished.add(new Unfinished(plan.experiment(), plan.sweepId(), r.id(), r.arm(),
+                    RunResult.label("", r.arm(), axes), chosen));
+            return;
+        }
         runs.add(new RunResult(plan.experiment(), plan.sweepId(), dir.dir(), r.id(), r.arm(), r.seed(), axes, chosen,
-                MetricsReport.read(out.resolve(MetricsReport.FILE)), Samples.read(out.resolve(Samples.FILE))));
+                MetricsReport.read(out.resolve(MetricsReport.FILE)), Samples.read(out.resolve(Samples.FILE)),
+                r.keyOf(chosen), ""));
     }
 }

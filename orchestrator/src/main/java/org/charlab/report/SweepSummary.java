@@ -44,10 +44,12 @@ public final class SweepSummary {
                 baseline, s);
         out.println();
         out.print(ComparisonTable.of(rows, baseline != null, false).render(Table.Format.TEXT));
+        if (!found.duplicates().isEmpty()) {
+            out.println(found.duplicatesLine());
+        }
         Report.Written w = new Report(dir, found, baseline, s, dir.dir().resolve("report")).write();
         for (ExpectationCheck c : w.checks()) {
-            out.println(c.verdict().label() + ": " + (c.expectation().claim().isEmpty() ? c.expectation().metric()
-                    : c.expectation().claim()));
+            out.println(c.line());
         }
         out.println("report: " + w.html());
         out.flush();

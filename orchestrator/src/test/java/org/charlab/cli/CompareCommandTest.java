@@ -1,12 +1,17 @@
 package org.charlab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.charlab.testing.CliRun;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,88 @@ class CompareCommandTest {
         try (Stream<Path> s = Files.list(dir.resolve("results").resolve(name))) {
             return s.findFirst().orElseThrow();
         }
+    }
+
+    private Path sweepWithSeeds(String name, String seeds, String sweepId) throws Exception {
+        Path exp = dir.resolve(name + "-" + sweepId + ".yaml");
+        Files.writeString(exp, "name: " + name + "\nstages:\n  ev: {type: synth-eval}\n"
+                + "sweep:\n  seeds: " + seeds + "\n  arms:\n    low: {stages.ev.output_rate: 0.2}\n"
+                + "    high: {stages.ev.output_rate: 0.8}\n");
+        CliRun r = CliRun.of("run", exp.toString(), "--results", dir.resolve("results").toString(), "--in-process",
+                "--sweep-id", sweepId);
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        return dir.resolve("results").resolve(name).resolve(sweepId);
+    }
+
+    private static Map<String, JsonNode> byGroup(String json) throws Exception {
+        Map<String, JsonNode> out = new TreeMap<>();
+        for (JsonNode row : new ObjectMapper().readTree(json)) {
+            assertNull(out.put(row.get("group").asText(), row), "one row per group: " + json);
+        }
+        return out;
+    }
+
+    @Test
+    void groupsOfDifferentExperimentsStayApartUnlessPooled() throws Exception {
+        // the same study rerun under another name: every eval stage has the same key, so the same results
+        Path study = sweep("study", "p");
+        Path rerun = sweep("rerun", "p");
+        CliRun apart = CliRun.of("compare", study.toString(), rerun.toString(), "--metrics", "trait.caps.output_rate",
+                "--baseline", "low", "--format", "json");
+        assertEquals(0, apart.exitCode(), apart.err());
+        Map<String, JsonNode> groups = byGroup(apart.out());
+        assertEquals(Set.of("study/low", "study/high", "rerun/low", "rerun/high"), groups.keySet(), apart.out());
+        for (JsonNode row : groups.values()) {
+            assertEquals("3", row.get("seeds").asText(), apart.out());
+            assertEquals("", row.get("duplicates_dropped").asText(), "different groups share nothing: " + apart.out());
+        }
+        // each experiment's arm is paired with its own experiment's baseline
+        assertTrue(groups.get("study/high").get("delta").asDouble() > 0.3, apart.out());
+        assertTrue(groups.get("rerun/high").get("delta").asDouble() > 0.3, apart.out());
+
+        CliRun pooled = CliRun.of("compare", study.toString(), rerun.toString(), "--metrics", "trait.caps.output_rate",
+                "--pool-experiments", "--format", "json");
+        assertEquals(0, pooled.exitCode(), pooled.err());
+        Map<String, JsonNode> merged = byGroup(pooled.out());
+        assertEquals(Set.of("low", "high"), merged.keySet(), pooled.out());
+        assertEquals("3", merged.get("low").get("seeds").asText(), "pooled, the rerun's runs are the same evaluations "
+                + "as the original's and count once: " + pooled.out());
+        assertTrue(merged.get("low").get("duplicates_dropped").asText().contains(
+                "rerun/" + rerun.getFileName() + "/low-s0 = study/" + study.getFileName() + "/low-s0"), pooled.out());
+    }
+
+    @Test
+    void theSameEvaluationReachedThroughTwoSweepsCountsOnce() throws Exception {
+        // the sweep re-planned with one more seed: a new sweep id, but seeds 0 and 1 are the same cached evaluations
+        Path first = sweepWithSeeds("study", "[0, 1]", "two-seeds");
+        Path more = sweepWithSeeds("study", "[0, 1, 2]", "three-seeds");
+        assertNotEquals(first, more);
+        CliRun json = CliRun.of("compare", first.toString(), more.toString(), "--metrics", "trait.caps.output_rate",
+                "--format", "json");
+        assertEquals(0, json.exitCode(), json.err());
+        Map<String, JsonNode> groups = byGroup(json.out());
+        assertEquals(Set.of("low", "high"), groups.keySet(), "one experiment: groups are arms: " + json.out());
+        assertEquals("3", groups.get("high").get("seeds").asText(), "5 runs, 3 distinct evaluations: " + json.out());
+        String dropped = groups.get("high").get("duplicates_dropped").asText();
+        String a = "study/" + first.getFileName() + "/";
+        String b = "study/" + more.getFileName() + "/";
+        assertTrue(dropped.contains(b + "high-s0 = " + a + "high-s0") && dropped.contains(b + "high-s1 = " + a + "high-s1")
+                && !dropped.contains("high-s2"), json.out());
+
+        CliRun text = CliRun.of("compare", first.toString(), more.toString(), "--metrics", "trait.caps.output_rate");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().matches("(?s).*high\\s+3\\s+0\\.\\d{3} \\[.*"), text.out());
+        assertTrue(text.out().contains("4 runs are the same evaluation as others (same stage key) and count once: "
+                + b + "low-s0 = " + a + "low-s0, "), text.out());
+        CliRun csv = CliRun.of("compare", first.toString(), more.toString(), "--metrics", "trait.caps.output_rate",
+                "--format", "csv");
+        assertTrue(csv.out().lines().findFirst().orElseThrow().endsWith(",duplicates_dropped"), csv.out());
+        assertTrue(csv.out().contains(b + "low-s1 = " + a + "low-s1"), csv.out());
+
+        // a run given twice (its sweep and its own directory) is one evaluation too
+        CliRun twice = CliRun.of("compare", first.toString(), first.resolve("runs/low-s0").toString(), "--metrics",
+                "trait.caps.output_rate", "--format", "json");
+        assertEquals("2", byGroup(twice.out()).get("low").get("seeds").asText(), twice.out());
     }
 
     @Test

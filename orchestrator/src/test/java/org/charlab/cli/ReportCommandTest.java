@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.charlab.results.AtomicFiles;
 import org.charlab.testing.CliRun;
 import org.charlab.testing.Prerequisite;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,76 @@ class ReportCommandTest {
             String file = line.substring(line.indexOf("](") + 2, line.length() - 1);
             assertTrue(Files.isRegularFile(sweep.resolve("report").resolve(file)), file);
         }
+    }
+
+    @Test
+    void anExpectationWithUnfinishedPlannedRunsIsNotMeasured() throws Exception {
+        Path root = dir.resolve("partial");
+        Path exp = root.resolve("partial.yaml");
+        Files.createDirectories(root);
+        Files.writeString(exp, """
+                name: partial
+                stages:
+                  ev: {type: synth-eval}
+                sweep:
+                  seeds: [0, 1, 2]
+                  arms:
+                    low: {stages.ev.output_rate: 0.2}
+                    high: {stages.ev.output_rate: 0.8}
+                expectations:
+                  - {claim: high raises the output rate, metric: trait.caps.output_rate, arm: high, baseline: low, value: 0.3}
+                  - {claim: low stays low, metric: trait.caps.output_rate, arm: low, relation: at_most, value: 0.5}
+                  - {claim: over the partial baseline, metric: trait.caps.output_rate, arm: low, baseline: high, relation: at_most, value: 0.0}
+                """);
+        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
+                "--sweep-id", "s");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        Path sweep = root.resolve("results/partial/s");
+        // high-s2's evaluation never finished: its stage link points at a cache entry that is not there
+        Path link = sweep.resolve("runs/high-s2/stages/ev");
+        AtomicFiles.deleteTree(link.getParent().resolve(Files.readSymbolicLink(link)).normalize());
+
+        CliRun rep = CliRun.of("report", sweep.toString());
+        assertEquals(0, rep.exitCode(), rep.err());
+        List<String> lines = rep.out().lines().toList();
+        assertEquals("not measured (2 of 3 runs finished): high raises the output rate", lines.get(0),
+                "2 of 3 runs of high would be a clear effect; judged on a subset it would read reproduced");
+        assertEquals("reproduced: low stays low", lines.get(1), "low has all its runs: " + rep.out());
+        assertEquals("not measured (baseline 'high': 2 of 3 runs finished): over the partial baseline", lines.get(2));
+        String md = Files.readString(sweep.resolve("report/report.md"));
+        assertTrue(md.contains("| not measured (2 of 3 runs finished) | not measured |"), md);
+    }
+
+    @Test
+    void theReportSaysWhichRunsAreTheSameEvaluation() throws Exception {
+        Path root = dir.resolve("fixed");
+        Path exp = root.resolve("fixed.yaml");
+        Files.createDirectories(root);
+        // the eval stage fixes its seed: the runs of an arm share one eval stage key, one evaluation
+        Files.writeString(exp, """
+                name: fixed
+                stages:
+                  ev: {type: synth-eval, seed: 7}
+                sweep:
+                  seeds: [0, 1]
+                  arms:
+                    low: {stages.ev.output_rate: 0.2}
+                    high: {stages.ev.output_rate: 0.8}
+                """);
+        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
+                "--sweep-id", "s");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*trait\\.caps\\.output_rate\\s+plain\\s+all\\s+high\\s+1\\s+0\\.\\d+ \\[.*"),
+                "one evaluation, counted once: " + r.out());
+        String line = "2 runs are the same evaluation as others (same stage key) and count once: "
+                + "fixed/s/low-s1 = fixed/s/low-s0, fixed/s/high-s1 = fixed/s/high-s0";
+        assertTrue(r.out().contains(line), r.out());
+        Path sweep = root.resolve("results/fixed/s");
+        CliRun rep = CliRun.of("report", sweep.toString());
+        assertEquals(0, rep.exitCode(), rep.err());
+        assertTrue(rep.out().contains(line), rep.out());
+        assertTrue(Files.readString(sweep.resolve("report/report.md")).contains(line + "."));
+        assertTrue(Files.readString(sweep.resolve("report/report.html")).contains(line + "."));
     }
 
     @Test
