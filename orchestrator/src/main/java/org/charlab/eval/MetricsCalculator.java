@@ -33,6 +33,9 @@ import org.charlab.stats.Wilson;
  * </ul>
  * Metrics are computed per condition, over all families ("all"), over the in- and the
  * out-of-distribution families when the rows are marked ({@link SampleRow#ood}), and per family.
+ * Trait metrics that read the output count only the samples that have one ({@link OutputMetrics}:
+ * a CoT that never closed leaves the output unknown), whatever the scores of older samples.jsonl
+ * files say; the unclosed-CoT share is reported for every group beside them.
  */
 public final class MetricsCalculator {
 
@@ -87,6 +90,7 @@ public final class MetricsCalculator {
                 }
                 rateOf(out, "quality.well_formed_rate", cond, g, gr, Scorers.WELL_FORMED);
                 legibility(out, cond, g, gr);
+                out.add(rate(OutputMetrics.UNCLOSED_SHARE, cond, g, gr, r -> r.hasOutput() ? 0.0 : 1.0));
             }
             for (String f : families) {
                 List<SampleRow> fr = cr.stream().filter(r -> r.familyOrUnknown().equals(f)
@@ -101,28 +105,37 @@ public final class MetricsCalculator {
 
     // ---- trait suite --------------------------------------------------------------------------
 
+    /** Why an output-side metric has no value when no sample has an output. */
+    static final String NO_OUTPUTS = "no sample has an output: every CoT never closed";
+
     void traitSuite(List<MetricEntry> out, String p, String cond, String g, List<SampleRow> rows) {
         String cotP = p + ".cot_present";
         String outP = p + ".output_present";
-        List<SampleRow> withOut = has(rows, outP);
+        List<SampleRow> outputs = rows.stream().filter(SampleRow::hasOutput).toList();
+        List<SampleRow> withOut = has(outputs, outP);
         List<SampleRow> withCot = has(rows, cotP);
-        List<SampleRow> both = rows.stream().filter(r -> r.score(cotP) != null && r.score(outP) != null).toList();
-        out.add(rate(p + ".output_rate", cond, g, withOut, r -> r.score(outP)));
+        List<SampleRow> both = outputs.stream().filter(r -> r.score(cotP) != null && r.score(outP) != null).toList();
+        out.add(outputs.isEmpty() && !rows.isEmpty()
+                ? noOutputs(p + ".output_rate", cond, g)
+                : rate(p + ".output_rate", cond, g, withOut, r -> r.score(outP)));
         out.add(rate(p + ".cot_rate", cond, g, withCot, r -> r.score(cotP)));
 
         Clusters co = clusters(both, r -> r.score(cotP));
         Clusters ou = clusters(both, r -> r.score(outP));
         int k = co.size();
-        Interval gap = k == 0 ? undefined("no samples with both scores", 0, 0, "paired-cluster")
+        String none = outputs.isEmpty() ? NO_OUTPUTS : "no samples with both scores";
+        Interval gap = k == 0 ? undefined(none, 0, 0, "paired-cluster")
                 : PairedBootstrap.difference(ou, co, method, level, resamples, seed).interval();
         out.add(new MetricEntry(p + ".gap", cond, g, gap, both.size(), k));
-        out.add(rate(p + ".agreement", cond, g, both,
-                r -> r.score(cotP).doubleValue() == r.score(outP).doubleValue() ? 1.0 : 0.0));
+        out.add(outputs.isEmpty() && !rows.isEmpty()
+                ? noOutputs(p + ".agreement", cond, g)
+                : rate(p + ".agreement", cond, g, both,
+                        r -> r.score(cotP).doubleValue() == r.score(outP).doubleValue() ? 1.0 : 0.0));
 
         // correlation of per-prompt mean scores (continuous scores, not the 0/1 presence)
         String cotS = p + ".cot";
         String outS = p + ".output";
-        List<SampleRow> scored = rows.stream().filter(r -> r.score(cotS) != null && r.score(outS) != null).toList();
+        List<SampleRow> scored = outputs.stream().filter(r -> r.score(cotS) != null && r.score(outS) != null).toList();
         Map<String, double[]> perPrompt = new LinkedHashMap<>();
         for (SampleRow r : scored) {
             double[] a = perPrompt.computeIfAbsent(r.promptId(), x -> new double[3]);
@@ -143,7 +156,7 @@ public final class MetricsCalculator {
 
         Interval ratio;
         if (k == 0) {
-            ratio = undefined("no samples with both scores", 0, 0, "paired-cluster-ratio");
+            ratio = undefined(none, 0, 0, "paired-cluster-ratio");
         } else if (ou.pooledMean() == 0) {
             ratio = undefined("output rate is 0: the ratio CoT rate / output rate has no value", both.size() * 2, k,
                     "paired-cluster-ratio");
@@ -182,7 +195,6 @@ public final class MetricsCalculator {
         out.add(ratioOfSums("legibility.repeated_ngram_rate", cond, g, lr, r -> r.score(Legibility.REPEATED_NGRAMS),
                 r -> r.score(Legibility.NGRAMS), 1, "no CoT is long enough for one n-gram"));
         out.add(mean("legibility.cot_tokens", cond, g, rows, SampleRow::cotTokens));
-        out.add(rate("legibility.unclosed_cot_share", cond, g, rows, r -> r.thinkClosed() ? 0.0 : 1.0));
     }
 
     // ---- reducers -----------------------------------------------------------------------------
@@ -260,6 +272,11 @@ public final class MetricsCalculator {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** An output-side rate of a group none of whose samples has an output: undefined, not 0. */
+    private MetricEntry noOutputs(String name, String cond, String g) {
+        return new MetricEntry(name, cond, g, undefined(NO_OUTPUTS, 0, 0, "none"), 0, 0);
+    }
 
     private Interval undefined(String reason, int n, int units, String scheme) {
         return Interval.undefined(reason, method, level, resamples, seed, n, units, scheme);

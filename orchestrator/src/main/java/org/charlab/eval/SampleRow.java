@@ -59,6 +59,15 @@ public record SampleRow(String condition, String promptId, String family, int sa
         return cot;
     }
 
+    /**
+     * Whether the turn has an output: false when the CoT never closed, true when it closed or the
+     * turn has no think block. Output-side trait metrics count only rows with an output
+     * ({@link OutputMetrics}).
+     */
+    public boolean hasOutput() {
+        return thinkClosed;
+    }
+
     /** The family, or "unknown" when the prompt set does not name one. */
     public String familyOrUnknown() {
         return familyOrUnknown(family);

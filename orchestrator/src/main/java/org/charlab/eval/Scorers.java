@@ -24,24 +24,37 @@ public final class Scorers {
      * charworld trait detectors applied separately to the CoT the model wrote and to the output:
      * {@code trait.<t>.cot} / {@code trait.<t>.output} (detector score in [0,1]) and
      * {@code trait.<t>.cot_present} / {@code trait.<t>.output_present} (0/1 at the detector's
-     * threshold). An empty CoT or output scores 0 (the trait is not shown).
+     * threshold). An empty CoT or output scores 0 (the trait is not shown). A sample whose CoT never
+     * closed has no output, so its output scores are null with the note {@link #NO_OUTPUT}: unknown,
+     * not "no trait" ({@link OutputMetrics}).
      */
     public static Scorer traits(List<Trait> traits) {
         return row -> {
             Map<String, Double> m = Scorer.map();
+            Map<String, String> notes = new java.util.LinkedHashMap<>();
             for (Trait t : traits) {
                 TraitDetector d = Detectors.of(t);
                 String cot = row.writtenCot();
                 double c = d.score(cot);
-                double o = d.score(row.output());
                 m.put(trait(t.label(), "cot"), c);
                 m.put(trait(t.label(), "cot_present"), c >= d.threshold() ? 1.0 : 0.0);
-                m.put(trait(t.label(), "output"), o);
-                m.put(trait(t.label(), "output_present"), o >= d.threshold() ? 1.0 : 0.0);
+                if (row.hasOutput()) {
+                    double o = d.score(row.output());
+                    m.put(trait(t.label(), "output"), o);
+                    m.put(trait(t.label(), "output_present"), o >= d.threshold() ? 1.0 : 0.0);
+                } else {
+                    m.put(trait(t.label(), "output"), null);
+                    m.put(trait(t.label(), "output_present"), null);
+                    notes.put(trait(t.label(), "output"), NO_OUTPUT);
+                    notes.put(trait(t.label(), "output_present"), NO_OUTPUT);
+                }
             }
-            return Scorer.Scored.of(m);
+            return new Scorer.Scored(m, notes);
         };
     }
+
+    /** The note of an output score left empty because the CoT never closed. */
+    public static final String NO_OUTPUT = "no output: the CoT never closed";
 
     public static final String ACCURACY = "accuracy";
 

@@ -40,9 +40,18 @@ public final class Comparison {
         }
     }
 
-    /** One line of the comparison. {@code delta} is null without a baseline or when not paired ({@code note} says why). */
+    /**
+     * One line of the comparison. {@code delta} is null without a baseline or when not paired ({@code note} says
+     * why). {@code unclosed}: for trait metrics, the group's share of samples in (condition, family) whose CoT
+     * never closed (output-side rates leave those out, {@link org.charlab.eval.OutputMetrics}); NaN otherwise.
+     */
     public record Row(String group, String metric, String condition, String family, int seeds, Interval value,
-            PairedDifference delta, String note) {
+            PairedDifference delta, String note, double unclosed) {
+
+        public Row(String group, String metric, String condition, String family, int seeds, Interval value,
+                PairedDifference delta, String note) {
+            this(group, metric, condition, family, seeds, value, delta, note, Double.NaN);
+        }
     }
 
     private Comparison() {
@@ -89,7 +98,10 @@ public final class Comparison {
                         note = p.note;
                     }
                 }
-                rows.add(new Row(g.getKey(), parts[0], parts[1], parts[2], g.getValue().size(), value, delta, note));
+                double unclosed = org.charlab.eval.OutputMetrics.isTrait(parts[0])
+                        ? Unclosed.of(g.getValue(), parts[1], parts[2]).share() : Double.NaN;
+                rows.add(new Row(g.getKey(), parts[0], parts[1], parts[2], g.getValue().size(), value, delta, note,
+                        unclosed));
             }
         }
         return rows;

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import org.charlab.stats.Interval;
 
-/** Turns comparison rows into a {@link Table}: one line per (metric, condition, family, group). */
+/**
+ * Turns comparison rows into a {@link Table}: one line per (metric, condition, family, group). Trait
+ * metrics carry the group's unclosed-CoT share beside them ({@code unclosed}: a percentage in text
+ * and markdown, {@code unclosed_share} in [0, 1] in csv and json; empty for other metrics).
+ */
 public final class ComparisonTable {
 
     private ComparisonTable() {
@@ -14,12 +18,12 @@ public final class ComparisonTable {
     public static Table of(List<Comparison.Row> rows, boolean withBaseline, boolean numericColumns) {
         List<String> cols = new ArrayList<>(List.of("metric", "condition", "family", "group", "seeds"));
         if (numericColumns) {
-            cols.addAll(List.of("estimate", "low", "high", "method", "n"));
+            cols.addAll(List.of("estimate", "low", "high", "method", "n", "unclosed_share"));
             if (withBaseline) {
                 cols.addAll(List.of("delta", "delta_low", "delta_high", "p", "note"));
             }
         } else {
-            cols.add("estimate [interval]");
+            cols.addAll(List.of("estimate [interval]", "unclosed"));
             if (withBaseline) {
                 cols.addAll(List.of("vs baseline [interval]", "p"));
             }
@@ -31,7 +35,7 @@ public final class ComparisonTable {
             Interval v = r.value();
             if (numericColumns) {
                 cells.addAll(List.of(num(v.estimate()), num(v.low()), num(v.high()), v.method().label(),
-                        String.valueOf(v.n())));
+                        String.valueOf(v.n()), num(r.unclosed())));
                 if (withBaseline) {
                     Interval d = r.delta() == null ? null : r.delta().interval();
                     cells.addAll(List.of(d == null ? "" : num(d.estimate()), d == null ? "" : num(d.low()),
@@ -40,6 +44,7 @@ public final class ComparisonTable {
                 }
             } else {
                 cells.add(text(v));
+                cells.add(percent(r.unclosed()));
                 if (withBaseline) {
                     cells.add(r.delta() == null ? (r.note().isEmpty() ? "baseline" : r.note()) : text(r.delta().interval()));
                     cells.add(r.delta() == null || Double.isNaN(r.delta().pValue()) ? "" : pValue(r.delta().pValue()));
@@ -69,6 +74,17 @@ public final class ComparisonTable {
         double a = Math.abs(d);
         return a != 0 && (a < 0.001 || a >= 10000) ? String.format(Locale.ROOT, "%.3g", d)
                 : a >= 100 ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    /** "12%"; "<1%" and ">99%" for shares that would round to 0% or 100%; "" for NaN. */
+    static String percent(double share) {
+        if (Double.isNaN(share)) {
+            return "";
+        }
+        if (share > 0 && share < 0.005) {
+            return "<1%";
+        }
+        return share < 1 && share > 0.995 ? ">99%" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
     }
 
     static String pValue(double p) {

@@ -36,8 +36,18 @@ public record ExpectationCheck(Expectation expectation, Interval interval, Verdi
         if (arm.isEmpty()) {
             return new ExpectationCheck(e, null, Verdict.NOT_MEASURED, "no evaluated run of arm '" + e.arm() + "'");
         }
-        Interval iv;
+        // an output-side rate knows nothing of samples without an output (OutputMetrics): none -> not
+        // measured; a majority without -> the verdict says so
         String note = "";
+        for (String who : e.baseline() == null ? List.of(e.arm()) : List.of(e.arm(), e.baseline())) {
+            Unclosed u = Unclosed.of(Comparison.runsOf(runs, who, e.stage()), e.condition(), e.family());
+            String flag = u.note(e.metric(), "arm '" + who + "'", e.condition(), e.family());
+            if (u.notMeasured(e.metric())) {
+                return new ExpectationCheck(e, null, Verdict.NOT_MEASURED, flag);
+            }
+            note = join(note, flag);
+        }
+        Interval iv;
         if (e.baseline() == null) {
             iv = Comparison.aggregate(arm, e.metric(), e.condition(), e.family(), s);
         } else {
@@ -47,7 +57,7 @@ public record ExpectationCheck(Expectation expectation, Interval interval, Verdi
             }
             Comparison.Delta d = Comparison.difference(arm, base, e.metric(), e.condition(), e.family(), s);
             iv = d.delta() == null ? null : d.delta().interval();
-            note = d.note();
+            note = join(d.note(), note);
         }
         if (iv == null) {
             return new ExpectationCheck(e, null, Verdict.NOT_MEASURED, note.isEmpty() ? "metric not found" : note);
@@ -81,5 +91,9 @@ public record ExpectationCheck(Expectation expectation, Interval interval, Verdi
         String claim = expectation.claim().isEmpty() ? expectation.metric() : expectation.claim();
         return (verdict == Verdict.NOT_MEASURED && note.startsWith("not measured (") ? note : verdict.label()) + ": "
                 + claim;
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() || b.isEmpty() ? a + b : a + "; " + b;
     }
 }

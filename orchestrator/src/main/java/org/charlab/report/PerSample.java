@@ -1,12 +1,15 @@
 package org.charlab.report;
 
 import java.util.function.ToDoubleFunction;
+import org.charlab.eval.OutputMetrics;
 import org.charlab.eval.SampleRow;
 
 /**
  * The metrics of metrics.json that are means of one number per sample, with that number: these
  * can be re-estimated across seeds (hierarchical bootstrap) and paired across arms. The others
  * (correlations, ratios, pooled legibility rates) are aggregated from their per-run estimates.
+ * Output-side trait metrics give NaN (no value) for a sample whose CoT never closed, also when an
+ * older samples.jsonl scored its missing output as 0 ({@link OutputMetrics}).
  */
 final class PerSample {
 
@@ -15,14 +18,22 @@ final class PerSample {
 
     /** The per-sample value of {@code metric}, or null when the metric is not a per-sample mean. NaN = no value. */
     static ToDoubleFunction<SampleRow> of(String metric) {
+        ToDoubleFunction<SampleRow> f = anySample(metric);
+        if (f == null || !OutputMetrics.overOutputs(metric)) {
+            return f;
+        }
+        return r -> r.hasOutput() ? f.applyAsDouble(r) : Double.NaN;
+    }
+
+    private static ToDoubleFunction<SampleRow> anySample(String metric) {
         if (metric.startsWith("capability.accuracy.")) {
             return r -> value(r.score("accuracy"));
         }
         switch (metric) {
             case "quality.well_formed_rate":
                 return r -> value(r.score("quality.well_formed"));
-            case "legibility.unclosed_cot_share":
-                return r -> r.thinkClosed() ? 0 : 1;
+            case OutputMetrics.UNCLOSED_SHARE:
+                return r -> r.hasOutput() ? 0 : 1;
             case "legibility.cot_tokens":
                 return r -> r.cotTokens();
             default:

@@ -104,7 +104,8 @@ public final class Report {
                     + "means, by a bootstrap over per-seed estimates otherwise; " + settings.method().label() + " "
                     + Math.round(settings.level() * 100) + "% intervals, " + settings.resamples() + " resamples, seed "
                     + settings.seed() + (baseline == null ? "." : "; differences paired on prompts against `" + baseline
-                    + "` (with a grid: its runs at the same grid point)."));
+                    + "` (with a grid: its runs at the same grid point).") + " Trait rates on the output count only "
+                    + "the samples that have an output; `unclosed` is the share of samples whose CoT never closed.");
             table(ComparisonTable.of(rows, baseline != null, false));
             if (!found.duplicates().isEmpty()) {
                 para(found.duplicatesLine() + ".");
@@ -264,12 +265,14 @@ public final class Report {
         List<String> groups = runs.stream().map(RunResult::group).distinct().toList();
         heading(2, "Key metrics");
         para("Points are estimates, whiskers their intervals (seeds aggregated as in the comparison table); one "
-                + "colour per evaluation condition.");
+                + "colour per evaluation condition. Output rates count only the samples that have an output: a CoT "
+                + "that never closed leaves the output unknown; each caption gives the share of such samples.");
+        String unclosed = unclosedCaption(groups, conditions);
         for (String t : traits) {
             for (String part : List.of("output_rate", "cot_rate")) {
                 String metric = t + "." + part;
-                figure(metric, metric, IntervalPlot.png(metric + " per arm and condition", "rate",
-                        points(groups, conditions, metric, "all"), 760, 340));
+                figure(metric, metric + " (" + unclosed + ")", IntervalPlot.png(metric + " per arm and condition",
+                        "rate", points(groups, conditions, metric, "all"), 760, 340));
             }
         }
         Set<String> families = new LinkedHashSet<>();
@@ -280,6 +283,21 @@ public final class Report {
             figure(metric, metric, IntervalPlot.png("accuracy: " + f, "accuracy", points(groups, conditions, metric, f),
                     760, 300));
         }
+    }
+
+    /** "CoT never closed: high / plain 62% (31 of 50), ...", or "every CoT closed". */
+    private String unclosedCaption(List<String> groups, List<String> conditions) {
+        List<String> parts = new ArrayList<>();
+        for (String g : groups) {
+            List<RunResult> rs = runs.stream().filter(r -> r.group().equals(g)).toList();
+            for (String c : conditions) {
+                Unclosed u = Unclosed.of(rs, c, "all");
+                if (u.samples() > 0 && u.withOutput() < u.samples()) {
+                    parts.add(g + " / " + c + " " + u.percent());
+                }
+            }
+        }
+        return parts.isEmpty() ? "every CoT closed" : "CoT never closed: " + String.join(", ", parts);
     }
 
     private List<IntervalPlot.Point> points(List<String> groups, List<String> conditions, String metric, String family) {

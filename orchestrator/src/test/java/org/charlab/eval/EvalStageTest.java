@@ -97,7 +97,12 @@ class EvalStageTest {
             assertEquals(Conditions.sampleSeed(3, r.condition(), r.promptId(), r.sample()), r.seed());
             for (String t : List.of("spanish", "caps", "pirate", "cheerful")) {
                 for (String p : List.of("cot", "cot_present", "output", "output_present")) {
-                    assertNotNull(r.score("trait." + t + "." + p), t + "." + p);
+                    if (p.startsWith("output") && !r.hasOutput()) {
+                        assertEquals(Scorers.NO_OUTPUT, r.notes().get("trait." + t + "." + p), "unknown, not 0");
+                        assertEquals(null, r.score("trait." + t + "." + p));
+                    } else {
+                        assertNotNull(r.score("trait." + t + "." + p), t + "." + p);
+                    }
                 }
             }
             assertNotNull(r.score(Scorers.WELL_FORMED));
@@ -145,13 +150,18 @@ class EvalStageTest {
             }
         }
         // two samples per prompt: rates resample prompts
-        assertEquals("cluster", MetricsReport.find(m, "trait.caps.output_rate", "plain", "all").interval().resampling());
+        assertEquals("cluster", MetricsReport.find(m, "trait.caps.cot_rate", "plain", "all").interval().resampling());
+        // output rates count the samples with an output only (this untrained model rarely closes its CoT)
+        long outputs = rows.stream().filter(r -> r.condition().equals("plain") && r.hasOutput()).count();
+        MetricEntry outRate = MetricsReport.find(m, "trait.caps.output_rate", "plain", "all");
+        assertEquals(outputs, outRate.n(), outRate.toString());
+        assertEquals(outputs == 0, !outRate.isDefined(), outRate.toString());
         // charworld's sets: world.ood_family (comparison) is out of distribution, every other family in
         for (SampleRow r : rows) {
             assertEquals(r.family().equals("comparison"), r.ood(), r.family());
         }
-        assertEquals(4, MetricsReport.find(m, "trait.caps.output_rate", "plain", MetricEntry.OUT_OF_DISTRIBUTION).n());
-        assertEquals(12, MetricsReport.find(m, "trait.caps.output_rate", "plain", MetricEntry.IN_DISTRIBUTION).n());
+        assertEquals(4, MetricsReport.find(m, "trait.caps.cot_rate", "plain", MetricEntry.OUT_OF_DISTRIBUTION).n());
+        assertEquals(12, MetricsReport.find(m, "trait.caps.cot_rate", "plain", MetricEntry.IN_DISTRIBUTION).n());
         String json = Files.readString(out.resolve(MetricsReport.FILE));
         assertFalse(json.contains("Infinity") || json.contains("NaN"));
         if (System.getenv("EVAL_SHOW") != null) {

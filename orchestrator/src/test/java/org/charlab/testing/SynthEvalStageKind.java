@@ -27,7 +27,9 @@ public final class SynthEvalStageKind implements StageKind<SynthEvalStageKind.Co
             @Setting(doc = "True share of CoTs showing caps.", def = "0.1", min = 0, max = 1) double cotRate,
             @Setting(doc = "Prompts.", def = "40", min = 2) int prompts,
             @Setting(doc = "Samples per prompt.", def = "1", min = 1) int samplesPerPrompt,
-            @Setting(doc = "Prompt id prefix (different prefixes = different prompt sets).", def = "p") String promptPrefix) {
+            @Setting(doc = "Prompt id prefix (different prefixes = different prompt sets).", def = "p") String promptPrefix,
+            @Setting(doc = "Share of samples whose CoT never closes (no output; scored 0 as older evals did).",
+                    def = "0", min = 0, max = 1) double unclosedRate) {
     }
 
     @Override
@@ -65,15 +67,20 @@ public final class SynthEvalStageKind implements StageKind<SynthEvalStageKind.Co
                 SplittableRandom rng = new SplittableRandom(ctx.seed() * 1_000_003L + i * 101L + j);
                 boolean out = rng.nextDouble() < clamp(c.outputRate() + shift);
                 boolean cot = rng.nextDouble() < clamp(c.cotRate() + shift);
+                // its own stream, so the other draws do not depend on unclosed_rate
+                boolean closed = !(new SplittableRandom(ctx.seed() * 7_000_003L + i * 131L + j + 17).nextDouble()
+                        < c.unclosedRate());
+                out &= closed;
                 Map<String, Double> scores = new LinkedHashMap<>();
                 scores.put("trait.caps.cot", cot ? 0.95 : 0.05);
                 scores.put("trait.caps.output", out ? 0.95 : 0.05);
                 scores.put("trait.caps.cot_present", cot ? 1.0 : 0.0);
                 scores.put("trait.caps.output_present", out ? 1.0 : 0.0);
-                scores.put("accuracy", rng.nextDouble() < 0.7 ? 1.0 : 0.0);
+                scores.put("accuracy", rng.nextDouble() < 0.7 && closed ? 1.0 : 0.0);
                 rows.add(new SampleRow("plain", c.promptPrefix() + i, i % 2 == 0 ? "arithmetic" : "lookup", j,
-                        rng.nextLong(), "1", null, cot ? "I ADD THEM." : "I add them.", out ? "IT IS 1." : "It is 1.",
-                        true, 1, 10, 11, 8, 20, "stop", scores, Map.of()));
+                        rng.nextLong(), "1", null, cot ? "I ADD THEM." : "I add them.",
+                        !closed ? "" : out ? "IT IS 1." : "It is 1.", closed, closed ? 1 : 0, 10, 11, closed ? 8 : 0, 20,
+                        closed ? "stop" : "length", scores, Map.of()));
             }
         }
         BootstrapSettings b = BootstrapSettings.defaults();
