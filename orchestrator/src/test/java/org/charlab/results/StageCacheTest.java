@@ -23,7 +23,11 @@ class StageCacheTest {
         assertThrows(UncheckedIOException.class, () -> cache.lock("k1"));
         Files.delete(lockFile);
         // another thread (the in-process lock is reentrant, so this thread would pass anyway) must get the lock
-        ExecutorService other = Executors.newSingleThreadExecutor();
+        ExecutorService other = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "second-acquirer");
+            t.setDaemon(true); // on failure it stays blocked in lock(): it must not keep the JVM alive
+            return t;
+        });
         try {
             Future<Boolean> got = other.submit(() -> {
                 try (StageCache.Lock l = cache.lock("k1")) {
