@@ -110,6 +110,7 @@ public final class Planner {
                 }
             }
         }
+        WorldConsistency.check(file.toString(), stages);
         String sid = sweepId != null ? sweepId : defaultSweepId(runs);
         if (!Names.isSafeSegment(sid)) {
             throw new BadInput("--sweep-id '" + sid + "' must be letters, digits, '_', '-', '.'");

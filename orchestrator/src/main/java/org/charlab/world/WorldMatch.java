@@ -26,6 +26,11 @@ public final class WorldMatch {
     public static List<String> differences(WorldConfig mine, Map<String, ?> recorded, String label) {
         @SuppressWarnings("unchecked")
         Map<String, Object> plain = (Map<String, Object>) ConfigWriter.toPlain(mine);
+        return differences(plain, recorded, label);
+    }
+
+    /** As above, with both worlds as plain maps (a resolved config's "world"). */
+    public static List<String> differences(Map<String, ?> plain, Map<String, ?> recorded, String label) {
         List<String> out = new ArrayList<>();
         for (String f : SPLIT_FIELDS) {
             if (recorded.containsKey(f) && !String.valueOf(recorded.get(f)).equals(String.valueOf(plain.get(f)))) {
