@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of every layer for a batch, preallocated to {@code capacity} positions:
+ * Keys and values of every layer for a batch, preallocated to {@code capacity} columns:
  * per layer k, v of shape [B, kv_heads, capacity, head_dim]. A forward pass writes its new
  * positions in place and attends over the filled prefix (a view, no copy), so a decode step costs
  * O(1) copies instead of re-concatenating the whole history.

@@ -43,6 +43,15 @@ class WorldRecordTest {
     }
 
     @Test
+    void aUserCheckpointNamesNoWorldUntilItIsTrainedOnCharworldData(@TempDir Path tmp) throws Exception {
+        Path user = TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("user")));
+        assertEquals(null, StageFiles.readWorld(user), "a checkpoint whose charlab.json has no world");
+        assertEquals(null, StageFiles.trainedWorld(null, false), "trained on the user's own data: still none");
+        assertEquals(org.charlab.world.WorldConfig.defaults(), StageFiles.trainedWorld(null, true),
+                "trained on generated charworld data: the world that data came from");
+    }
+
+    @Test
     void theWorldIsRecordedCarriedAndEnforced(@TempDir Path tmp) throws Exception {
         org.charlab.model.TestModels.oneThread();
         PretrainConfig pc = TrainingStagesTest.BINDER.bind(PretrainConfig.class, YamlReader.parse("""
