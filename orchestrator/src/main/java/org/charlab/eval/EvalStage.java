@@ -27,6 +27,7 @@ import org.charlab.model.Engines;
 import org.charlab.model.Tokenizer;
 import org.charlab.world.Charworld;
 import org.charlab.world.EvalSets;
+import org.charlab.world.WorldMatch;
 
 /**
  * The eval stage: the only part of the evaluation that touches the engine. It generates every
@@ -132,13 +133,16 @@ final class EvalStage implements Stage<EvalConfig> {
         return out;
     }
 
-    /** The world settings that decide charworld's test items (the corpus seed and mixture do not). */
-    static final List<String> SPLIT_FIELDS = List.of("kb_entities", "test_share", "arithmetic_max", "ood_family");
-
     /**
-     * When the checkpoint's charlab.json records the charworld it was trained on (a "world" object
-     * in config keys), the eval's world must agree on the fields that decide the test items;
-     * otherwise "held-out" items could be training items. BadInput names the fields that differ.
+     * When the checkpoint's charlab.json records the charworld it was trained on (a "world" object,
+     * which pretrain writes and sft, dpo and opd carry on), the eval's world must agree on the
+     * fields that decide the test items ({@link WorldMatch#SPLIT_FIELDS}); otherwise "held-out"
+     * items could be training items. BadInput names each field with both values.
+     *
+     * <p>A checkpoint that records no world - a user's HF directory brought in by a
+     * {@code checkpoint} stage - is evaluated on charworld without this check: charlab cannot know
+     * what it was trained on, and charworld's items are new to a model that never saw charworld.
+     * A prompt file instead of charworld's sets is not checked either.
      */
     static void checkWorld(EvalConfig cfg, com.fasterxml.jackson.databind.JsonNode provenance, Path modelDir) {
         com.fasterxml.jackson.databind.JsonNode w = provenance.path("world");
@@ -146,13 +150,8 @@ final class EvalStage implements Stage<EvalConfig> {
             return;
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> mine = (Map<String, Object>) org.charlab.config.ConfigWriter.toPlain(cfg.world());
-        List<String> diffs = new ArrayList<>();
-        for (String f : SPLIT_FIELDS) {
-            if (w.has(f) && !w.get(f).asText().equals(String.valueOf(mine.get(f)))) {
-                diffs.add(f + " " + mine.get(f) + " (checkpoint: " + w.get(f).asText() + ")");
-            }
-        }
+        Map<String, Object> recorded = org.charlab.config.ConfigWriter.JSON.convertValue(w, Map.class);
+        List<String> diffs = WorldMatch.differences(cfg.world(), recorded, "checkpoint");
         if (!diffs.isEmpty()) {
             throw new BadInput("eval.world differs from the world " + modelDir + " was trained on: "
                     + String.join(", ", diffs) + "; set stages.<eval>.world to match");

@@ -105,10 +105,12 @@ public final class LocalExecutor implements Executor {
                 String key = inFlight.remove(f);
                 running.remove(key);
                 boolean ok;
+                String launchError = null;
                 try {
                     ok = f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     ok = false;
+                    launchError = launchError(e.getCause());
                 }
                 console.stageEnded();
                 if (interrupted) {
@@ -120,7 +122,7 @@ public final class LocalExecutor implements Executor {
                     console.line("done  " + labels.get(key));
                 } else {
                     failed.add(key);
-                    String reason = failureReason(dir, key);
+                    String reason = launchError != null ? launchError : failureReason(dir, key);
                     journal.failed(key, reason);
                     console.line("FAIL  " + labels.get(key) + ": " + reason);
                 }
@@ -141,6 +143,27 @@ public final class LocalExecutor implements Executor {
                 j.interrupted(key);
             }
         }
+    }
+
+    /**
+     * The reason of a launcher that threw instead of returning (e.g. the child JVM could not be
+     * started): every message of the cause chain, so "cannot start a JVM for stage K" keeps the
+     * operating system's "No such file or directory" beside it.
+     */
+    static String launchError(Throwable t) {
+        StringBuilder sb = new StringBuilder("stage could not be launched: ");
+        String last = null;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (last == null || !last.contains(m)) {
+                sb.append(last == null ? "" : ": ").append(m);
+            }
+            last = m;
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return sb.toString();
     }
 
     static String failureReason(SweepDir dir, String key) {

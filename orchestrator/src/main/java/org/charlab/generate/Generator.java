@@ -20,7 +20,9 @@ import org.charlab.model.Tokenizer;
  * Batched sampling with a KV cache. Prompts of different lengths are left-padded; every row gets
  * its own positions (counted from its first real token) and a key mask hiding its padding, and its
  * own random generator seeded from (seed, sample index). A sample's tokens therefore do not depend
- * on which other samples share its batch (up to float rounding in the batched kernels).
+ * on which other samples share its batch (up to float rounding in the batched kernels), and
+ * neither does its length budget: each row stops at min(max_new_tokens, max_position_embeddings
+ * minus its own prompt length).
  *
  * <p>One decode step costs one forward pass over [B, 1] new tokens plus one copy of the [B, V]
  * logits to Java, where sampling happens. Runs with autograd off on the calling thread.
@@ -105,7 +107,17 @@ public final class Generator {
             throw new IllegalArgumentException("prompt of " + promptLen + " tokens leaves no room within max_position_embeddings "
                     + maxPos);
         }
-        int maxNew = Math.min(params.maxNewTokens(), maxPos - promptLen);
+        // each row's own budget: it stops at max_new_tokens or at max_position_embeddings after its
+        // own prompt, never at a limit set by a longer prompt sharing its batch
+        int[] budget = new int[b];
+        int maxNew = 0;
+        int active = 0;
+        for (int r = 0; r < b; r++) {
+            budget[r] = Math.min(params.maxNewTokens(), maxPos - reqs.get(r).promptIds().length);
+            maxNew = Math.max(maxNew, budget[r]);
+            active += budget[r] > 0 ? 1 : 0;
+        }
+        // columns, not positions: a short row's left padding lets the batch be longer than max_pos
         int capacity = promptLen + maxNew;
         int[] pad = new int[b];
         long[][] seq = new long[b][capacity];
@@ -125,7 +137,6 @@ public final class Generator {
         int[][] gen = new int[b][maxNew];
         int[] count = new int[b];
         boolean[] done = new boolean[b];
-        int active = b;
 
         try (NDManager gm = model.manager().newSubManager();
                 KvCache cache = params.useCache() ? KvCache.allocate(model.config(), gm, b, capacity) : null) {
@@ -142,7 +153,8 @@ public final class Generator {
                     for (int r = 0; r < b; r++) {
                         for (int c = 0; c < t; c++) {
                             ids[r * t + c] = seq[r][from + c];
-                            pos[r * t + c] = Math.max(0, from + c - pad[r]);
+                            // clamped: a row past its budget only feeds padding, whose logits are unused
+                            pos[r * t + c] = Math.min(maxPos - 1, Math.max(0, from + c - pad[r]));
                         }
                     }
                     NDArray km = maskAll.get(new NDIndex(":, :{}", total));
@@ -154,13 +166,15 @@ public final class Generator {
                 }
                 for (int r = 0; r < b; r++) {
                     int next;
-                    if (done[r]) {
+                    if (done[r] || count[r] == budget[r]) {
                         next = tok.padId();
                     } else {
                         next = sample(logits, r * vocab, vocab, params, rng[r]);
                         gen[r][count[r]++] = next;
                         if (isStop(next)) {
                             done[r] = true;
+                            active--;
+                        } else if (count[r] == budget[r]) {
                             active--;
                         }
                     }

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of every layer for a batch, preallocated to {@code capacity} positions:
+ * Keys and values of every layer for a batch, preallocated to {@code capacity} columns:
  * per layer k, v of shape [B, kv_heads, capacity, head_dim]. A forward pass writes its new
  * positions in place and attends over the filled prefix (a view, no copy), so a decode step costs
  * O(1) copies instead of re-concatenating the whole history.
@@ -35,11 +35,15 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    /** A cache for {@code batch} rows and up to {@code capacity} positions, in its own sub-manager of {@code parent}. */
+    /**
+     * A cache for {@code batch} rows and up to {@code capacity} columns, in its own sub-manager of
+     * {@code parent}. Columns are not positions: with left-padded rows of different lengths the
+     * batch may hold more columns than max_position_embeddings while every row's own positions stay
+     * below it (the caller passes each row's positions; the rotary tables bound them).
+     */
     public static KvCache allocate(ModelConfig cfg, NDManager parent, int batch, int capacity) {
-        if (capacity > cfg.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("cache capacity " + capacity + " exceeds max_position_embeddings "
-                    + cfg.maxPositionEmbeddings());
+        if (capacity < 1) {
+            throw new IllegalArgumentException("cache capacity " + capacity + " (must be at least 1)");
         }
         return new KvCache(parent.newSubManager(), cfg, batch, capacity);
     }

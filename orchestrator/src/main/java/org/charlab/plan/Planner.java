@@ -121,6 +121,7 @@ public final class Planner {
                 }
             }
         }
+        WorldConsistency.check(file.toString(), stages);
         validate(dataFiles);
         String sid = sweepId != null ? sweepId : defaultSweepId(runs);
         if (!Names.isSafeSegment(sid)) {

@@ -73,8 +73,22 @@ public final class StageCache {
             Path file = root.resolve(key + ".lock");
             ReentrantLock local = IN_JVM.computeIfAbsent(file, f -> new ReentrantLock());
             local.lock();
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            return new Lock(ch, ch.lock(), local);
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                return new Lock(ch, ch.lock(), local);
+            } catch (IOException | RuntimeException e) {
+                // not locked after all: a thread of this JVM waiting for the stage must not wait forever
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                local.unlock();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock stage " + key, e);
         }

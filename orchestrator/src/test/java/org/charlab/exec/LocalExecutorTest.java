@@ -97,4 +97,35 @@ class LocalExecutorTest {
         assertEquals(0, over.exitCode());
         assertEquals(before, starts().size(), "overwrite starts the sweep's records again but keeps the shared cache");
     }
+
+    @Test
+    void aLauncherThatThrowsLeavesItsMessageInTheStatus() throws Exception {
+        org.charlab.plan.Plan plan = new org.charlab.plan.Planner(StageCatalog.load()).plan(Experiments.TWO_ARMS,
+                List.of(), null);
+        org.charlab.results.SweepDir sd = org.charlab.results.SweepDir.of(dir, plan.experiment(), plan.sweepId());
+        SweepSetup.write(plan, sd, IfExists.FAIL);
+        SweepJournal journal = new SweepJournal(plan, sd);
+        journal.writeAll();
+        StageLauncher broken = new StageLauncher() {
+            @Override
+            public boolean launch(org.charlab.plan.Plan p, org.charlab.results.SweepDir d, String key, int threads,
+                    Progress progress, Path log) {
+                throw new java.io.UncheckedIOException("cannot start a JVM for stage " + key,
+                        new java.io.IOException("Cannot run program \"/no/such/java\": error=2"));
+            }
+
+            @Override
+            public void stopAll() {
+            }
+        };
+        java.io.StringWriter console = new java.io.StringWriter();
+        var states = new LocalExecutor(broken, 1, 1).execute(plan, sd, journal,
+                new ConsoleProgress(new java.io.PrintWriter(console, true), false, plan.stages().size()));
+        RunStatus st = states.values().iterator().next();
+        assertEquals(RunStatus.State.FAILED, st.state());
+        String reason = st.stages().get(0).reason();
+        assertTrue(reason.contains("cannot start a JVM for stage") && reason.contains("/no/such/java"), reason);
+        assertTrue(console.toString().contains("/no/such/java"), console.toString());
+        assertTrue(Files.readString(sd.runStatus(st.run())).contains("/no/such/java"));
+    }
 }

@@ -134,6 +134,33 @@ class GeneratorTest {
     }
 
     @Test
+    void eachSampleHasItsOwnLengthBudgetNearTheContextLimit() {
+        int maxPos = model.config().maxPositionEmbeddings();
+        ChatFormat.Prefill pre = ChatFormat.Prefill.none();
+        Generator.Request shortReq = new Generator.Request(chat.prompt(Conversation.of(Message.user("tell me a story")),
+                pre).ids(), pre.text(), 1);
+        int[] longIds = chat.prompt(Conversation.of(Message.user("q".repeat(maxPos - 40))), pre).ids();
+        int longBudget = maxPos - longIds.length;
+        assertTrue(longBudget > 0 && longBudget < 30, "the long prompt ends near the limit: " + longBudget);
+        Generator.Request longReq = new Generator.Request(longIds, pre.text(), 2);
+        for (SamplingParams p : List.of(SamplingParams.greedy(60), SamplingParams.greedy(60).withCache(false))) {
+            Sample shortAlone = gen.generateRequests(List.of(shortReq), p).get(0);
+            Sample longAlone = gen.generateRequests(List.of(longReq), p).get(0);
+            List<Sample> both = gen.generateRequests(List.of(shortReq, longReq), p);
+            assertTrue(shortAlone.newTokens() > longBudget, "the short prompt alone runs past the long one's budget");
+            assertArrayEquals(shortAlone.tokens(), both.get(0).tokens(), "the short sample does not depend on its batch");
+            assertEquals(shortAlone.stopReason(), both.get(0).stopReason());
+            assertArrayEquals(longAlone.tokens(), both.get(1).tokens());
+            // the long one stops at its own limit (unless it stopped earlier by itself)
+            Sample lng = both.get(1);
+            assertTrue(lng.newTokens() <= longBudget, lng.newTokens() + " > " + longBudget);
+            if (lng.stopReason() == Sample.StopReason.LENGTH) {
+                assertEquals(longBudget, lng.newTokens());
+            }
+        }
+    }
+
+    @Test
     void lengthLimitAndPrefillAreReported() {
         SamplingParams p = SamplingParams.greedy(6);
         Conversation c = Conversation.of(Message.user("hi"));

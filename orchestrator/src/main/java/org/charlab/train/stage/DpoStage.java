@@ -23,6 +23,7 @@ import org.charlab.model.ChatFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.Engines;
+import org.charlab.model.TokenizerIdentity;
 import org.charlab.train.DpoObjective;
 import org.charlab.train.Inoculation;
 import org.charlab.train.Trainer;
@@ -35,8 +36,9 @@ import org.charlab.world.WorldConfig;
  * DPO of the input stage's model against a frozen reference (the input's model again, loaded
  * separately and never made trainable, or a named stage's). Pairs come from a JSONL file,
  * charworld ({@link CharacterData#dpo}) or OCT-style generation ({@link #generate}); generated
- * pairs are written to {@code pairs.jsonl} (and reused by a resumed attempt, so they always come
- * from the starting weights). The inoculation prompt is applied in one place,
+ * pairs are written to {@code pairs.jsonl} with the filters' counts in {@code pairs_counts.json}
+ * (both reused by a resumed attempt, so they always come from the starting weights and its
+ * data.json is the uninterrupted run's). The inoculation prompt is applied in one place,
  * {@link #trainingPairs}, to the shared prompt of both replies, after generation: the teacher,
  * the saved model, its provenance and the closing check ({@code dpo_eval.json}, greedy, no system
  * prompt) never see it.
@@ -45,6 +47,8 @@ public final class DpoStage implements Stage<DpoConfig> {
 
     static final String TRAIN_SAMPLE = "train_sample.jsonl";
     static final String PAIRS = "pairs.jsonl";
+    /** How many generated pairs each filter dropped, beside pairs.jsonl, for a resumed attempt's data.json. */
+    static final String PAIRS_COUNTS = "pairs_counts.json";
     static final String EVAL = "dpo_eval.json";
     private static final long INOCULATION_SALT = 0x696e6f63L;
     private static final String PUNCTUATION = ".!?;:)\"'»…。！？";
@@ -55,7 +59,8 @@ public final class DpoStage implements Stage<DpoConfig> {
         Path out = ctx.outputDir();
         Path input = ctx.input("input");
         Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
-        WorldConfig worldConfig = StageFiles.readWorld(input);
+        WorldConfig inputWorld = StageFiles.readWorld(input);
+        WorldConfig worldConfig = inputWorld != null ? inputWorld : WorldConfig.defaults();
         Charworld world = new Charworld(worldConfig);
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -64,8 +69,14 @@ public final class DpoStage implements Stage<DpoConfig> {
             Checkpoint.Loaded policy = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
                     manager);
             Path refDir = c.reference() != null ? ctx.input("reference") : input;
+            StageFiles.requireSameWorld("reference", input, inputWorld, refDir);
+            if (c.teacher() != null && c.data() == null && c.pairs() == DpoConfig.PairSource.GENERATED) {
+                StageFiles.requireSameWorld("teacher", input, inputWorld, ctx.input("teacher"));
+            }
             Checkpoint.Loaded reference = Checkpoint.load(refDir.resolve(StageFiles.MODEL), manager);
             sameVocabulary(policy.model(), reference.model(), "reference");
+            TokenizerIdentity.requireSame("reference", input.resolve(StageFiles.MODEL), policy.tokenizer(),
+                    refDir.resolve(StageFiles.MODEL), reference.tokenizer());
             ChatFormat chat = new ChatFormat(policy.tokenizer());
 
             Map<String, Object> data = new LinkedHashMap<>();
@@ -103,8 +114,8 @@ public final class DpoStage implements Stage<DpoConfig> {
             prov.put("seed", ctx.seed());
             prov.put("steps", r.steps());
             prov.put("data_sha256", data.get("data_sha256"));
+            StageFiles.recordWorld(prov, out, StageFiles.trainedWorld(inputWorld, c.data() == null));
             Checkpoint.save(out.resolve(StageFiles.MODEL), policy.model(), policy.tokenizer(), prov);
-            StageFiles.writeWorld(out, worldConfig);
             ctx.progress().log(String.format(java.util.Locale.ROOT, "dpo: %d steps in %.1f s, loss %.4f", r.steps(),
                     r.seconds(), r.lastLoss()));
             reference.close();
@@ -124,7 +135,7 @@ public final class DpoStage implements Stage<DpoConfig> {
     }
 
     /** The pairs before inoculation: the file, charworld, or generated (reused from pairs.jsonl on resume). */
-    private static List<PreferencePair> pairs(DpoConfig c, StageContext<DpoConfig> ctx, Charworld world,
+    static List<PreferencePair> pairs(DpoConfig c, StageContext<DpoConfig> ctx, Charworld world,
             Checkpoint.Loaded student, ChatFormat chat, boolean resuming,
             Map<String, Object> data) throws Exception {
         if (c.data() != null) {
@@ -140,7 +151,12 @@ public final class DpoStage implements Stage<DpoConfig> {
         data.put("source", "generated: teacher " + (c.teacher() != null ? c.teacher() : "starting weights")
                 + " with system prompt " + c.teacherSystemPrompt() + ", student without one");
         Path file = ctx.outputDir().resolve(PAIRS);
+        Path countsFile = ctx.outputDir().resolve(PAIRS_COUNTS);
         if (resuming && Files.isRegularFile(file)) {
+            if (Files.isRegularFile(countsFile)) { // written before pairs.jsonl
+                // the first attempt's filter counts, so data.json reads as an uninterrupted run's
+                data.put("generated", StageFiles.JSON.readValue(countsFile.toFile(), LinkedHashMap.class));
+            }
             return PreferencePairJsonl.read(file);
         }
         List<Conversation> prompts = new ArrayList<>();
@@ -155,12 +171,15 @@ public final class DpoStage implements Stage<DpoConfig> {
             if (c.teacher() != null) {
                 teacher = Checkpoint.load(ctx.input("teacher").resolve(StageFiles.MODEL), tm);
                 sameVocabulary(studentModel, teacher.model(), "teacher");
+                TokenizerIdentity.requireSame("teacher", ctx.input("input").resolve(StageFiles.MODEL), student.tokenizer(),
+                        ctx.input("teacher").resolve(StageFiles.MODEL), teacher.tokenizer());
                 teacherModel = teacher.model();
             }
             Generated g = generate(prompts, new Generator(teacherModel, chat), new Generator(studentModel, chat), chat,
                     c.teacherSystemPrompt(), c.keepTeacherCot(), c.temperature(), c.topP(), c.maxNewTokens(),
                     c.maxReplyTokens(), c.requirePunctuation(), ctx.seed());
             data.put("generated", g.counts());
+            StageFiles.writeJson(countsFile, g.counts());
             PreferencePairJsonl.write(file, g.pairs());
             return g.pairs();
         } finally {

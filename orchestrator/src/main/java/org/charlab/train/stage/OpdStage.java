@@ -19,6 +19,7 @@ import org.charlab.exec.StageContext;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Engines;
+import org.charlab.model.TokenizerIdentity;
 import org.charlab.train.Inoculation;
 import org.charlab.train.OpdObjective;
 import org.charlab.train.Trainer;
@@ -50,7 +51,8 @@ public final class OpdStage implements Stage<OpdConfig> {
         Path out = ctx.outputDir();
         Path input = ctx.input("input");
         Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
-        WorldConfig worldConfig = StageFiles.readWorld(input);
+        WorldConfig inputWorld = StageFiles.readWorld(input);
+        WorldConfig worldConfig = inputWorld != null ? inputWorld : WorldConfig.defaults();
         Charworld world = new Charworld(worldConfig);
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -58,8 +60,11 @@ public final class OpdStage implements Stage<OpdConfig> {
             Checkpoint.Loaded student = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
                     manager);
             Path teacherDir = c.teacher() != null ? ctx.input("teacher") : input;
+            StageFiles.requireSameWorld("teacher", input, inputWorld, teacherDir);
             Checkpoint.Loaded teacher = Checkpoint.load(teacherDir.resolve(StageFiles.MODEL), manager);
             DpoStage.sameVocabulary(student.model(), teacher.model(), "teacher");
+            TokenizerIdentity.requireSame("teacher", input.resolve(StageFiles.MODEL), student.tokenizer(),
+                    teacherDir.resolve(StageFiles.MODEL), teacher.tokenizer());
             ChatFormat chat = new ChatFormat(student.tokenizer());
 
             List<Conversation> base = prompts(c, world, ctx.seed());
@@ -95,8 +100,8 @@ public final class OpdStage implements Stage<OpdConfig> {
             prov.put("seed", ctx.seed());
             prov.put("steps", r.steps());
             prov.put("data_sha256", data.get("data_sha256"));
+            StageFiles.recordWorld(prov, out, StageFiles.trainedWorld(inputWorld, c.prompts() == null));
             Checkpoint.save(out.resolve(StageFiles.MODEL), student.model(), student.tokenizer(), prov);
-            StageFiles.writeWorld(out, worldConfig);
             ctx.progress().log(String.format(java.util.Locale.ROOT, "opd: %d steps in %.1f s, loss %.4f (student sampled "
                     + "%d micro-batches, teacher %d)", r.steps(), r.seconds(), r.lastLoss(),
                     objective.studentGenerations(), objective.teacherGenerations()));

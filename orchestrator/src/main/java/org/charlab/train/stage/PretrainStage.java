@@ -39,7 +39,7 @@ import org.charlab.world.WorldExample;
 
 /**
  * Pretrains a byte-level decoder from scratch on a charworld corpus, writes it to {@code model/}
- * (with {@code world.json} beside it), then measures it with greedy answers to test-split prompts:
+ * (its charlab.json records the world, also in {@code world.json} beside it), then measures it with greedy answers to test-split prompts:
  * accuracy per family and trait rates without a system prompt, and each trait's rate under its
  * persona prompt ({@code pretrain_eval.json}, also the last line of metrics.jsonl).
  */
@@ -91,8 +91,8 @@ public final class PretrainStage implements Stage<PretrainConfig> {
             prov.put("seed", ctx.seed());
             prov.put("steps", r.steps());
             prov.put("data_sha256", data.get("sha256"));
+            StageFiles.recordWorld(prov, out, c.world());
             Checkpoint.save(out.resolve(StageFiles.MODEL), model, tok, prov);
-            StageFiles.writeWorld(out, c.world());
             ctx.progress().log(String.format(java.util.Locale.ROOT, "pretrain: %d steps in %.1f s, loss %.4f",
                     r.steps(), r.seconds(), r.lastLoss()));
 

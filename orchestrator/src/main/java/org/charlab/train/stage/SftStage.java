@@ -50,7 +50,8 @@ public final class SftStage implements Stage<SftConfig> {
         Path out = ctx.outputDir();
         Path input = ctx.input("input");
         Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
-        WorldConfig worldConfig = StageFiles.readWorld(input);
+        WorldConfig inputWorld = StageFiles.readWorld(input);
+        WorldConfig worldConfig = inputWorld != null ? inputWorld : WorldConfig.defaults();
         Charworld world = new Charworld(worldConfig);
 
         List<Conversation> base = dataset(c, world, ctx.seed());
@@ -91,8 +92,8 @@ public final class SftStage implements Stage<SftConfig> {
             prov.put("seed", ctx.seed());
             prov.put("steps", r.steps());
             prov.put("data_sha256", data.get("data_sha256"));
+            StageFiles.recordWorld(prov, out, StageFiles.trainedWorld(inputWorld, c.data() == null));
             Checkpoint.save(out.resolve(StageFiles.MODEL), loaded.model(), loaded.tokenizer(), prov);
-            StageFiles.writeWorld(out, worldConfig);
             ctx.progress().log(String.format(java.util.Locale.ROOT, "sft: %d steps in %.1f s, loss %.4f", r.steps(),
                     r.seconds(), r.lastLoss()));
 

@@ -124,4 +124,88 @@ class PreferenceStagesTest {
         assertThrows(Exception.class, () -> bind(DpoConfig.class, "loss_type: ipo\nlabel_smoothing: 0.1\n"));
         assertThrows(Exception.class, () -> bind(DpoConfig.class, "logp_on: all\n"));
     }
+
+    @Test
+    void aResumedDpoStageRecordsTheGeneratedPairCountsAsTheFirstAttemptDid(@TempDir Path tmp) throws Exception {
+        TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("base")));
+        DpoConfig c = bind(DpoConfig.class, "pairs: generated\nmax_new_tokens: 8\nrequire_punctuation: false\n");
+        Path out = Files.createDirectories(tmp.resolve("dpo"));
+        StageContext<DpoConfig> ctx = new StageContext<>("dpo", c, out, Map.of("input", tmp.resolve("base")), 5,
+                new RuntimeConfig("cpu", 1, 1), Progress.SILENT);
+        org.charlab.world.Charworld world = new org.charlab.world.Charworld(org.charlab.world.WorldConfig.defaults());
+        try (NDManager m = NDManager.newBaseManager(); Checkpoint.Loaded l = Checkpoint.load(tmp.resolve("base/model"), m)) {
+            ChatFormat chat = new ChatFormat(l.tokenizer());
+            Map<String, Object> first = new java.util.LinkedHashMap<>();
+            var fresh = DpoStage.pairs(c, ctx, world, l, chat, false, first);
+            Map<String, Object> resumed = new java.util.LinkedHashMap<>();
+            var again = DpoStage.pairs(c, ctx, world, l, chat, true, resumed);
+            assertTrue(first.containsKey("generated"), first.toString());
+            assertEquals(8, ((Map<?, ?>) first.get("generated")).get("prompts"));
+            // the resumed attempt reuses pairs.jsonl and reports the same source and filter counts
+            assertEquals(TrainingStagesTest.JSON.valueToTree(first), TrainingStagesTest.JSON.valueToTree(resumed));
+            assertEquals(fresh, again);
+        }
+    }
+
+    /** A micro model whose tokenizer is a BPE of {@code vocab} ids learned on {@code texts}. */
+    static Path bpeModel(Path dir, List<String> texts, int vocab) throws Exception {
+        Path f = dir.resolve("bpe/tokenizer.json");
+        org.charlab.model.BpeTrainer.write(f, org.charlab.model.BpeTrainer.train(texts, vocab,
+                ByteTokenizer.SPECIALS.size()), ByteTokenizer.SPECIALS);
+        try (org.charlab.model.HfTokenizer tok = org.charlab.model.HfTokenizer.load(f); NDManager m = NDManager.newBaseManager();
+                org.charlab.model.Decoder d = org.charlab.model.Decoder.init(new org.charlab.model.ModelConfig("llama", 32,
+                        2, 4, 2, 8, 64, 10000.0, 1e-5, tok.vocabSize(), 512, true, false, false), m, 3)) {
+            Checkpoint.save(dir.resolve("model"), d, tok, Map.of("stage", "test"));
+        }
+        return dir;
+    }
+
+    @Test
+    void aReferenceOrTeacherWithAnotherTokenizerOfTheSameSizeIsRefused(@TempDir Path tmp) throws Exception {
+        org.charlab.model.TestModels.oneThread();
+        List<String> english = List.of("the cat sat on the mat", "the dog ate the bone", "three green trees",
+                "there then these those", "a sailor sails the sea");
+        List<String> spanish = List.of("el gato come pescado", "la casa es grande", "los perros corren rapido",
+                "hola amigo mio", "quiero comer queso");
+        Path base = bpeModel(tmp.resolve("base"), english, 268);
+        Path other = bpeModel(tmp.resolve("other"), spanish, 268);
+        Path same = bpeModel(tmp.resolve("same"), english, 268);
+        String fpBase;
+        try (NDManager m = NDManager.newBaseManager(); Checkpoint.Loaded a = Checkpoint.load(base.resolve("model"), m);
+                Checkpoint.Loaded b = Checkpoint.load(other.resolve("model"), m);
+                Checkpoint.Loaded c = Checkpoint.load(same.resolve("model"), m)) {
+            assertEquals(a.model().config().vocabSize(), b.model().config().vocabSize(), "equal vocab sizes");
+            fpBase = org.charlab.model.TokenizerIdentity.of(a.tokenizer());
+            assertNotEquals(fpBase, org.charlab.model.TokenizerIdentity.of(b.tokenizer()));
+            // the same BPE learned again (another file, another directory) is the same tokenizer
+            assertEquals(fpBase, org.charlab.model.TokenizerIdentity.of(c.tokenizer()));
+            assertNotEquals(fpBase, org.charlab.model.TokenizerIdentity.of(new ByteTokenizer()));
+        }
+        // a pretty-printed copy of the same tokenizer.json (other bytes, same content) keeps its fingerprint
+        Path pretty = tmp.resolve("pretty.json");
+        Files.writeString(pretty, TrainingStagesTest.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                TrainingStagesTest.JSON.readTree(base.resolve("model/tokenizer.json").toFile())));
+        try (org.charlab.model.HfTokenizer t = org.charlab.model.HfTokenizer.load(pretty)) {
+            assertEquals(fpBase, org.charlab.model.TokenizerIdentity.of(t));
+        }
+
+        for (var stage : List.of("dpo", "opd")) {
+            Path out = Files.createDirectories(tmp.resolve(stage));
+            org.charlab.config.BadInput e;
+            if (stage.equals("dpo")) {
+                DpoConfig c = bind(DpoConfig.class, "reference: other\n");
+                e = assertThrows(org.charlab.config.BadInput.class, () -> new DpoStage().run(new StageContext<>(stage, c,
+                        out, Map.of("input", base, "reference", other), 5, new RuntimeConfig("cpu", 1, 1), Progress.SILENT)));
+            } else {
+                OpdConfig c = bind(OpdConfig.class, "teacher: other\nmax_new_tokens: 8\n");
+                e = assertThrows(org.charlab.config.BadInput.class, () -> new OpdStage().run(new StageContext<>(stage, c,
+                        out, Map.of("input", base, "teacher", other), 5, new RuntimeConfig("cpu", 1, 1), Progress.SILENT)));
+            }
+            String msg = e.getMessage();
+            assertFalse(msg.contains("\n"), msg);
+            assertTrue(msg.contains(base.resolve("model").toString()) && msg.contains(other.resolve("model").toString()), msg);
+            assertTrue(msg.contains(fpBase.substring(0, 12)), msg);
+            assertFalse(Files.exists(out.resolve("model")), "nothing trained");
+        }
+    }
 }
