@@ -1,10 +1,15 @@
 package org.charlab.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.charlab.config.BadInput;
 import org.charlab.config.ConfigLoader;
@@ -24,6 +29,7 @@ import org.charlab.exec.slurm.Preflight;
 import org.charlab.exec.slurm.Slurm;
 import org.charlab.plan.Plan;
 import org.charlab.plan.Planner;
+import org.charlab.plan.RunPlan;
 import org.charlab.report.SweepSummary;
 import org.charlab.results.AtomicFiles;
 import org.charlab.results.Provenance;
@@ -37,7 +43,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Plan and run a sweep. Running the same command again resumes it: finished "
-        + "stages are never recomputed, interrupted and failed ones run again.",
+        + "stages are never recomputed (unless named in --recompute), interrupted and failed ones run again.",
         footer = {"", "Exit codes: 0 all runs finished (or submitted, with --detach), 1 some runs failed (summary printed), "
                 + "2 bad input, 130 interrupted.",
                 "Config fields: `charlab explain` lists them all; `charlab explain KEY` documents one."})
@@ -55,8 +61,16 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--if-exists", paramLabel = "POLICY", defaultValue = "resume", description = "When the sweep "
             + "directory exists: resume (reuse finished stages), skip (do nothing), fail (exit 2), overwrite (start "
-            + "the sweep's records again; the shared stage cache is kept). Default: ${DEFAULT-VALUE}.")
+            + "the sweep's records again, forgetting its earlier --recompute; finished stages in the shared cache are "
+            + "still reused, add --recompute to compute some again). Default: ${DEFAULT-VALUE}.")
     IfExists ifExists;
+
+    @Option(names = "--recompute", paramLabel = "STAGE", split = ",", description = "Compute the experiment's stages "
+            + "of these names (e.g. eval; repeat the option or separate with commas) again, and so the stages that "
+            + "depend on them, for this sweep only: each gets a recompute nonce in its key (recorded in plan.json), so "
+            + "the new outputs go to new cache entries and other sweeps keep theirs. Running the same command again "
+            + "without it resumes with the recomputed stages.")
+    List<String> recompute = new ArrayList<>();
 
     @Option(names = "--in-process", hidden = true, description = "Run stages on threads of this JVM (debugging).")
     boolean inProcess;
@@ -77,7 +91,16 @@ final class RunCommand implements Callable<Integer> {
         }
         Planner planner = new Planner(Catalogs.stages());
         Plan plan = planner.plan(args.file, args.overrides, args.sweepId);
+        checkStageNames(plan, recompute);
         SweepDir dir = SweepDir.of(args.results, plan.experiment(), plan.sweepId());
+        // the sweep keeps what earlier --recompute gave it; this one's stages get a fresh nonce after admit
+        Map<String, String> nonces = new TreeMap<>();
+        if (ifExists != IfExists.OVERWRITE && Files.exists(dir.plan())) {
+            nonces.putAll(Plan.read(dir.plan()).recompute());
+        }
+        if (!nonces.isEmpty()) {
+            plan = planner.plan(args.file, args.overrides, plan.sweepId(), nonces);
+        }
         ExecutorConfig fromFile = planner.binder().bind(ExperimentSpec.class, ConfigLoader.load(args.file, args.overrides), "")
                 .executor();
         boolean slurm = (executor != null ? executor : fromFile.type()) == ExecutorConfig.Type.SLURM;
@@ -91,8 +114,16 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return Main.EXIT_OK;
         }
+        if (!recompute.isEmpty()) {
+            String nonce = Instant.now() + "/" + UUID.randomUUID().toString().substring(0, 8);
+            recompute.forEach(name -> nonces.put(name, nonce));
+            plan = planner.plan(args.file, args.overrides, plan.sweepId(), nonces);
+        }
         List<String> command = new ArrayList<>(List.of("charlab", "run", args.file.toString()));
         command.addAll(args.overrides);
+        if (!recompute.isEmpty()) {
+            command.add("--recompute=" + String.join(",", recompute));
+        }
         int configured = plan.stages().values().stream()
                 .mapToInt(s -> ((Number) s.runtime().getOrDefault("threads", 0)).intValue()).max().orElse(0);
         int threads = slurm ? slurmConfig.cpusPerTask() : LocalExecutor.threadsPerStage(configured, jobs);
@@ -119,7 +150,8 @@ final class RunCommand implements Callable<Integer> {
                 journal.log("interrupted");
                 writeEnd(dir, prov, "interrupted");
                 out.println();
-                out.println("interrupted: run the same command again to resume");
+                out.println(recompute.isEmpty() ? "interrupted: run the same command again to resume"
+                        : "interrupted: run the same command again without --recompute to resume");
                 out.flush();
             });
             Runtime.getRuntime().addShutdownHook(onCtrlC);
@@ -133,6 +165,20 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             SweepSummary.print(dir, out);
             return failed == 0 ? Main.EXIT_OK : Main.EXIT_RUNS_FAILED;
+        }
+    }
+
+    /** Refuses a --recompute name that is no stage of the experiment, listing the names there are. */
+    static void checkStageNames(Plan plan, List<String> names) {
+        Set<String> known = new LinkedHashSet<>();
+        for (RunPlan r : plan.runs()) {
+            r.stages().forEach(s -> known.add(s.name()));
+        }
+        for (String name : names) {
+            if (!known.contains(name)) {
+                throw new BadInput("--recompute: no stage named '" + name + "' in " + plan.source()
+                        + "; its stages are: " + String.join(", ", known));
+            }
         }
     }
 

@@ -10,6 +10,8 @@ public enum IfExists {
     SKIP,
     @Doc("Stop with exit code 2.")
     FAIL,
-    @Doc("Delete this sweep's directory and start it again (the shared stage cache is kept).")
+    @Doc("Delete this sweep's records (and its earlier --recompute nonces) and start it again; finished stages in "
+            + "the shared cache are still reused, since their keys hold their code and inputs: add --recompute to "
+            + "compute some again.")
     OVERWRITE
 }

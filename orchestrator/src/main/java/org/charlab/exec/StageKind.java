@@ -21,8 +21,9 @@ public interface StageKind<C extends Record> {
     Class<C> configType();
 
     /**
-     * Bumped whenever the stage computes something different for the same config, so cached
-     * outputs of the old code are not reused. Part of every stage key.
+     * Part of every stage key. A change to the kind's org.charlab code changes its key by itself
+     * (org.charlab.plan.CodeFingerprint); bump this only when the output changes for another
+     * reason the fingerprint cannot see (a resource file, a library's behaviour).
      */
     int version();
 

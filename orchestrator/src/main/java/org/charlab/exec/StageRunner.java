@@ -75,6 +75,10 @@ public final class StageRunner {
             info.put("config", sp.config());
             info.put("files", sp.files());
             info.put("charlab_version", BuildInfo.version());
+            info.put("code", sp.code());
+            if (sp.recompute() != null) {
+                info.put("recompute", sp.recompute());
+            }
             info.put("threads", threads);
             info.put("started", started.toString());
             info.put("ended", ended.toString());

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * A whole sweep, expanded and validated before anything runs, frozen as plan.json. Everything an
  * executor (local or Slurm) needs to run any stage is in here, so it never depends on the process
- * that planned it.
+ * that planned it. {@code recompute} maps each stage name that {@code run --recompute} named (in
+ * this or an earlier invocation on this sweep) to its nonce; see {@link Planner}.
  */
 public record Plan(
         String experiment,
@@ -23,7 +24,12 @@ public record Plan(
         List<String> commandLineOverrides,
         String charlabVersion,
         List<RunPlan> runs,
-        Map<String, StagePlan> stages) {
+        Map<String, StagePlan> stages,
+        Map<String, String> recompute) {
+
+    public Plan {
+        recompute = recompute == null ? Map.of() : Map.copyOf(recompute);
+    }
 
     public static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.charlab.BuildInfo;
 import org.charlab.config.BadInput;
 import org.charlab.config.Binder;
@@ -36,10 +37,12 @@ import org.charlab.exec.StageKind;
  * before running anything): arms x grid x zip x seeds, each run's tree bound and validated, each
  * stage given a content key, shared stages found by equal keys.
  *
- * <p>A stage key is the SHA-256 of: the stage type and its kind's version, charlab's version, the
- * resolved settings (data files by their SHA-256, not their path), the keys of the stages it
- * depends on, its seed, and the device. Thread counts are left out on purpose (they change only
- * the last bits, and --jobs should not invalidate a cache); see RuntimeConfig.
+ * <p>A stage key is the SHA-256 of: the stage type and its kind's version, the fingerprint of the
+ * code that computes it ({@link CodeFingerprint}) and the DJL and PyTorch versions, the resolved
+ * settings (data files by their SHA-256, not their path), the keys of the stages it depends on, its
+ * seed, the device, and the recompute nonce of a stage named in {@code --recompute}. Thread counts
+ * are left out on purpose (they change only the last bits, and --jobs should not invalidate a
+ * cache); see RuntimeConfig.
  *
  * <p>Every data file a stage kind declares ({@link StageKind#dataFiles}) is read and validated once the
  * sweep is expanded, so a bad line stops validate, plan and run before the first stage starts. Each
@@ -54,9 +57,16 @@ public final class Planner {
     private final StageCatalog catalog;
     private final Binder binder;
     private final Set<List<Object>> validated = new HashSet<>();
+    private final Function<StageKind<?>, String> code;
 
     public Planner(StageCatalog catalog) {
+        this(catalog, CodeFingerprint::of);
+    }
+
+    /** With the code fingerprint of each kind given by {@code code} (tests substitute class bytes). */
+    public Planner(StageCatalog catalog, Function<StageKind<?>, String> code) {
         this.catalog = catalog;
+        this.code = code;
         List<String> types = new ArrayList<>();
         catalog.all().forEach(k -> types.add(k.type()));
         this.binder = new Binder(catalog::configType).withKnownTypes(types);
@@ -68,6 +78,15 @@ public final class Planner {
 
     /** Loads, expands and validates; throws {@link BadInput} on the first problem. */
     public Plan plan(Path file, List<String> overrides, String sweepId) {
+        return plan(file, overrides, sweepId, Map.of());
+    }
+
+    /**
+     * As {@link #plan(Path, List, String)}, with a recompute nonce (any string) per stage name: each
+     * stage of that name gets a key of its own, so it is computed again into a new cache entry, and
+     * so are the stages that depend on it.
+     */
+    public Plan plan(Path file, List<String> overrides, String sweepId, Map<String, String> recompute) {
         Node.MapNode tree = ConfigLoader.load(file, overrides);
         ExperimentSpec base = binder.bind(ExperimentSpec.class, tree, "");
         Node.MapNode runBase = without(tree, "sweep");
@@ -108,7 +127,7 @@ public final class Planner {
                         throw new BadInput(tree.source() + ": sweep: two runs would both be named '" + id
                                 + "'; give the grid values distinct spellings");
                     }
-                    List<RunPlan.Step> chain = planStages(spec, runTree, seed, stages);
+                    List<RunPlan.Step> chain = planStages(spec, runTree, seed, stages, recompute);
                     Map<String, Object> axes = new LinkedHashMap<>();
                     axes.put("arm", arm.getKey());
                     point.forEach((k, v) -> axes.put(k, v.toPlain()));
@@ -128,11 +147,11 @@ public final class Planner {
             throw new BadInput("--sweep-id '" + sid + "' must be letters, digits, '_', '-', '.'");
         }
         return new Plan(base.name(), sid, base.question(), file.toAbsolutePath().normalize().toString(),
-                List.copyOf(overrides), BuildInfo.version(), runs, stages);
+                List.copyOf(overrides), BuildInfo.version(), runs, stages, recompute);
     }
 
     private List<RunPlan.Step> planStages(ExperimentSpec spec, Node.MapNode runTree, long runSeed,
-            Map<String, StagePlan> stages) {
+            Map<String, StagePlan> stages, Map<String, String> recompute) {
         Map<String, String> keyByName = new LinkedHashMap<>();
         List<RunPlan.Step> chain = new ArrayList<>();
         String previous = null;
@@ -162,15 +181,22 @@ public final class Planner {
             @SuppressWarnings("unchecked")
             Map<String, Object> runtime = (Map<String, Object>) ConfigWriter.toPlain(spec.runtime());
             Map<String, Object> keyed = new TreeMap<>();
-            keyed.put("charlab", BuildInfo.version());
+            String code = this.code.apply(kind);
+            String nonce = recompute.get(name);
+            keyed.put("code", code);
+            keyed.put("engine", "djl " + BuildInfo.djlVersion() + ", pytorch " + BuildInfo.pytorchVersion());
             keyed.put("type", st.type());
             keyed.put("kind_version", kind.version());
+            if (nonce != null) {
+                keyed.put("recompute", nonce);
+            }
             keyed.put("seed", seed);
             keyed.put("device", spec.runtime().device());
             keyed.put("deps", deps);
             keyed.put("config", ConfigWriter.toPlain(st.config(), f -> "sha256:" + files.get(f.path().toString())));
             String key = st.type() + "-" + hash(keyed).substring(0, 20);
-            stages.putIfAbsent(key, new StagePlan(key, name, st.type(), kind.version(), seed, deps, config, runtime, files));
+            stages.putIfAbsent(key, new StagePlan(key, name, st.type(), kind.version(), seed, deps, config, runtime, files,
+                    code, nonce));
             keyByName.put(name, key);
             chain.add(new RunPlan.Step(name, key));
             previous = name;

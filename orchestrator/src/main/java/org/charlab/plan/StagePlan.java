@@ -7,7 +7,8 @@ import java.util.Map;
  * model) share one StagePlan. {@code config} and {@code runtime} are the resolved settings as plain
  * maps, exactly what the stage will be built from; {@code deps} maps a role ("input", "reference",
  * ...) to the key of the stage that provides it; {@code files} maps each data file the stage reads
- * to its SHA-256.
+ * to its SHA-256; {@code code} is the fingerprint of the code that computes it
+ * ({@link CodeFingerprint}); {@code recompute} is the nonce that {@code --recompute} gave it, else null.
  */
 public record StagePlan(
         String key,
@@ -18,7 +19,9 @@ public record StagePlan(
         Map<String, String> deps,
         Map<String, Object> config,
         Map<String, Object> runtime,
-        Map<String, String> files) {
+        Map<String, String> files,
+        String code,
+        String recompute) {
 
     public StagePlan {
         deps = Map.copyOf(deps);
