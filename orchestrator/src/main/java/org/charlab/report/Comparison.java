@@ -226,17 +226,25 @@ public final class Comparison {
             return new Paired(null, "not paired: evaluated on different prompts (" + onlyArm.size() + " only here, "
                     + onlyBase.size() + " only in the baseline)");
         }
-        Set<Long> common = new TreeSet<>();
-        arm.forEach(r -> common.add(r.seed()));
-        common.retainAll(base.stream().map(RunResult::seed).toList());
+        Set<Long> armSeeds = new TreeSet<>(arm.stream().map(RunResult::seed).toList());
+        Set<Long> baseSeeds = new TreeSet<>(base.stream().map(RunResult::seed).toList());
+        Set<Long> common = new TreeSet<>(armSeeds);
+        common.retainAll(baseSeeds);
         if (common.isEmpty()) {
-            return new Paired(null, "not paired: no seed was run in both groups");
+            return new Paired(null, "not paired: no seed was run in both groups (" + armSeeds + " vs " + baseSeeds + ")");
+        }
+        String note = "";
+        if (!armSeeds.equals(baseSeeds)) {
+            Set<Long> dropped = new TreeSet<>(armSeeds);
+            dropped.addAll(baseSeeds);
+            dropped.removeAll(common);
+            note = "paired on seeds " + common + "; seeds in one group only dropped: " + dropped;
         }
         Map<Long, Integer> seedIds = new HashMap<>();
         Map<String, Integer> promptIds = new HashMap<>();
         CrossedDesign a = design(arm, f, condition, family, seedIds, promptIds);
         CrossedDesign b = design(base, f, condition, family, seedIds, promptIds);
-        return new Paired(CrossedDesign.difference(a, b, s.level()), "");
+        return new Paired(CrossedDesign.difference(a, b, s.level()), note);
     }
 
     private static Set<String> prompts(List<RunResult> runs, String condition, String family) {
