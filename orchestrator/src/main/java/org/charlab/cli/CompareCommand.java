@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Compare evaluated runs: per metric, the estimate and interval of every arm (seeds aggregated: "
-                + "average within seed, then resample seeds, prompts within seed), and with --baseline the paired "
-                + "difference against that arm on the same prompts, with its interval and two-sided p-value.",
+        description = "Compare evaluated runs: per metric, the estimate and interval of every arm (the mean of seed "
+                + "means; seeds and prompts crossed: a two-way random-effects t interval, Korn-Graubard for rates), "
+                + "and with --baseline the difference against that arm paired on seed and prompt, with its interval "
+                + "and two-sided p-value (docs/results-format.md, 'Intervals across seeds and prompts').",
         footer = {"", "Metrics are those of metrics.json (docs/results-format.md). Runs evaluated on different "
                 + "prompts are never paired silently: the row says so.", "",
                 "Runs of different experiments stay in separate groups, labelled experiment/arm (\"quickstart/plain\"), "
@@ -62,17 +63,17 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FMT", description = "text, markdown, csv or json (default: ${DEFAULT-VALUE}).")
     String format = "text";
 
-    @Option(names = "--method", description = "Interval method for seed aggregation and differences: percentile or "
-            + "bca (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", description = "Accepted for older scripts and not used: compare's own intervals are "
+            + "the crossed t / Korn-Graubard ones, without resampling (default: ${DEFAULT-VALUE}).")
     String method = "percentile";
 
     @Option(names = "--level", description = "Confidence level (default: ${DEFAULT-VALUE}).")
     double level = 0.95;
 
-    @Option(names = "--resamples", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--resamples", description = "Accepted for older scripts and not used (default: ${DEFAULT-VALUE}).")
     int resamples = 2000;
 
-    @Option(names = "--seed", description = "Bootstrap RNG seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Accepted for older scripts and not used (default: ${DEFAULT-VALUE}).")
     long seed = 0;
 
     @Override

@@ -15,8 +15,10 @@ import org.charlab.config.BadInput;
 import org.charlab.stats.Bootstrap;
 import org.charlab.stats.ClusterBootstrap;
 import org.charlab.stats.ColumnFile;
+import org.charlab.stats.CrossedDesign;
 import org.charlab.stats.Interval;
 import org.charlab.stats.Method;
+import org.charlab.stats.PairedDifference;
 import org.charlab.stats.Wilson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,10 +32,15 @@ import picocli.CommandLine.Spec;
             "Point estimate (the mean) and confidence interval for one column of a JSONL or CSV file, "
                     + "optionally one per group. Works on any file, not only charlab's own results.",
             "Values: numbers, numeric text, or true/false (1/0). Null or empty values are skipped and counted.",
-            "Intervals are reproducible: the same file, options and --seed give the same numbers."},
+            "Intervals are reproducible: the same file, options and --seed give the same numbers.",
+            "With --replicate (e.g. the training seed) crossed with --cluster (e.g. the prompt), the estimate is the "
+                    + "mean of replicate means and the interval accounts for both: a two-way random-effects variance "
+                    + "with a Satterthwaite t quantile, or Korn-Graubard when every value is 0/1 (see "
+                    + "docs/results-format.md, 'Intervals across seeds and prompts'). No resampling."},
         footer = {"", "Examples:",
             "  charlab stats eval/samples.jsonl --value trait_in_output --cluster prompt_id --group condition",
-            "  charlab stats scores.csv --value correct --method wilson --json"})
+            "  charlab stats scores.csv --value correct --method wilson --json",
+            "  charlab stats samples.jsonl --value trait --cluster prompt_id --replicate seed --group arm --baseline none"})
 public final class StatsCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,8 +60,20 @@ public final class StatsCommand implements Callable<Integer> {
                     + "the mean over all rows.")
     String cluster;
 
+    @Option(names = "--replicate", paramLabel = "FIELD",
+            description = "Rows with the same FIELD (e.g. seed) come from one training replicate; replicates are "
+                    + "crossed with --cluster (every replicate evaluated on the same clusters). Needs --cluster; "
+                    + "the interval is then the crossed seed x prompt one, and --method, --resamples and --seed do "
+                    + "not apply.")
+    String replicate;
+
     @Option(names = "--group", paramLabel = "FIELD", description = "One interval per distinct value of FIELD, in order of first appearance.")
     String group;
+
+    @Option(names = "--baseline", paramLabel = "VALUE",
+            description = "With --replicate and --group: each other group also gets its difference from group VALUE, "
+                    + "paired on replicate and cluster (\"difference\" in --json: estimate, low, high, p_value).")
+    String baseline;
 
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "bca",
             description = "percentile, bca (bias-corrected and accelerated bootstrap) or wilson (score interval "
@@ -91,10 +110,29 @@ public final class StatsCommand implements Callable<Integer> {
         if (resamples < 1) {
             throw new BadInput("--resamples " + resamples + ": must be at least 1");
         }
+        if (m == Method.T || m == Method.KORN_GRAUBARD) {
+            throw new BadInput("--method " + method + ": allowed values are percentile, bca, wilson (the t and "
+                    + "korn-graubard intervals come with --replicate)");
+        }
         if (m == Method.WILSON && cluster != null) {
             throw new BadInput("--method wilson assumes independent rows; with --cluster use percentile or bca");
         }
-        ColumnFile data = ColumnFile.read(file, value, cluster, group);
+        if (replicate != null && cluster == null) {
+            throw new BadInput("--replicate needs --cluster: replicates are crossed with clusters (e.g. --cluster "
+                    + "prompt_id --replicate seed)");
+        }
+        if (replicate != null) {
+            for (String o : List.of("--method", "--resamples", "--seed")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new BadInput(o + " does not apply with --replicate: the crossed interval does not resample");
+                }
+            }
+        }
+        if (baseline != null && (replicate == null || group == null)) {
+            throw new BadInput("--baseline needs --replicate and --group (the difference is paired on replicate and "
+                    + "cluster)");
+        }
+        ColumnFile data = ColumnFile.read(file, value, cluster, replicate, group);
 
         // Rows by group, in order of first appearance.
         Map<String, List<Integer>> rows = new LinkedHashMap<>();
@@ -109,9 +147,23 @@ public final class StatsCommand implements Callable<Integer> {
         if (rows.isEmpty()) {
             rows.put("", new ArrayList<>());
         }
+        if (baseline != null && !rows.containsKey(baseline)) {
+            throw new BadInput("--baseline '" + baseline + "' is not a value of --group " + group + " in " + file
+                    + " (values: " + String.join(", ", rows.keySet()) + ")");
+        }
         List<Row> results = new ArrayList<>();
-        for (Map.Entry<String, List<Integer>> e : rows.entrySet()) {
-            results.add(new Row(e.getKey(), interval(data, e.getValue(), m), skipped.getOrDefault(e.getKey(), 0)));
+        if (replicate == null) {
+            for (Map.Entry<String, List<Integer>> e : rows.entrySet()) {
+                results.add(new Row(e.getKey(), interval(data, e.getValue(), m), null,
+                        skipped.getOrDefault(e.getKey(), 0)));
+            }
+        } else {
+            Map<String, CrossedDesign> designs = crossed(data, rows);
+            for (Map.Entry<String, CrossedDesign> e : designs.entrySet()) {
+                PairedDifference d = baseline == null || e.getKey().equals(baseline) ? null
+                        : CrossedDesign.difference(e.getValue(), designs.get(baseline), level);
+                results.add(new Row(e.getKey(), e.getValue().mean(level), d, skipped.getOrDefault(e.getKey(), 0)));
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -126,6 +178,14 @@ public final class StatsCommand implements Callable<Integer> {
                 if (cluster != null) {
                     o.put("cluster", cluster);
                 }
+                if (replicate != null) {
+                    o.put("replicate", replicate);
+                }
+                if (r.difference != null) {
+                    Map<String, Object> d = r.difference.toMap();
+                    d.put("baseline", baseline);
+                    o.put("difference", d);
+                }
                 out.println(JSON.writeValueAsString(o));
             }
         } else {
@@ -133,6 +193,27 @@ public final class StatsCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** One crossed design per group, with replicate and cluster keys numbered across all groups (so they pair). */
+    private static Map<String, CrossedDesign> crossed(ColumnFile data, Map<String, List<Integer>> rows) {
+        Map<String, Integer> replicateIds = new HashMap<>();
+        Map<String, Integer> clusterIds = new HashMap<>();
+        Map<String, CrossedDesign> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Integer>> e : rows.entrySet()) {
+            List<Integer> idx = e.getValue();
+            double[] x = new double[idx.size()];
+            int[] rep = new int[x.length];
+            int[] clu = new int[x.length];
+            for (int j = 0; j < x.length; j++) {
+                int i = idx.get(j);
+                x[j] = data.values()[i];
+                rep[j] = replicateIds.computeIfAbsent(data.replicates()[i], k -> replicateIds.size());
+                clu[j] = clusterIds.computeIfAbsent(data.clusters()[i], k -> clusterIds.size());
+            }
+            out.put(e.getKey(), CrossedDesign.of(x, rep, clu));
+        }
+        return out;
     }
 
     private Interval interval(ColumnFile data, List<Integer> rows, Method m) {
@@ -168,9 +249,12 @@ public final class StatsCommand implements Callable<Integer> {
         }
         head.add("n");
         if (cluster != null) {
-            head.add("clusters");
+            head.add(replicate == null ? "clusters" : "cells");
         }
         head.addAll(List.of("skipped", "estimate", "low", "high", "se"));
+        if (baseline != null) {
+            head.addAll(List.of("difference", "low", "high", "p"));
+        }
         cells.add(head.toArray(new String[0]));
         for (Row r : results) {
             List<String> c = new ArrayList<>();
@@ -188,6 +272,16 @@ public final class StatsCommand implements Callable<Integer> {
             } else {
                 // Last on the line, so a long reason runs on without pushing other columns.
                 c.addAll(List.of("undefined (" + iv.undefinedReason() + ")", "", "", ""));
+            }
+            if (baseline != null) {
+                Interval d = r.difference == null ? null : r.difference.interval();
+                if (d == null) {
+                    c.addAll(List.of("baseline", "", "", ""));
+                } else if (d.isDefined()) {
+                    c.addAll(List.of(num(d.estimate()), num(d.low()), num(d.high()), num(r.difference.pValue())));
+                } else {
+                    c.addAll(List.of("undefined (" + d.undefinedReason() + ")", "", "", ""));
+                }
             }
             cells.add(c.toArray(new String[0]));
         }
@@ -210,7 +304,12 @@ public final class StatsCommand implements Callable<Integer> {
             }
             out.println(line.toString().stripTrailing());
         }
-        String how = m == Method.WILSON
+        String how = replicate != null
+                ? String.format(Locale.ROOT, "%s: mean of '%s' means over clusters of '%s', level %s; t interval with "
+                        + "the crossed %s x %s variance (Satterthwaite df), Korn-Graubard for 0/1 values%s", value,
+                        replicate, cluster, level, replicate, cluster, baseline == null ? ""
+                                : "; differences from '" + baseline + "' paired on " + replicate + " and " + cluster)
+                : m == Method.WILSON
                 ? String.format(Locale.ROOT, "%s: wilson score interval, level %s", value, level)
                 : String.format(Locale.ROOT, "%s: %s bootstrap, level %s, %d resamples, seed %d, %s", value, m.label(),
                         level, resamples, seed, cluster == null ? "rows resampled independently"
@@ -224,6 +323,6 @@ public final class StatsCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%.4e", v);
     }
 
-    private record Row(String group, Interval interval, int skipped) {
+    private record Row(String group, Interval interval, PairedDifference difference, int skipped) {
     }
 }

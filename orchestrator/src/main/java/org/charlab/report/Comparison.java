@@ -12,28 +12,34 @@ import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.charlab.eval.MetricEntry;
 import org.charlab.eval.SampleRow;
-import org.charlab.stats.Clusters;
+import org.charlab.stats.CrossedDesign;
 import org.charlab.stats.Interval;
 import org.charlab.stats.Method;
-import org.charlab.stats.PairedBootstrap;
 import org.charlab.stats.PairedDifference;
-import org.charlab.stats.SeedBootstrap;
+import org.charlab.stats.StudentT;
 
 /**
  * Per metric, the estimate and interval of every group of runs (an arm at one grid point, seeds
  * aggregated), and optionally the paired difference against a baseline group.
  *
- * <p>Seeds, following Tan et al. 2025: one run -> its own interval from metrics.json; several ->
- * for per-sample means, the hierarchical bootstrap (resample seeds, then prompts within seed) of
- * the mean of seed means; for other metrics (correlations, ratios, pooled legibility rates), the
- * mean of the per-seed estimates with a bootstrap over seeds (coarse with few seeds: it says so
- * through its n). Differences against the baseline are paired over prompts with every seed of a
- * prompt kept together (the same prompt draw for both groups), for per-sample means only, and
- * only where both groups were evaluated on the same prompts.
+ * <p>Per-sample means (rates, accuracies, see {@link PerSample}), from one run or many: the mean
+ * of seed means with the crossed seed x prompt interval of {@link CrossedDesign} (replicate = the
+ * run's seed, cluster = the prompt id; Korn-Graubard for 0/1 values, t otherwise; one run
+ * generalises over prompts only). Other metrics (correlations, ratios, pooled legibility rates):
+ * one run -> its own interval from metrics.json; several -> the mean of the per-seed estimates
+ * with a t interval over seeds (df = seeds - 1), which generalises over seeds for these prompts
+ * only. Differences against the baseline, for per-sample means only and only where both groups
+ * were evaluated on the same prompts, pair runs of the same seed and prompts by id and go
+ * through the same crossed estimator (t interval and p-value). Runs of one group that share a
+ * seed are pooled into that seed's cells. See docs/results-format.md, "Intervals across seeds
+ * and prompts".
  */
 public final class Comparison {
 
-    /** Bootstrap settings for the intervals compare computes itself. */
+    /**
+     * Settings of the intervals compare computes itself. Only the level applies to the crossed and
+     * seed t intervals; method, resamples and seed are kept for callers and older options.
+     */
     public record Settings(Method method, double level, int resamples, long seed) {
         public static Settings defaults() {
             return new Settings(Method.PERCENTILE, 0.95, 2000, 0);
@@ -153,39 +159,55 @@ public final class Comparison {
         if (perRun.isEmpty()) {
             return null;
         }
+        ToDoubleFunction<SampleRow> f = PerSample.of(metric);
+        if (f != null) {
+            CrossedDesign d = design(runs, f, condition, family, new HashMap<>(), new HashMap<>());
+            if (d.observations() > 0) {
+                return d.mean(s.level());
+            }
+            // No per-sample values (no samples.jsonl rows for it): fall through to the per-run estimates.
+        }
         if (runs.size() == 1) {
             return perRun.get(0).interval();
         }
-        ToDoubleFunction<SampleRow> f = PerSample.of(metric);
-        if (f != null) {
-            double[][] values = new double[runs.size()][];
-            int[][] clusters = new int[runs.size()][];
-            Map<String, Integer> promptIds = new HashMap<>();
-            for (int i = 0; i < runs.size(); i++) {
-                List<Double> v = new ArrayList<>();
-                List<Integer> c = new ArrayList<>();
-                for (SampleRow r : runs.get(i).samples()) {
-                    double x = PerSample.selects(r, condition, family) ? f.applyAsDouble(r) : Double.NaN;
-                    if (!Double.isNaN(x)) {
-                        v.add(x);
-                        c.add(promptIds.computeIfAbsent(r.promptId(), p -> promptIds.size()));
-                    }
-                }
-                values[i] = v.stream().mapToDouble(Double::doubleValue).toArray();
-                clusters[i] = c.stream().mapToInt(Integer::intValue).toArray();
-            }
-            return SeedBootstrap.hierarchical(values, clusters, s.method(), s.level(), s.resamples(), s.seed());
-        }
-        double[][] estimates = new double[perRun.size()][];
+        double[] estimates = new double[perRun.size()];
+        int n = 0;
         for (int i = 0; i < perRun.size(); i++) {
             MetricEntry e = perRun.get(i);
             if (!e.isDefined()) {
                 return Interval.undefined("undefined in run " + runs.get(i).runId() + ": " + e.interval().undefinedReason(),
-                        s.method(), s.level(), s.resamples(), s.seed(), perRun.size(), perRun.size(), "seed-means");
+                        Method.T, s.level(), 0, 0, perRun.size(), perRun.size(), "seeds only");
             }
-            estimates[i] = new double[] {e.estimate()};
+            estimates[i] = e.estimate();
+            n += e.interval().n();
         }
-        return SeedBootstrap.seedMeans(estimates, s.method(), s.level(), s.resamples(), s.seed());
+        return StudentT.ofMeans(estimates, s.level(), n);
+    }
+
+    /**
+     * The crossed design of a metric's per-sample values over runs: replicate = the run's seed,
+     * cluster = the prompt id; seeds and prompt ids are numbered through the given maps so that two
+     * designs built with the same maps pair. NaN values (no value for a sample) are skipped.
+     */
+    private static CrossedDesign design(List<RunResult> runs, ToDoubleFunction<SampleRow> f, String condition,
+            String family, Map<Long, Integer> seedIds, Map<String, Integer> promptIds) {
+        int size = 0;
+        for (RunResult r : runs) {
+            size += r.samples().size();
+        }
+        double[] v = new double[size];
+        int[] seed = new int[size];
+        int[] prompt = new int[size];
+        int i = 0;
+        for (RunResult r : runs) {
+            int sid = seedIds.computeIfAbsent(r.seed(), k -> seedIds.size());
+            for (SampleRow row : r.samples()) {
+                v[i] = PerSample.selects(row, condition, family) ? f.applyAsDouble(row) : Double.NaN;
+                seed[i] = sid;
+                prompt[i++] = promptIds.computeIfAbsent(row.promptId(), k -> promptIds.size());
+            }
+        }
+        return CrossedDesign.of(v, seed, prompt);
     }
 
     private record Paired(PairedDifference delta, String note) {
@@ -224,14 +246,25 @@ public final class Comparison {
             return new Paired(null, "not paired: evaluated on different prompts (" + onlyArm.size() + " only here, "
                     + onlyBase.size() + " only in the baseline)");
         }
-        Map<String, Integer> ids = new HashMap<>();
-        Clusters a = clusters(arm, f, condition, family, ids);
-        Clusters b = clusters(base, f, condition, family, ids);
-        try {
-            return new Paired(PairedBootstrap.difference(a, b, s.method(), s.level(), s.resamples(), s.seed()), "");
-        } catch (IllegalArgumentException e) {
-            return new Paired(null, "not paired: " + e.getMessage());
+        Set<Long> armSeeds = new TreeSet<>(arm.stream().map(RunResult::seed).toList());
+        Set<Long> baseSeeds = new TreeSet<>(base.stream().map(RunResult::seed).toList());
+        Set<Long> common = new TreeSet<>(armSeeds);
+        common.retainAll(baseSeeds);
+        if (common.isEmpty()) {
+            return new Paired(null, "not paired: no seed was run in both groups (" + armSeeds + " vs " + baseSeeds + ")");
         }
+        String note = "";
+        if (!armSeeds.equals(baseSeeds)) {
+            Set<Long> dropped = new TreeSet<>(armSeeds);
+            dropped.addAll(baseSeeds);
+            dropped.removeAll(common);
+            note = "paired on seeds " + common + "; seeds in one group only dropped: " + dropped;
+        }
+        Map<Long, Integer> seedIds = new HashMap<>();
+        Map<String, Integer> promptIds = new HashMap<>();
+        CrossedDesign a = design(arm, f, condition, family, seedIds, promptIds);
+        CrossedDesign b = design(base, f, condition, family, seedIds, promptIds);
+        return new Paired(CrossedDesign.difference(a, b, s.level()), note);
     }
 
     private static Set<String> prompts(List<RunResult> runs, String condition, String family) {
@@ -244,21 +277,5 @@ public final class Comparison {
             }
         }
         return out;
-    }
-
-    private static Clusters clusters(List<RunResult> runs, ToDoubleFunction<SampleRow> f, String condition, String family,
-            Map<String, Integer> ids) {
-        List<Double> v = new ArrayList<>();
-        List<Integer> c = new ArrayList<>();
-        for (RunResult r : runs) {
-            for (SampleRow row : r.samples()) {
-                double x = PerSample.selects(row, condition, family) ? f.applyAsDouble(row) : Double.NaN;
-                if (!Double.isNaN(x)) {
-                    v.add(x);
-                    c.add(ids.computeIfAbsent(row.promptId(), p -> ids.size()));
-                }
-            }
-        }
-        return Clusters.of(v.stream().mapToDouble(Double::doubleValue).toArray(), c.stream().mapToInt(Integer::intValue).toArray());
     }
 }

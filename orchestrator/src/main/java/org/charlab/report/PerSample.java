@@ -6,7 +6,7 @@ import org.charlab.eval.SampleRow;
 
 /**
  * The metrics of metrics.json that are means of one number per sample, with that number: these
- * can be re-estimated across seeds (hierarchical bootstrap) and paired across arms. The others
+ * can be re-estimated across seeds and prompts ({@link org.charlab.stats.CrossedDesign}) and paired across arms. The others
  * (correlations, ratios, pooled legibility rates) are aggregated from their per-run estimates.
  * Output-side trait metrics give NaN (no value) for a sample whose CoT never closed, also when an
  * older samples.jsonl scored its missing output as 0 ({@link OutputMetrics}).

@@ -100,10 +100,10 @@ public final class Report {
             List<Comparison.Row> rows = Comparison.compute(runs, e -> e.family().equals("all")
                     && !e.name().endsWith(".pearson") && !e.name().endsWith(".spearman")
                     || e.name().startsWith("capability.accuracy."), baseline, settings);
-            para("Seeds aggregated by the hierarchical bootstrap (seeds, then prompts within seed) for per-sample "
-                    + "means, by a bootstrap over per-seed estimates otherwise; " + settings.method().label() + " "
-                    + Math.round(settings.level() * 100) + "% intervals, " + settings.resamples() + " resamples, seed "
-                    + settings.seed() + (baseline == null ? "." : "; differences paired on prompts against `" + baseline
+            para("Per-sample means: the mean of seed means with a crossed seed x prompt interval (two-way random "
+                    + "effects, Satterthwaite t; Korn-Graubard for rates); other metrics: the mean of per-seed "
+                    + "estimates with a t interval over seeds; " + Math.round(settings.level() * 100) + "% intervals"
+                    + (baseline == null ? "." : "; differences paired on seed and prompt against `" + baseline
                     + "` (with a grid: its runs at the same grid point).") + " Trait rates on the output count only "
                     + "the samples that have an output; `unclosed` is the share of samples whose CoT never closed.");
             table(ComparisonTable.of(rows, baseline != null, false));

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.charlab.config.BadInput;
 
 /**
- * One numeric column of a JSONL or CSV file, with optional cluster and group columns: what
+ * One numeric column of a JSONL or CSV file, with optional cluster, replicate and group columns: what
  * {@code charlab stats} reads. JSONL: one object per line; a field name may be a dotted path
  * into nested objects ("scores.output") when no key has the literal name. CSV (and TSV): a
  * header row, RFC 4180 quoting. The format comes from the extension (.jsonl/.ndjson/.json,
@@ -28,20 +28,28 @@ import org.charlab.config.BadInput;
  * @param values   the numbers, in file order
  * @param lines    the line of each value
  * @param clusters the cluster key of each value (null without a cluster field)
+ * @param replicates the replicate key of each value, e.g. the training seed (null without a replicate field)
  * @param groups   the group key of each value (null without a group field)
  * @param skipped  the group key of each skipped (null or empty) value ("" without a group field)
  */
-public record ColumnFile(double[] values, long[] lines, String[] clusters, String[] groups, List<String> skipped) {
+public record ColumnFile(double[] values, long[] lines, String[] clusters, String[] replicates, String[] groups,
+                         List<String> skipped) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     /** Reads the file; BadInput (one line: file, line, field) for anything the user must fix. */
     public static ColumnFile read(Path file, String valueField, String clusterField, String groupField) {
+        return read(file, valueField, clusterField, null, groupField);
+    }
+
+    /** As {@link #read(Path, String, String, String)}, also reading a replicate field (null for none). */
+    public static ColumnFile read(Path file, String valueField, String clusterField, String replicateField,
+                                  String groupField) {
         if (!Files.isRegularFile(file)) {
             throw new BadInput(file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
         }
-        Builder b = new Builder(clusterField != null, groupField != null);
+        Builder b = new Builder(clusterField != null, replicateField != null, groupField != null);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             in.mark(1 << 16);
             int first;
@@ -53,9 +61,10 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
             boolean jsonl = name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")
                     || (!name.endsWith(".csv") && !name.endsWith(".tsv") && first == '{');
             if (jsonl) {
-                readJsonl(file, in, valueField, clusterField, groupField, b);
+                readJsonl(file, in, valueField, clusterField, replicateField, groupField, b);
             } else {
-                readCsv(file, in, name.endsWith(".tsv") ? '\t' : ',', valueField, clusterField, groupField, b);
+                readCsv(file, in, name.endsWith(".tsv") ? '\t' : ',', valueField, clusterField, replicateField,
+                        groupField, b);
             }
         } catch (java.nio.charset.MalformedInputException e) {
             throw new BadInput(file + ": not UTF-8 text");
@@ -66,7 +75,7 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
     }
 
     private static void readJsonl(Path file, BufferedReader in, String valueField, String clusterField,
-                                  String groupField, Builder b) throws IOException {
+                                  String replicateField, String groupField, Builder b) throws IOException {
         String text;
         long line = 0;
         while ((text = in.readLine()) != null) {
@@ -87,16 +96,18 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
                 throw BadInput.at(file, line, "expected a JSON object per line");
             }
             String cluster = clusterField == null ? null : key(file, line, clusterField, field(file, line, row, clusterField));
+            String replicate = replicateField == null ? null
+                    : key(file, line, replicateField, field(file, line, row, replicateField));
             String group = groupField == null ? null : key(file, line, groupField, field(file, line, row, groupField));
             JsonNode v = field(file, line, row, valueField);
             if (v.isNull() || (v.isTextual() && v.asText().isBlank())) {
                 b.skip(group);
             } else if (v.isNumber()) {
-                b.add(finite(file, line, valueField, v.asDouble(), v.asText()), line, cluster, group);
+                b.add(finite(file, line, valueField, v.asDouble(), v.asText()), line, cluster, replicate, group);
             } else if (v.isBoolean()) {
-                b.add(v.asBoolean() ? 1 : 0, line, cluster, group);
+                b.add(v.asBoolean() ? 1 : 0, line, cluster, replicate, group);
             } else if (v.isTextual()) {
-                b.add(parse(file, line, valueField, v.asText()), line, cluster, group);
+                b.add(parse(file, line, valueField, v.asText()), line, cluster, replicate, group);
             } else {
                 throw BadInput.at(file, line, "field '" + valueField + "' is not a number: " + abbreviate(v.toString()));
             }
@@ -128,7 +139,7 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
     }
 
     private static void readCsv(Path file, BufferedReader in, char delimiter, String valueField, String clusterField,
-                                String groupField, Builder b) throws IOException {
+                                String replicateField, String groupField, Builder b) throws IOException {
         Csv csv = new Csv(in, delimiter);
         try {
             List<String> header = csv.next();
@@ -140,6 +151,7 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
             }
             int vi = column(file, csv.recordLine(), header, valueField);
             int ci = clusterField == null ? -1 : column(file, csv.recordLine(), header, clusterField);
+            int ri = replicateField == null ? -1 : column(file, csv.recordLine(), header, replicateField);
             int gi = groupField == null ? -1 : column(file, csv.recordLine(), header, groupField);
             List<String> row;
             while ((row = csv.next()) != null) {
@@ -148,12 +160,13 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
                     throw BadInput.at(file, line, "has " + row.size() + " fields, the header has " + header.size());
                 }
                 String cluster = ci < 0 ? null : nonEmpty(file, line, clusterField, row.get(ci));
+                String replicate = ri < 0 ? null : nonEmpty(file, line, replicateField, row.get(ri));
                 String group = gi < 0 ? null : nonEmpty(file, line, groupField, row.get(gi));
                 String v = row.get(vi);
                 if (v.isBlank() || v.equalsIgnoreCase("null") || v.equalsIgnoreCase("NA")) {
                     b.skip(group);
                 } else {
-                    b.add(parse(file, line, valueField, v), line, cluster, group);
+                    b.add(parse(file, line, valueField, v), line, cluster, replicate, group);
                 }
             }
         } catch (IllegalStateException e) {
@@ -208,16 +221,18 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
         double[] values = new double[1024];
         long[] lines = new long[1024];
         final List<String> clusters;
+        final List<String> replicates;
         final List<String> groups;
         final List<String> skipped = new ArrayList<>();
         int size;
 
-        Builder(boolean clustered, boolean grouped) {
+        Builder(boolean clustered, boolean replicated, boolean grouped) {
             clusters = clustered ? new ArrayList<>() : null;
+            replicates = replicated ? new ArrayList<>() : null;
             groups = grouped ? new ArrayList<>() : null;
         }
 
-        void add(double v, long line, String cluster, String group) {
+        void add(double v, long line, String cluster, String replicate, String group) {
             if (size == values.length) {
                 values = Arrays.copyOf(values, size * 2);
                 lines = Arrays.copyOf(lines, size * 2);
@@ -226,6 +241,9 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
             lines[size++] = line;
             if (clusters != null) {
                 clusters.add(cluster);
+            }
+            if (replicates != null) {
+                replicates.add(replicate);
             }
             if (groups != null) {
                 groups.add(group);
@@ -239,6 +257,7 @@ public record ColumnFile(double[] values, long[] lines, String[] clusters, Strin
         ColumnFile build() {
             return new ColumnFile(Arrays.copyOf(values, size), Arrays.copyOf(lines, size),
                     clusters == null ? null : clusters.toArray(new String[0]),
+                    replicates == null ? null : replicates.toArray(new String[0]),
                     groups == null ? null : groups.toArray(new String[0]), List.copyOf(skipped));
         }
     }

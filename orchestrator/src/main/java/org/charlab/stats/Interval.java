@@ -16,18 +16,22 @@ import java.util.Map;
  * @param estimate      the statistic on the data as observed
  * @param low           lower end of the interval
  * @param high          upper end of the interval
- * @param standardError bootstrap standard error (sample SD of the bootstrap estimates), or the
- *                      binomial sqrt(p(1-p)/n) for Wilson
- * @param method        percentile, BCa or Wilson
+ * @param standardError bootstrap standard error (sample SD of the bootstrap estimates), the
+ *                      binomial sqrt(p(1-p)/n) for Wilson, or sqrt of the moment variance for t
+ *                      and Korn-Graubard
+ * @param method        percentile, BCa, Wilson, t or Korn-Graubard
  * @param level         confidence level in (0, 1), e.g. 0.95
- * @param resamples     number of bootstrap resamples (0 for Wilson)
+ * @param resamples     number of bootstrap resamples (0 for Wilson, t and Korn-Graubard)
  * @param seed          RNG seed of the resampling (meaningless when resamples is 0)
  * @param n             number of observations (rows) behind the estimate
  * @param units         number of independent units resampled: observations, clusters (prompts)
- *                      or seeds
+ *                      or seeds; for {@link CrossedDesign}, the non-empty seed x prompt cells
  * @param resampling    the scheme: "iid", "cluster", "cluster-means", "seed-means",
  *                      "hierarchical", "paired", "paired-cluster", "paired-cluster-ratio",
- *                      "iid-pairs" (correlations) or "none" (Wilson)
+ *                      "iid-pairs" (correlations) or "none" (Wilson); for t and Korn-Graubard a
+ *                      text saying what the interval generalises over, e.g. "crossed seed x prompt
+ *                      (3 seeds x 40 prompts, df 5.2)", "prompts only (1 seed x 40 prompts, df 39)"
+ *                      or "seeds only (3 per-seed estimates, df 2)"
  * @param undefinedReason null when defined; otherwise why there is no number
  */
 public record Interval(double estimate, double low, double high, double standardError,
@@ -101,7 +105,8 @@ public record Interval(double estimate, double low, double high, double standard
         String how = resamples > 0
                 ? String.format(Locale.ROOT, "%s %s%%, %s, %d resamples, seed %d", method.label(), pct(level),
                         resampling, resamples, seed)
-                : String.format(Locale.ROOT, "%s %s%%", method.label(), pct(level));
+                : method == Method.WILSON ? String.format(Locale.ROOT, "%s %s%%", method.label(), pct(level))
+                : String.format(Locale.ROOT, "%s %s%%, %s", method.label(), pct(level), resampling);
         return String.format(Locale.ROOT, "%.4f [%.4f, %.4f] (%s, n %d)", estimate, low, high, how, n);
     }
 

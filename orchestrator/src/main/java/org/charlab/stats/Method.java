@@ -12,11 +12,22 @@ public enum Method {
      */
     BCA,
     /** Wilson score interval for a binomial proportion (Wilson 1927; Newcombe 1998 method 3). */
-    WILSON;
+    WILSON,
+    /**
+     * Student t interval, estimate +- t_{df, 1-alpha/2} * SE, with the SE and df of a moment
+     * estimator: the crossed seed x prompt variance with Satterthwaite df ({@link CrossedDesign}) or
+     * the plain variance of per-seed estimates with df = seeds - 1 ({@link StudentT#ofMeans}).
+     */
+    T,
+    /**
+     * Korn and Graubard (1998) interval for a proportion from clustered data: Clopper-Pearson on
+     * the effective sample size, df-adjusted ({@link KornGraubard}).
+     */
+    KORN_GRAUBARD;
 
-    /** "percentile", "bca" or "wilson". */
+    /** "percentile", "bca", "wilson", "t" or "korn-graubard". */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Parses a label case-insensitively; IllegalArgumentException names the allowed values. */
@@ -26,6 +37,10 @@ public enum Method {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown method '" + label + "' (allowed: percentile, bca, wilson)");
+        StringBuilder allowed = new StringBuilder();
+        for (Method m : values()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(m.label());
+        }
+        throw new IllegalArgumentException("unknown method '" + label + "' (allowed: " + allowed + ")");
     }
 }

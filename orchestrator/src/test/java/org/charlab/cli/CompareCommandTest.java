@@ -135,6 +135,40 @@ class CompareCommandTest {
         assertTrue(high.get("delta_low").asDouble() > 0.3, r.out());
         assertTrue(high.get("p").asDouble() < 0.01, r.out());
         assertEquals("", rows.get(0).get("delta").asText(), "the baseline is not compared with itself");
+        assertEquals("korn-graubard", high.get("method").asText(), "a 0/1 rate over crossed seeds and prompts");
+        assertEquals(3 * 40, high.get("n").asInt(), "3 seeds x 40 prompts");
+    }
+
+    private static JsonNode row(String json, String group) throws Exception {
+        for (JsonNode n : new ObjectMapper().readTree(json)) {
+            if (n.get("group").asText().equals(group)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no row of group " + group + " in " + json);
+    }
+
+    @Test
+    void differencesPairRunsOfTheSameSeedAndSayWhatWasDropped() throws Exception {
+        Path sweep = sweep("study", "p");
+        Path runs = sweep.resolve("runs");
+        CliRun r = CliRun.of("compare", runs.resolve("high-s0").toString(), runs.resolve("high-s1").toString(),
+                runs.resolve("low-s1").toString(), runs.resolve("low-s2").toString(), "--metrics",
+                "trait.caps.output_rate", "--baseline", "low", "--format", "json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode high = row(r.out(), "high");
+        assertTrue(high.get("note").asText().contains("paired on seeds [1]; seeds in one group only dropped: [0, 2]"),
+                r.out());
+        assertTrue(high.get("delta_low").asDouble() < high.get("delta").asDouble(), r.out());
+
+        CliRun none = CliRun.of("compare", runs.resolve("high-s0").toString(), runs.resolve("low-s1").toString(),
+                "--metrics", "trait.caps.output_rate", "--baseline", "low", "--format", "json");
+        assertEquals(0, none.exitCode(), none.err());
+        JsonNode single = row(none.out(), "high");
+        assertEquals("", single.get("delta").asText(), none.out());
+        assertTrue(single.get("note").asText().contains("not paired: no seed was run in both groups"), none.out());
+        // One run: the same estimator, over prompts only (0/1 values: Korn-Graubard).
+        assertEquals("korn-graubard", single.get("method").asText(), none.out());
     }
 
     @Test

@@ -190,11 +190,83 @@ class StatsCommandTest {
         assertEquals(2, run("stats", csv.toString(), "--level", "high").code());
     }
 
+    /**
+     * Arms "trained" (A) and "none" (B) of src/test/resources/stats/crossed_reference.py: 3 seeds x
+     * 4 prompts x 2 samples each, plus a seed 3 that only "none" has. The expected numbers below were
+     * printed by that script (numpy / scipy).
+     */
+    Path crossedSamples() throws IOException {
+        double[][][][] arms = {
+            {{{1, 3}, {2, 2}, {5, 7}, {0, 4}}, {{2, 4}, {3, 5}, {6, 6}, {1, 1}}, {{3, 5}, {7, 7}, {12, 8}, {5, 9}}},
+            {{{1, 1}, {2, 0}, {4, 4}, {0, 0}}, {{1, 3}, {2, 2}, {6, 4}, {0, 2}}, {{1, 1}, {2, 4}, {5, 5}, {1, 3}},
+                {{9, 9}, {9, 9}, {9, 9}, {9, 9}}}};
+        String[] names = {"trained", "none"};
+        StringBuilder out = new StringBuilder();
+        for (int a = 0; a < 2; a++) {
+            for (int seed = 0; seed < arms[a].length; seed++) {
+                for (int p = 0; p < 4; p++) {
+                    for (double v : arms[a][seed][p]) {
+                        out.append(String.format("{\"arm\": \"%s\", \"seed\": %d, \"prompt_id\": \"q%d\", "
+                                + "\"score\": %s}%n", names[a], 100 + seed, p, v));
+                    }
+                }
+            }
+        }
+        return write("crossed.jsonl", out.toString());
+    }
+
+    @Test
+    void replicateGivesTheCrossedIntervalAndPairedDifference() throws IOException {
+        Result r = run("stats", crossedSamples().toString(), "--value", "score", "--cluster", "prompt_id",
+                "--replicate", "seed", "--group", "arm", "--baseline", "none", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> rows = r.json();
+        JsonNode trained = rows.get(0);
+        assertEquals("trained", trained.get("group").asText());
+        assertEquals("t", trained.get("method").asText());
+        assertEquals(4.5, trained.get("estimate").asDouble(), 1e-12);
+        assertEquals(0.06968877132471096, trained.get("low").asDouble(), 1e-8);
+        assertEquals(8.93031122867529, trained.get("high").asDouble(), 1e-8);
+        assertEquals("seed", trained.get("replicate").asText());
+        JsonNode d = trained.get("difference");
+        assertEquals(2.25, d.get("estimate").asDouble(), 1e-12);
+        assertEquals(-2.106873079414119, d.get("low").asDouble(), 1e-8);
+        assertEquals(6.606873079414119, d.get("high").asDouble(), 1e-8);
+        assertEquals(0.156130403731204, d.get("p_value").asDouble(), 1e-9);
+        assertTrue(d.get("resampling").asText().contains("1 seed in one arm only dropped"), d.toString());
+        JsonNode none = rows.get(1);
+        assertEquals("none", none.get("group").asText());
+        assertFalse(none.has("difference"), "the baseline has no difference from itself");
+        assertEquals(16, none.get("units").asInt(), "4 seeds x 4 prompts: 16 cells");
+
+        Result text = run("stats", crossedSamples().toString(), "--value", "score", "--cluster", "prompt_id",
+                "--replicate", "seed", "--group", "arm", "--baseline", "none");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("2.2500"), text.out());
+        assertTrue(text.out().contains("0.1561"), text.out());
+        assertTrue(text.out().contains("paired on seed and prompt_id"), text.out());
+    }
+
+    @Test
+    void replicateOptionsAreCheckedWithOneLine() throws IOException {
+        Path f = crossedSamples();
+        assertBadInput(run("stats", f.toString(), "--value", "score", "--cluster", "prompt_id", "--replicate", "seed",
+                "--group", "arm", "--baseline", "control"), "--baseline 'control'", "not a value of --group arm",
+                "trained, none");
+        assertBadInput(run("stats", f.toString(), "--value", "score", "--replicate", "seed"), "--replicate needs --cluster");
+        assertBadInput(run("stats", f.toString(), "--value", "score", "--cluster", "prompt_id", "--group", "arm",
+                "--baseline", "none"), "--baseline needs --replicate");
+        assertBadInput(run("stats", f.toString(), "--value", "score", "--cluster", "prompt_id", "--replicate", "seed",
+                "--method", "bca"), "--method does not apply with --replicate");
+        assertBadInput(run("stats", f.toString(), "--value", "score", "--cluster", "prompt_id", "--replicate", "run"),
+                "crossed.jsonl:1:", "no field 'run'");
+    }
+
     @Test
     void helpListsTheOptions() {
         Result r = run("stats", "--help");
         assertEquals(0, r.code());
-        for (String o : List.of("--value", "--cluster", "--group", "--method", "--level", "--resamples", "--seed", "--json")) {
+        for (String o : List.of("--value", "--cluster", "--replicate", "--baseline", "--group", "--method", "--level", "--resamples", "--seed", "--json")) {
             assertTrue(r.out().contains(o), o);
         }
         assertTrue(run("--help").out().contains("stats"));
