@@ -182,8 +182,38 @@ public final class CrossedDesign {
             return new PairedDifference(Interval.undefined(f.undefined, Method.T, level, 0, 0, n, f.cells, scheme),
                     Double.NaN);
         }
+        if (f.variance == 0 && a.binary() && b.binary()) {
+            return newcombe(f.estimate, a.mean(level), b.mean(level), level, n, f.cells, scheme);
+        }
         Interval iv = StudentT.interval(f.estimate, f.variance, f.df, level, n, f.cells, scheme);
         return new PairedDifference(iv, StudentT.pValue(f.estimate, Math.sqrt(f.variance), f.df));
+    }
+
+    /**
+     * A difference of two rates whose cell differences are all equal (typically both arms at 0, or
+     * at 1, everywhere): the paired variance is 0 and a t interval would be the single point d, the
+     * same blindness the Korn-Graubard interval removes for one rate. Newcombe's hybrid score
+     * interval (Newcombe 1998, Stat. Med. 17:873-890, method 10) combines the two arms' own
+     * intervals instead, L = d - sqrt((pA - lA)^2 + (uB - pB)^2), U = d + sqrt((uA - pA)^2 + (pB - lB)^2),
+     * here from their Korn-Graubard intervals; it ignores the pairing, so it errs wide. The p-value
+     * is the normal one with the standard error (U - L) / (2 z).
+     */
+    private static PairedDifference newcombe(double d, Interval a, Interval b, double level, int n, int cells,
+                                             String scheme) {
+        String how = scheme + "; no variation between cells: Newcombe hybrid of the arms' Korn-Graubard intervals";
+        if (!a.isDefined() || !b.isDefined()) {
+            return new PairedDifference(Interval.undefined(!a.isDefined() ? a.undefinedReason() : b.undefinedReason(),
+                    Method.T, level, 0, 0, n, cells, how), Double.NaN);
+        }
+        double low = d - Math.hypot(a.estimate() - a.low(), b.high() - b.estimate());
+        double high = d + Math.hypot(a.high() - a.estimate(), b.estimate() - b.low());
+        double z = new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1)
+                .inverseCumulativeProbability(1 - (1 - level) / 2);
+        double se = (high - low) / (2 * z);
+        double p = se == 0 ? (d == 0 ? 1 : 0)
+                : Math.min(1, 2 * new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1)
+                        .cumulativeProbability(-Math.abs(d) / se));
+        return new PairedDifference(new Interval(d, low, high, se, Method.T, level, 0, 0, n, cells, how, null), p);
     }
 
     /** Cell means, NaN for empty cells. */

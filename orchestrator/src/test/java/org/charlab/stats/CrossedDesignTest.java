@@ -187,6 +187,31 @@ class CrossedDesignTest {
     }
 
     @Test
+    void twoArmsAtZeroEverywhereDifferWithinNewcombesBoundsNotAPoint() {
+        // Both arms 0 in every cell: the paired table is constant, so a t interval of the difference is
+        // [0, 0] (as a bootstrap would be). Newcombe's hybrid of the arms' Korn-Graubard intervals
+        // gives +-0.0714 (each arm's upper bound), p = 1.
+        CrossedDesign zero = design(cells(3, 40, 2, i -> 0));
+        PairedDifference d = CrossedDesign.difference(zero, design(cells(3, 40, 2, i -> 0)), 0.95);
+        assertEquals(0, d.interval().estimate(), 0);
+        assertEquals(-0.07139604858647296, d.interval().low(), 1e-8);
+        assertEquals(0.07139604858647296, d.interval().high(), 1e-8);
+        assertEquals(1, d.pValue(), 0);
+        assertTrue(d.interval().resampling().contains("Newcombe"), d.interval().resampling());
+        // all 1 vs all 0: the difference is 1, bounded below by the two arms' bounds, and clearly non-zero
+        PairedDifference full = CrossedDesign.difference(design(cells(3, 40, 2, i -> 1)), zero, 0.95);
+        assertEquals(1, full.interval().estimate(), 0);
+        assertEquals(1 - Math.hypot(0.07139604858647296, 0.07139604858647296), full.interval().low(), 1e-8);
+        assertEquals(1, full.interval().high(), 1e-12);
+        assertTrue(full.pValue() < 1e-6, "p = " + full.pValue());
+        // values that vary keep the paired t interval
+        PairedDifference varying = CrossedDesign.difference(design(cells(3, 40, 2, i -> i % 3 == 0 ? 1 : 0)), zero,
+                0.95);
+        assertEquals(Method.T, varying.interval().method());
+        assertFalse(varying.interval().resampling().contains("Newcombe"));
+    }
+
+    @Test
     void undefinedWithoutAnyVariance() {
         assertFalse(design(new double[][][] {{{1, 2}}}).mean(0.95).isDefined(), "one seed, one prompt");
         Interval none = CrossedDesign.of(new double[0], new int[0], new int[0]).mean(0.95);
