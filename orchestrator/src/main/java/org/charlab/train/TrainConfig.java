@@ -1,7 +1,10 @@
 package org.charlab.train;
 
+import org.charlab.config.Binder;
 import org.charlab.config.Doc;
+import org.charlab.config.Node;
 import org.charlab.config.Setting;
+import org.charlab.config.Source;
 
 /**
  * The settings every training stage shares (pretrain, sft, dpo, opd), under TRL /
@@ -10,8 +13,8 @@ import org.charlab.config.Setting;
  */
 @Doc("The common training loop: AdamW, warmup + schedule, clipping, accumulation, checkpoints.")
 public record TrainConfig(
-        @Setting(doc = "Peak learning rate of AdamW. null takes the stage type's default: pretrain 3e-3, "
-                + "sft/dpo/opd 1e-4 (tiny from-scratch models; real 1-8B models use ~1e-5 to 5e-5). Fine-tuning "
+        @Setting(doc = "Peak learning rate of AdamW. null takes the stage type's default (listed per stage "
+                + "type; set for tiny from-scratch models, where real 1-8B models use ~1e-5 to 5e-5). Fine-tuning "
                 + "a tiny model at a high rate garbles its words; sweep it as an axis.", def = "null",
                 min = 0, minExclusive = true, paper = "TrainingArguments.learning_rate; OCT uses 5e-5")
         Double learningRate,
@@ -79,15 +82,20 @@ public record TrainConfig(
         @Setting(doc = "Write a metrics.jsonl line every this many steps (the last step always).", def = "1", min = 1)
         int logEvery) {
 
-    /** The learning rate to use: the configured one, or the stage type's default. */
+    /**
+     * The learning rate to use: the configured one, or the stage type's default (its config's
+     * {@code DEFAULT_LR}, which its {@code @Inline(defaults = ...)} declares to the reference).
+     */
     public double lr(double stageDefault) {
         return learningRate != null ? learningRate : stageDefault;
     }
 
-    /** Defaults, as a stage with no training settings gets them (for tests and code). */
+    /**
+     * Defaults, as a stage with no training settings gets them (for tests and code): the
+     * {@code @Setting} defaults above, bound as the loader binds a stage that sets none of them.
+     */
     public static TrainConfig defaults() {
-        return new TrainConfig(null, LrScheduler.LINEAR, 0.0, 0, 0, 1.0, 16, 0, false, false, 1, 1.0, 0.0, 0.9, 0.999, 1e-8, 200,
-                1000.0, 512, 1);
+        return new Binder(type -> null).bind(TrainConfig.class, Node.MapNode.empty(Source.builtIn("defaults")), "");
     }
 
     public TrainConfig withLearningRate(double lr) {

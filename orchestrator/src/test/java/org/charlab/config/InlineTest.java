@@ -1,6 +1,7 @@
 package org.charlab.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,20 @@ class InlineTest {
     }
 
     record Method(@Setting(doc = "Strength.", def = "1") int beta, @Inline Shared shared) {
+    }
+
+    record Tuned(@Setting(doc = "Rate; null: the stage type's.", def = "null") Double rate,
+            @Setting(doc = "Steps.", def = "10") int steps) {
+    }
+
+    record StageA(@Setting(doc = "Own.", def = "1") int own, @Inline(defaults = "rate=0.5") Tuned tuned) {
+    }
+
+    record StageB(@Inline(defaults = "rate=" + StageB.RATE) Tuned tuned) {
+        static final double RATE = 1e-4;
+    }
+
+    record Wrong(@Inline(defaults = "steps=3") Tuned tuned) {
     }
 
     private final Binder binder = new Binder(t -> null);
@@ -40,5 +55,25 @@ class InlineTest {
     @Test
     void docsListInlinedFieldsAtTheEnclosingLevel() {
         assertEquals(List.of("beta", "learning_rate"), Binder.keys(Method.class).stream().toList());
+    }
+
+    @Test
+    void theReferenceRendersAnInlinedGroupOnceWithTheDefaultsEachStageTypeGivesIt() {
+        ConfigDocs docs = new ConfigDocs(List.of(new ConfigDocs.StageType("a", "A.", StageA.class),
+                new ConfigDocs.StageType("b", "B.", StageB.class)));
+        String md = docs.markdown();
+        assertEquals(1, md.lines().filter(l -> l.contains(".rate`")).count(), md);
+        assertTrue(md.contains("#### `stages.<name>[type=a|b].rate`\n"), md);
+        assertTrue(md.contains("### `stages.<name>[type=a].own`\n"), md);
+        assertTrue(md.contains("| field | `a` | `b` |\n|---|---|---|\n| `rate` | `0.5` | `0.0001` |\n"), md);
+        assertFalse(md.contains("| `steps` |"), md);
+        // explain still finds the group's fields under each stage type, with that type's default
+        assertEquals("null (a: 0.5)", docs.find("a.rate").get(0).def());
+        assertEquals("null (b: 0.0001)", docs.find("stages.b.rate").get(0).def());
+        assertEquals("10", docs.find("b.steps").get(0).def());
+        // a stage default for a setting the binder fills itself would be shown but never used
+        IllegalStateException wrong = assertThrows(IllegalStateException.class,
+                () -> new ConfigDocs(List.of(new ConfigDocs.StageType("w", "W.", Wrong.class))).entries());
+        assertTrue(wrong.getMessage().contains("'steps=3'"), wrong.getMessage());
     }
 }

@@ -56,7 +56,7 @@ public record OpdConfig(
         int evalPrompts,
         @Setting(doc = "Most new tokens per answer in the closing check.", def = "200", min = 8)
         int evalMaxNewTokens,
-        @Inline
+        @Inline(defaults = "learning_rate=" + OpdConfig.DEFAULT_LR)
         TrainConfig train) {
 
     public static final double DEFAULT_LR = 1e-4;

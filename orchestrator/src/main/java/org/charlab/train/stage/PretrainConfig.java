@@ -24,7 +24,7 @@ public record PretrainConfig(
         int evalPrompts,
         @Setting(doc = "Most new tokens per answer in the closing evaluation.", def = "200", min = 8)
         int evalMaxNewTokens,
-        @Inline
+        @Inline(defaults = "learning_rate=" + PretrainConfig.DEFAULT_LR)
         TrainConfig train) {
 
     /** The learning rate when learning_rate is not set. */

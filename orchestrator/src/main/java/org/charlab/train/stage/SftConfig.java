@@ -34,7 +34,7 @@ public record SftConfig(
         int evalPrompts,
         @Setting(doc = "Most new tokens per answer in the closing check.", def = "200", min = 8)
         int evalMaxNewTokens,
-        @Inline
+        @Inline(defaults = "learning_rate=" + SftConfig.DEFAULT_LR)
         TrainConfig train) {
 
     public static final double DEFAULT_LR = 1e-4;
