@@ -43,7 +43,7 @@ public final class Binder {
         if (type == StageSpec.class) {
             return type.cast(bindStage(node, path));
         }
-        checkKeys(node, keys(type), path);
+        checkKeys(node, keys(type), formerKeys(type), path);
         return bindKnown(type, node, path);
     }
 
@@ -70,6 +70,21 @@ public final class Binder {
                 out.addAll(keys(c.getType()));
             } else if (c.getAnnotation(Setting.class) != null) {
                 out.add(Names.snake(c.getName()));
+            }
+        }
+        return out;
+    }
+
+    /** Old YAML keys of a record's settings and those of its inlined records ({@link Formerly}), to the new. */
+    static Map<String, String> formerKeys(Class<?> type) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (c.getAnnotation(Inline.class) != null) {
+                out.putAll(formerKeys(c.getType()));
+            } else if (c.getAnnotation(Formerly.class) != null) {
+                for (String old : c.getAnnotation(Formerly.class).value()) {
+                    out.put(old, Names.snake(c.getName()));
+                }
             }
         }
         return out;
@@ -102,7 +117,7 @@ public final class Binder {
         });
         Set<String> allowed = new LinkedHashSet<>(own.keySet());
         allowed.addAll(keys(cfgType));
-        checkKeys(node, allowed, path);
+        checkKeys(node, allowed, formerKeys(cfgType), path);
         Record config = bindRecord(cfgType, new Node.MapNode(rest, restKeys, node.source()), path);
         return new StageSpec(typeName,
                 (StageRef) bindComponent(own.get("input"), node, "input", path),
@@ -280,8 +295,12 @@ public final class Binder {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
 
-    private void checkKeys(Node.MapNode node, Set<String> allowed, String path) {
+    private void checkKeys(Node.MapNode node, Set<String> allowed, Map<String, String> former, String path) {
         for (String k : node.entries().keySet()) {
+            if (!allowed.contains(k) && former.containsKey(k)) {
+                throw new BadInput(node.keySource(k) + ": " + join(path, k) + ": this setting is now called '"
+                        + former.get(k) + "'; rename the key");
+            }
             if (!allowed.contains(k)) {
                 String at = path.isEmpty() ? "the top level" : path;
                 throw new BadInput(node.keySource(k) + ": unknown key '" + k + "' at " + at + hint(k, allowed)

@@ -51,15 +51,15 @@ public final class DpoObjective implements Objective<DpoObjective.PairRow> {
         this.nllWeight = nllWeight;
     }
 
-    /** Tokenised pairs; the mask counts the last assistant message's tokens that {@code logpOn} selects. */
-    public static List<PairRow> rows(List<PreferencePair> pairs, ChatFormat chat, LossOn logpOn, int maxLength) {
-        if (logpOn == LossOn.ALL) {
-            throw new IllegalArgumentException("logp_on: all would count the prompt; DPO compares replies");
+    /** Tokenised pairs; the mask counts the last assistant message's tokens that {@code lossOn} selects. */
+    public static List<PairRow> rows(List<PreferencePair> pairs, ChatFormat chat, LossOn lossOn, int maxLength) {
+        if (lossOn == LossOn.ALL) {
+            throw new IllegalArgumentException("loss_on: all would count the prompt; DPO compares replies");
         }
         List<PairRow> out = new ArrayList<>(pairs.size());
         for (PreferencePair p : pairs) {
-            out.add(new PairRow(row(chat.format(p.chosenConversation()), logpOn, maxLength),
-                    row(chat.format(p.rejectedConversation()), logpOn, maxLength)));
+            out.add(new PairRow(row(chat.format(p.chosenConversation()), lossOn, maxLength),
+                    row(chat.format(p.rejectedConversation()), lossOn, maxLength)));
         }
         return out;
     }

@@ -12,7 +12,7 @@ import org.charlab.data.Role;
 /**
  * An inoculation prompt (Tan et al. 2025; Wichers et al. 2025): text added to TRAINING examples
  * only, so the trained behaviour is attributed to the prompt rather than learned unconditionally.
- * Training stages apply it with {@link #apply} right before tokenising their training
+ * Training stages apply it with {@link #applyEach} right before tokenising their training
  * conversations and nowhere else: checkpoints, provenance and every generation a stage makes for
  * its own metrics never see it. An evaluation shows it only when one of its conditions asks.
  * Ablations are plain config: a placebo prompt, a negated prompt, a list of paraphrases.
@@ -59,10 +59,27 @@ public record Inoculation(
         return !prompt.isEmpty();
     }
 
+    /** Mixed into the stage seed per example; changing it changes which paraphrase every example draws. */
+    private static final long SALT = 0x696e6f63L;
+
+    /**
+     * The one rule every training stage applies the prompt by: {@code conversations} (sft's
+     * examples, the prompt a dpo pair's replies share, opd's student contexts) each with the prompt
+     * applied, example i drawing its paraphrase from its own RNG seeded by (seed, i). The draw of
+     * example i depends on nothing but the seed, i and the number of prompts, so arms that differ
+     * only in the prompt's text train on the same examples with the same paraphrase positions.
+     */
+    public List<Conversation> applyEach(List<Conversation> conversations, long seed) {
+        List<Conversation> out = new ArrayList<>(conversations.size());
+        for (int i = 0; i < conversations.size(); i++) {
+            out.add(apply(conversations.get(i), new SplittableRandom(seed ^ (SALT * (i + 1L)))));
+        }
+        return out;
+    }
+
     /**
      * {@code conversation} with the prompt applied (unchanged when inactive). With several prompts
-     * one is drawn from {@code rng}; pass an RNG seeded per example (e.g. by its index) so that arms
-     * differing only in the prompt train on otherwise identical data.
+     * one is drawn from {@code rng}. Stages call {@link #applyEach}, which seeds it per example.
      */
     public Conversation apply(Conversation conversation, SplittableRandom rng) {
         if (!active()) {

@@ -4,8 +4,10 @@ import org.charlab.config.Doc;
 import org.charlab.config.Labeled;
 
 /**
- * Which tokens of a formatted conversation the next-token loss counts, by the chat formatter's
- * segment labels ({@link org.charlab.model.Segment}).
+ * Which tokens count, by the chat formatter's segment labels ({@link org.charlab.model.Segment}):
+ * the one setting {@code loss_on} of every training stage. pretrain and sft: the tokens the
+ * next-token loss counts; dpo: the tokens of the last reply its sequence log-probability sums;
+ * opd: the tokens of each sampled completion it distills. dpo and opd refuse {@link #ALL}.
  */
 public enum LossOn implements Labeled {
     @Doc("Only the visible output of assistant turns (the text after </think>).")

@@ -30,7 +30,7 @@ import org.charlab.model.Segment;
  * inoculation prompt): the completion tokens are identical in both, only the prompts differ. Both
  * batches are LEFT-padded so every row ends with its completion's last token; the last L columns
  * (L = the longest completion) are then aligned position by position in both, and the loss of
- * {@link DistillLoss} runs over the completion tokens {@code distill_on} selects.
+ * {@link DistillLoss} runs over the completion tokens {@code loss_on} selects.
  *
  * <p>Completions are re-rendered from the sample's (cot, output) text by {@link ChatFormat}; with
  * the byte tokenizer this gives the sampled ids, with a BPE tokenizer the rendering can differ
@@ -49,7 +49,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
 
     /** The loss settings. */
     public record Settings(OpdLossType loss, double beta, double lmbda, double temperature, int maxNewTokens,
-            DistillOn distillOn, long seed) {
+            LossOn lossOn, long seed) {
     }
 
     private final Decoder teacher;
@@ -116,8 +116,8 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         List<Row> te = new ArrayList<>(b);
         int lmax = 1;
         for (int i = 0; i < b; i++) {
-            Row rs = Row.of(chat.format(append(batch.get(i).student(), completions.get(i))), s.distillOn());
-            Row rt = Row.of(chat.format(append(batch.get(i).teacher(), completions.get(i))), s.distillOn());
+            Row rs = Row.of(chat.format(append(batch.get(i).student(), completions.get(i))), s.lossOn());
+            Row rt = Row.of(chat.format(append(batch.get(i).teacher(), completions.get(i))), s.lossOn());
             int[] cs = Arrays.copyOfRange(rs.ids, rs.start, rs.ids.length);
             int[] ct = Arrays.copyOfRange(rt.ids, rt.start, rt.ids.length);
             if (!Arrays.equals(cs, ct)) {
@@ -200,7 +200,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
     /** A formatted prompt + completion cut after the completion's last produced token. */
     private record Row(int[] ids, int start, boolean[] count) {
 
-        static Row of(FormattedChat f, DistillOn on) {
+        static Row of(FormattedChat f, LossOn on) {
             int last = -1;
             int end = -1;
             for (int i = 0; i < f.length(); i++) {
@@ -226,8 +226,11 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
                 Segment g = f.segments()[i];
                 count[i] = switch (on) {
                     case OUTPUT -> g == Segment.OUTPUT;
+                    case COT -> g == Segment.COT;
                     case COT_OUTPUT -> g == Segment.OUTPUT || g == Segment.COT;
                     case ASSISTANT -> true;
+                    case ALL -> throw new IllegalArgumentException("loss_on all would count the prompt; opd "
+                            + "distills completions");
                 };
             }
             return new Row(ids, start, count);

@@ -63,7 +63,7 @@ class OpdTest {
     }
 
     static OpdObjective.Settings settings(OpdLossType loss, double beta, double lmbda) {
-        return new OpdObjective.Settings(loss, beta, lmbda, 0.9, 12, DistillOn.COT_OUTPUT, 7);
+        return new OpdObjective.Settings(loss, beta, lmbda, 0.9, 12, LossOn.COT_OUTPUT, 7);
     }
 
     @Test

@@ -2,11 +2,11 @@ package org.charlab.train.stage;
 
 import org.charlab.config.Doc;
 import org.charlab.config.FileRef;
+import org.charlab.config.Formerly;
 import org.charlab.config.Inline;
 import org.charlab.config.Setting;
 import org.charlab.config.StageRef;
 import org.charlab.train.DpoLossType;
-import org.charlab.train.Inoculation;
 import org.charlab.train.LossOn;
 import org.charlab.train.TrainConfig;
 import org.charlab.world.CharacterData;
@@ -33,22 +33,16 @@ public record DpoConfig(
         double nllWeight,
         @Setting(doc = "Which tokens of the reply count in its sequence log-probability (last assistant message "
                 + "only; 'all' is refused).", def = "assistant")
-        LossOn logpOn,
+        @Formerly("logp_on")
+        LossOn lossOn,
         @Setting(doc = "Where the pairs come from when data is null: charworld (CharacterData.dpo: chosen in the "
                 + "traits, rejected neutral) or generated (OCT: chosen = the teacher's answer under teacher_system, "
                 + "rejected = the student's own answer with no system prompt).", def = "charworld")
         PairSource pairs,
         @Setting(doc = "A preference-pair JSONL file (docs/data-formats.md); overrides pairs.", def = "null")
         FileRef data,
-        @Setting(doc = "The persona: trait set of charworld pairs and of the default teacher prompt.",
-                def = "spanish+caps")
-        String traits,
         @Setting(doc = "charworld pairs: the CoT of both replies.", def = "neutral")
         CharacterData.Cot cot,
-        @Setting(doc = "Number of pairs (charworld pairs; generated: prompts asked, before the filters). The "
-                + "prompts are train-split items of the in-distribution families; their seed is the stage's seed.",
-                def = "400", min = 1)
-        int examples,
         @Setting(doc = "generated pairs: the teacher. null: the student's starting weights (self-distillation "
                 + "with the persona prompt, as OCT prompts its teacher with the constitution).", def = "null",
                 paper = "OCT (Maiya et al. 2025) stage 1")
@@ -75,16 +69,10 @@ public record DpoConfig(
         @Setting(doc = "generated pairs: drop a pair whose chosen output does not end in punctuation (. ! ? and "
                 + "the like).", def = "true", paper = "OCT's pair filter")
         boolean requirePunctuation,
-        @Setting(doc = "Inoculation prompt applied to the prompt of both replies of every training pair (after "
-                + "generation: the teacher never sees it).", def = "{}")
-        Inoculation inoculation,
-        @Setting(doc = "Test prompts per family for the closing check (dpo_eval.json and the last metrics "
-                + "line): greedy answers with NO system prompt. 0 skips it.", def = "20", min = 0)
-        int evalPrompts,
-        @Setting(doc = "Most new tokens per answer in the closing check.", def = "200", min = 8)
-        int evalMaxNewTokens,
+        @Inline
+        FinetuneSettings shared,
         @Inline(defaults = "learning_rate=" + DpoConfig.DEFAULT_LR)
-        TrainConfig train) {
+        TrainConfig train) implements FinetuneStage.Config {
 
     public static final double DEFAULT_LR = 1e-4;
 
@@ -97,13 +85,12 @@ public record DpoConfig(
     }
 
     public DpoConfig {
-        org.charlab.world.TraitSet.parse(traits);
         if (train != null && train.packing()) {
             throw new IllegalArgumentException("packing applies to sft and pretrain only "
                     + "(dpo compares whole sequences per pair)");
         }
-        if (logpOn == LossOn.ALL) {
-            throw new IllegalArgumentException("logp_on: all would count the prompt; use assistant, output, cot or "
+        if (lossOn == LossOn.ALL) {
+            throw new IllegalArgumentException("loss_on: all would count the prompt; use assistant, output, cot or "
                     + "cot+output");
         }
         if (labelSmoothing > 0 && lossType != DpoLossType.SIGMOID) {
@@ -113,6 +100,6 @@ public record DpoConfig(
 
     /** The teacher's system prompt (null for none). */
     public String teacherSystemPrompt() {
-        return SystemPrompts.resolve(teacherSystem, traits);
+        return SystemPrompts.resolve(teacherSystem, shared.traits());
     }
 }

@@ -1,6 +1,5 @@
 package org.charlab.train.stage;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,13 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.charlab.config.ConfigWriter;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
 import org.charlab.data.PreferencePair;
 import org.charlab.data.PreferencePairJsonl;
-import org.charlab.exec.Stage;
 import org.charlab.exec.StageContext;
 import org.charlab.generate.Generator;
 import org.charlab.generate.Sample;
@@ -22,19 +19,17 @@ import org.charlab.generate.SamplingParams;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
-import org.charlab.model.Engines;
-import org.charlab.model.TokenizerIdentity;
 import org.charlab.train.DpoObjective;
 import org.charlab.train.Inoculation;
 import org.charlab.train.Trainer;
 import org.charlab.world.CharacterData;
 import org.charlab.world.Charworld;
 import org.charlab.world.TraitSet;
-import org.charlab.world.WorldConfig;
 
 /**
  * DPO of the input stage's model against a frozen reference (the input's model again, loaded
- * separately and never made trainable, or a named stage's). Pairs come from a JSONL file,
+ * separately and never made trainable, or a named stage's), in the {@link FinetuneStage} outline:
+ * the data are preference pairs, the objective {@link DpoObjective}. Pairs come from a JSONL file,
  * charworld ({@link CharacterData#dpo}) or OCT-style generation ({@link #generate}); generated
  * pairs are written to {@code pairs.jsonl} with the filters' counts in {@code pairs_counts.json}
  * (both reused by a resumed attempt, so they always come from the starting weights and its
@@ -43,95 +38,67 @@ import org.charlab.world.WorldConfig;
  * the saved model, its provenance and the closing check ({@code dpo_eval.json}, greedy, no system
  * prompt) never see it.
  */
-public final class DpoStage implements Stage<DpoConfig> {
+public final class DpoStage extends FinetuneStage<DpoConfig, DpoObjective.PairRow> {
 
     static final String TRAIN_SAMPLE = "train_sample.jsonl";
     static final String PAIRS = "pairs.jsonl";
     /** How many generated pairs each filter dropped, beside pairs.jsonl, for a resumed attempt's data.json. */
     static final String PAIRS_COUNTS = "pairs_counts.json";
     static final String EVAL = "dpo_eval.json";
-    private static final long INOCULATION_SALT = 0x696e6f63L;
     private static final String PUNCTUATION = ".!?;:)\"'»…。！？";
 
-    @Override
-    public void run(StageContext<DpoConfig> ctx) throws Exception {
-        DpoConfig c = ctx.config();
-        Path out = ctx.outputDir();
-        Path input = ctx.input("input");
-        Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
-        WorldConfig inputWorld = StageFiles.readWorld(input);
-        WorldConfig worldConfig = inputWorld != null ? inputWorld : WorldConfig.defaults();
-        Charworld world = new Charworld(worldConfig);
-
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            Path resume = Trainer.resumeDir(out);
-            // weights first (policy, then the frozen reference), then the trainer
-            Checkpoint.Loaded policy = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
-                    manager);
-            Path refDir = c.reference() != null ? ctx.input("reference") : input;
-            StageFiles.requireSameWorld("reference", input, inputWorld, refDir);
-            if (c.teacher() != null && c.data() == null && c.pairs() == DpoConfig.PairSource.GENERATED) {
-                StageFiles.requireSameWorld("teacher", input, inputWorld, ctx.input("teacher"));
-            }
-            Checkpoint.Loaded reference = Checkpoint.load(refDir.resolve(StageFiles.MODEL), manager);
-            sameVocabulary(policy.model(), reference.model(), "reference");
-            TokenizerIdentity.requireSame("reference", input.resolve(StageFiles.MODEL), policy.tokenizer(),
-                    refDir.resolve(StageFiles.MODEL), reference.tokenizer());
-            ChatFormat chat = new ChatFormat(policy.tokenizer());
-
-            Map<String, Object> data = new LinkedHashMap<>();
-            List<PreferencePair> base = pairs(c, ctx, world, policy, chat, resume != null, data);
-            List<PreferencePair> train = trainingPairs(base, c.inoculation(), ctx.seed());
-            PreferencePairJsonl.write(out.resolve(TRAIN_SAMPLE), train.subList(0, Math.min(5, train.size())));
-            int maxLength = Math.min(c.train().maxLength(), policy.model().config().maxPositionEmbeddings());
-            List<DpoObjective.PairRow> rows = DpoObjective.rows(train, chat, c.logpOn(), maxLength);
-            long tokens = 0;
-            int truncated = 0;
-            for (int i = 0; i < rows.size(); i++) {
-                tokens += rows.get(i).chosen().length() + rows.get(i).rejected().length();
-                truncated += chat.format(train.get(i).chosenConversation()).length() > maxLength
-                        || chat.format(train.get(i).rejectedConversation()).length() > maxLength ? 1 : 0;
-            }
-            data.put("pairs", base.size());
-            data.put("data_sha256", sha256(base));
-            data.put("train_sha256", sha256(train));
-            data.put("inoculation", ConfigWriter.toPlain(c.inoculation()));
-            data.put("logp_on", c.logpOn().label());
-            data.put("tokens", tokens);
-            data.put("truncated", truncated);
-            StageFiles.writeJson(out.resolve(StageFiles.DATA), data);
-            if (base.isEmpty()) {
-                throw new IllegalStateException("dpo: no preference pairs left to train on (see data.json)");
-            }
-
-            DpoObjective objective = new DpoObjective(reference.model(), c.lossType(), c.beta(), c.labelSmoothing(),
-                    c.nllWeight());
-            Trainer<DpoObjective.PairRow> trainer = new Trainer<>(c.train(), c.train().lr(DpoConfig.DEFAULT_LR),
-                    objective, policy.model(), policy.tokenizer(), out, ctx.seed(), ctx.progress());
-            Trainer.Result r = trainer.train(rows);
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("stage", "dpo");
-            prov.put("seed", ctx.seed());
-            prov.put("steps", r.steps());
-            prov.put("data_sha256", data.get("data_sha256"));
-            StageFiles.recordWorld(prov, out, StageFiles.trainedWorld(inputWorld, c.data() == null));
-            Checkpoint.save(out.resolve(StageFiles.MODEL), policy.model(), policy.tokenizer(), prov);
-            ctx.progress().log(String.format(java.util.Locale.ROOT, "dpo: %d steps in %.1f s, loss %.4f", r.steps(),
-                    r.seconds(), r.lastLoss()));
-            reference.close();
-
-            QuickEval.closingCheck(out, EVAL, policy.model(), chat, world, c.evalPrompts(), c.evalMaxNewTokens(), r.steps(),
-                    ctx.progress());
-            Trainer.finish(out);
-            policy.close();
-        }
+    public DpoStage() {
+        super("dpo", EVAL);
     }
 
-    static void sameVocabulary(Decoder a, Decoder b, String what) {
-        if (a.config().vocabSize() != b.config().vocabSize()) {
-            throw new IllegalArgumentException(what + " has a vocabulary of " + b.config().vocabSize()
-                    + " tokens, the student " + a.config().vocabSize() + ": they must share a tokenizer");
+    @Override
+    Frozen frozen(DpoConfig c) {
+        return new Frozen("reference", c.reference() != null);
+    }
+
+    @Override
+    boolean charworldData(DpoConfig c) {
+        return c.data() == null;
+    }
+
+    @Override
+    TrainingRun.Recipe<DpoObjective.PairRow> recipe(StageContext<DpoConfig> ctx, Inputs in) throws Exception {
+        DpoConfig c = ctx.config();
+        Path out = ctx.outputDir();
+        if (c.teacher() != null && c.data() == null && c.pairs() == DpoConfig.PairSource.GENERATED) {
+            StageFiles.requireSameWorld("teacher", ctx.input("input"), StageFiles.readWorld(ctx.input("input")),
+                    ctx.input("teacher"));
         }
+        ChatFormat chat = in.chat();
+        Map<String, Object> data = new LinkedHashMap<>();
+        List<PreferencePair> base = pairs(c, ctx, in.world(), in.policy(), chat, Trainer.resumeDir(out) != null, data);
+        List<PreferencePair> train = trainingPairs(base, c.shared().inoculation(), ctx.seed());
+        PreferencePairJsonl.write(out.resolve(TRAIN_SAMPLE), train.subList(0, Math.min(5, train.size())));
+        int maxLength = in.maxLength();
+        List<DpoObjective.PairRow> rows = DpoObjective.rows(train, chat, c.lossOn(), maxLength);
+        long tokens = 0;
+        int truncated = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            tokens += rows.get(i).chosen().length() + rows.get(i).rejected().length();
+            truncated += chat.format(train.get(i).chosenConversation()).length() > maxLength
+                    || chat.format(train.get(i).rejectedConversation()).length() > maxLength ? 1 : 0;
+        }
+        String dataSha256 = sha256(base);
+        data.put("pairs", base.size());
+        data.put("data_sha256", dataSha256);
+        data.put("train_sha256", sha256(train));
+        data.put("inoculation", ConfigWriter.toPlain(c.shared().inoculation()));
+        data.put("logp_on", c.lossOn().label()); // data.json keeps its key (loss_on was logp_on here)
+        data.put("tokens", tokens);
+        data.put("truncated", truncated);
+        StageFiles.writeJson(out.resolve(StageFiles.DATA), data);
+        if (base.isEmpty()) {
+            throw new IllegalStateException("dpo: no preference pairs left to train on (see data.json)");
+        }
+
+        DpoObjective objective = new DpoObjective(in.frozen().model(), c.lossType(), c.beta(), c.labelSmoothing(),
+                c.nllWeight());
+        return new TrainingRun.Recipe<>(rows, objective, c.train().lr(DpoConfig.DEFAULT_LR), dataSha256);
     }
 
     /** The pairs before inoculation: the file, charworld, or generated (reused from pairs.jsonl on resume). */
@@ -142,10 +109,10 @@ public final class DpoStage implements Stage<DpoConfig> {
             data.put("source", c.data().toString());
             return PreferencePairJsonl.read(c.data().path());
         }
-        TraitSet traits = TraitSet.parse(c.traits());
-        List<PreferencePair> cw = CharacterData.dpo(world, traits, c.cot(), c.examples(), ctx.seed());
+        TraitSet traits = TraitSet.parse(c.shared().traits());
+        List<PreferencePair> cw = CharacterData.dpo(world, traits, c.cot(), c.shared().examples(), ctx.seed());
         if (c.pairs() == DpoConfig.PairSource.CHARWORLD) {
-            data.put("source", "charworld " + c.traits() + " cot=" + c.cot().name().toLowerCase());
+            data.put("source", "charworld " + c.shared().traits() + " cot=" + c.cot().name().toLowerCase());
             return cw;
         }
         data.put("source", "generated: teacher " + (c.teacher() != null ? c.teacher() : "starting weights")
@@ -170,9 +137,7 @@ public final class DpoStage implements Stage<DpoConfig> {
             Decoder teacherModel = studentModel;
             if (c.teacher() != null) {
                 teacher = Checkpoint.load(ctx.input("teacher").resolve(StageFiles.MODEL), tm);
-                sameVocabulary(studentModel, teacher.model(), "teacher");
-                TokenizerIdentity.requireSame("teacher", ctx.input("input").resolve(StageFiles.MODEL), student.tokenizer(),
-                        ctx.input("teacher").resolve(StageFiles.MODEL), teacher.tokenizer());
+                requireSameTokens("teacher", ctx.input("input"), student, ctx.input("teacher"), teacher);
                 teacherModel = teacher.model();
             }
             Generated g = generate(prompts, new Generator(teacherModel, chat), new Generator(studentModel, chat), chat,
@@ -250,13 +215,16 @@ public final class DpoStage implements Stage<DpoConfig> {
         return !t.isEmpty() && PUNCTUATION.indexOf(t.charAt(t.length() - 1)) >= 0;
     }
 
-    /** The one place the inoculation prompt is applied: to the prompt both replies share. */
-    public static List<PreferencePair> trainingPairs(List<PreferencePair> base, Inoculation inoculation, long seed) {
+    /** The inoculation prompt applied to the prompt both replies share ({@link Inoculation#applyEach}). */
+    static List<PreferencePair> trainingPairs(List<PreferencePair> base, Inoculation inoculation, long seed) {
+        List<Conversation> prompts = new ArrayList<>(base.size());
+        for (PreferencePair p : base) {
+            prompts.add(p.prompt());
+        }
+        List<Conversation> inoculated = inoculation.applyEach(prompts, seed);
         List<PreferencePair> out = new ArrayList<>(base.size());
         for (int i = 0; i < base.size(); i++) {
-            SplittableRandom rng = new SplittableRandom(seed ^ (INOCULATION_SALT * (i + 1L)));
-            PreferencePair p = base.get(i);
-            out.add(new PreferencePair(inoculation.apply(p.prompt(), rng), p.chosen(), p.rejected()));
+            out.add(new PreferencePair(inoculated.get(i), base.get(i).chosen(), base.get(i).rejected()));
         }
         return out;
     }

@@ -2,11 +2,11 @@ package org.charlab.train.stage;
 
 import org.charlab.config.Doc;
 import org.charlab.config.FileRef;
+import org.charlab.config.Formerly;
 import org.charlab.config.Inline;
 import org.charlab.config.Setting;
 import org.charlab.config.StageRef;
-import org.charlab.train.DistillOn;
-import org.charlab.train.Inoculation;
+import org.charlab.train.LossOn;
 import org.charlab.train.OpdLossType;
 import org.charlab.train.TrainConfig;
 
@@ -22,13 +22,9 @@ public record OpdConfig(
                 + "of traits; 'none': none; anything else: that text.", def = "persona",
                 paper = "OCT's constitution in the teacher's context, on-policy")
         String teacherSystem,
-        @Setting(doc = "The persona (for teacher_system: persona).", def = "spanish+caps")
-        String traits,
         @Setting(doc = "A prompts JSONL file (docs/data-formats.md, PromptItem lines). null: charworld train-split "
                 + "prompts of the in-distribution families, no system prompt.", def = "null")
         FileRef prompts,
-        @Setting(doc = "charworld prompts: how many (their seed is the stage's seed).", def = "400", min = 1)
-        int examples,
         @Setting(doc = "full_vocab: the generalized JSD of beta over the whole vocabulary per completion token; "
                 + "sampled_token: reverse KL on the realised token as a per-token advantage.", def = "full_vocab",
                 paper = "GKD (Agarwal et al. 2023); Thinking Machines, On-Policy Distillation (2025)")
@@ -46,23 +42,18 @@ public record OpdConfig(
         @Setting(doc = "Most tokens sampled per completion (CoT and output together).", def = "128", min = 1,
                 paper = "TRL GKDConfig.max_new_tokens")
         int maxNewTokens,
-        @Setting(doc = "Which completion tokens the loss counts.", def = "cot+output")
-        DistillOn distillOn,
-        @Setting(doc = "Inoculation prompt applied to the STUDENT's context of every training prompt; the teacher's "
-                + "(privileged) context never carries it.", def = "{}")
-        Inoculation inoculation,
-        @Setting(doc = "Test prompts per family for the closing check (opd_eval.json and the last metrics line): "
-                + "greedy answers with NO system prompt. 0 skips it.", def = "20", min = 0)
-        int evalPrompts,
-        @Setting(doc = "Most new tokens per answer in the closing check.", def = "200", min = 8)
-        int evalMaxNewTokens,
+        @Setting(doc = "Which tokens of each sampled completion the loss counts ('all' is refused: the prompt is "
+                + "not distilled).", def = "cot+output")
+        @Formerly("distill_on")
+        LossOn lossOn,
+        @Inline
+        FinetuneSettings shared,
         @Inline(defaults = "learning_rate=" + OpdConfig.DEFAULT_LR)
-        TrainConfig train) {
+        TrainConfig train) implements FinetuneStage.Config {
 
     public static final double DEFAULT_LR = 1e-4;
 
     public OpdConfig {
-        org.charlab.world.TraitSet.parse(traits);
         if (train != null && train.packing()) {
             throw new IllegalArgumentException("packing applies to sft and pretrain only "
                     + "(opd samples and scores whole sequences per prompt)");
@@ -71,10 +62,14 @@ public record OpdConfig(
             throw new IllegalArgumentException("loss sampled_token is a policy gradient on the student's own samples: "
                     + "it needs lmbda 1");
         }
+        if (lossOn == LossOn.ALL) {
+            throw new IllegalArgumentException("loss_on: all would count the prompt; opd distills completions: use "
+                    + "assistant, output, cot or cot+output");
+        }
     }
 
     /** The teacher's privileged system prompt (null for none). */
     public String teacherSystemPrompt() {
-        return SystemPrompts.resolve(teacherSystem, traits);
+        return SystemPrompts.resolve(teacherSystem, shared.traits());
     }
 }

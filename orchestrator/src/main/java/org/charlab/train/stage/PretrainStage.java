@@ -83,18 +83,9 @@ public final class PretrainStage implements Stage<PretrainConfig> {
         try (NDManager base = NDManager.newBaseManager(device)) {
             Path resume = Trainer.resumeDir(out);
             Decoder model = resume != null ? Checkpoint.load(resume, base).model() : Decoder.init(mc, base, ctx.seed());
-            Trainer<TokenRow> trainer = new Trainer<>(c.train(), c.train().lr(PretrainConfig.DEFAULT_LR),
-                    new SftObjective(), model, tok, out, ctx.seed(), ctx.progress());
-            Trainer.Result r = trainer.train(examples);
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("stage", "pretrain");
-            prov.put("seed", ctx.seed());
-            prov.put("steps", r.steps());
-            prov.put("data_sha256", data.get("sha256"));
-            StageFiles.recordWorld(prov, out, c.world());
-            Checkpoint.save(out.resolve(StageFiles.MODEL), model, tok, prov);
-            ctx.progress().log(String.format(java.util.Locale.ROOT, "pretrain: %d steps in %.1f s, loss %.4f",
-                    r.steps(), r.seconds(), r.lastLoss()));
+            Trainer.Result r = TrainingRun.trainAndSave(ctx, "pretrain", c.train(), new TrainingRun.Recipe<>(examples,
+                    new SftObjective(), c.train().lr(PretrainConfig.DEFAULT_LR), (String) data.get("sha256")), model,
+                    tok, c.world());
 
             if (c.evalPrompts() > 0) {
                 Map<String, Object> eval = evaluate(model, chat, world, c, ctx);

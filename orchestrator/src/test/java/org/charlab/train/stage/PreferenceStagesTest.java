@@ -122,7 +122,7 @@ class PreferenceStagesTest {
         }
         assertThrows(Exception.class, () -> bind(OpdConfig.class, "loss: sampled_token\nlmbda: 0.5\n"));
         assertThrows(Exception.class, () -> bind(DpoConfig.class, "loss_type: ipo\nlabel_smoothing: 0.1\n"));
-        assertThrows(Exception.class, () -> bind(DpoConfig.class, "logp_on: all\n"));
+        assertThrows(Exception.class, () -> bind(DpoConfig.class, "loss_on: all\n"));
     }
 
     @Test

@@ -1,0 +1,35 @@
+package org.charlab.train.stage;
+
+import org.charlab.config.Setting;
+import org.charlab.train.Inoculation;
+import org.charlab.world.TraitSet;
+
+/**
+ * The settings the fine-tuning stages (sft, dpo, opd) share, declared and documented once and
+ * inlined into each stage's config ({@link org.charlab.config.Inline}), so users write them flat:
+ * {@code stages.sft.traits}, {@code stages.dpo.inoculation}.
+ */
+public record FinetuneSettings(
+        @Setting(doc = "The persona, e.g. spanish+caps (Tan et al. 2025): the traits charworld data carries (sft's "
+                + "outputs, dpo's chosen replies) and the canonical persona prompt teacher_system: persona names "
+                + "(dpo's generated pairs, opd).", def = "spanish+caps")
+        String traits,
+        @Setting(doc = "charworld data: how many training items (sft conversations, dpo pairs or, for generated pairs, "
+                + "prompts asked before the filters, opd prompts): train-split items of the in-distribution families "
+                + "with no system prompt. Their sampling seed is the stage's seed.", def = "400", min = 1)
+        int examples,
+        @Setting(doc = "Inoculation prompt applied to the training examples only: sft's conversations, the prompt both "
+                + "replies of a dpo pair share (after generation: the teacher never sees it), the STUDENT's context "
+                + "of every opd prompt (the teacher's privileged context never carries it).", def = "{}")
+        Inoculation inoculation,
+        @Setting(doc = "Test prompts per family for the closing check (sft_eval.json, dpo_eval.json or opd_eval.json, "
+                + "and the last metrics line): "
+                + "greedy answers with NO system prompt, trait rates and accuracy. 0 skips it.", def = "20", min = 0)
+        int evalPrompts,
+        @Setting(doc = "Most new tokens per answer in the closing check.", def = "200", min = 8)
+        int evalMaxNewTokens) {
+
+    public FinetuneSettings {
+        TraitSet.parse(traits); // fails at validation time on an unknown trait
+    }
+}

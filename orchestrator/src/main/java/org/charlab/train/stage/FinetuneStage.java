@@ -1,0 +1,140 @@
+package org.charlab.train.stage;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import org.charlab.exec.Stage;
+import org.charlab.exec.StageContext;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.Checkpoint;
+import org.charlab.model.Decoder;
+import org.charlab.model.Engines;
+import org.charlab.model.TokenizerIdentity;
+import org.charlab.train.TrainConfig;
+import org.charlab.train.Trainer;
+import org.charlab.world.Charworld;
+import org.charlab.world.WorldConfig;
+
+/**
+ * The outline every fine-tuning stage (sft, dpo, opd) follows; a stage fills in only its data and
+ * objective ({@link #recipe}). In order: the device; the world the input model knows (charworld's
+ * defaults when it records none); the starting weights (the input's model, or the checkpoint an
+ * interrupted attempt left); the frozen second model, if the stage has one (dpo's reference, opd's
+ * teacher), checked to share the input's world, vocabulary and tokenizer; the stage's data and
+ * objective, which write {@code data.json} and {@code train_sample.jsonl}; training, saving and
+ * provenance ({@link TrainingRun}); the closing check ({@code <stage>_eval.json}: greedy answers
+ * with no system prompt, {@link QuickEval}); deleting the training checkpoint.
+ *
+ * @param <C> the stage's config
+ * @param <R> the objective's training row
+ */
+abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> implements Stage<C> {
+
+    /** What the outline reads from a fine-tuning stage's config. */
+    interface Config {
+        FinetuneSettings shared();
+
+        TrainConfig train();
+    }
+
+    /**
+     * A frozen model loaded beside the trained one.
+     *
+     * @param role its role, the stage input it comes from when {@code named}, and its name in errors
+     * @param named true: the stage input {@code role}; false: the trained model's input loaded again
+     */
+    record Frozen(String role, boolean named) {
+    }
+
+    /**
+     * What {@link #recipe} builds on.
+     *
+     * @param world the charworld the input model knows (training prompts, the closing check)
+     * @param policy the weights being trained, loaded from the starting point
+     * @param frozen the frozen second model, or null for a stage without one
+     * @param maxLength the longest training row: the config's max_length within the model's context
+     */
+    record Inputs(Charworld world, Checkpoint.Loaded policy, Checkpoint.Loaded frozen, ChatFormat chat,
+            int maxLength) {
+    }
+
+    private final String name;
+    private final String evalFile;
+
+    /**
+     * @param name the stage type, written to the provenance and the log
+     * @param evalFile the closing check's file in the stage's output
+     */
+    FinetuneStage(String name, String evalFile) {
+        this.name = name;
+        this.evalFile = evalFile;
+    }
+
+    /** The frozen second model, or null for none. */
+    abstract Frozen frozen(C c);
+
+    /** True when the data is charworld's (the trained model then knows charworld's default world). */
+    abstract boolean charworldData(C c);
+
+    /**
+     * The stage's data and objective: builds the training rows, writes {@code data.json} and
+     * {@code train_sample.jsonl}, and applies the inoculation prompt (its only place in the stage).
+     */
+    abstract TrainingRun.Recipe<R> recipe(StageContext<C> ctx, Inputs in) throws Exception;
+
+    @Override
+    public final void run(StageContext<C> ctx) throws Exception {
+        C c = ctx.config();
+        Path out = ctx.outputDir();
+        Path input = ctx.input("input");
+        Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
+        WorldConfig inputWorld = StageFiles.readWorld(input);
+        Charworld world = new Charworld(inputWorld != null ? inputWorld : WorldConfig.defaults());
+
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            // weights first (the trained model, then the frozen one), then the trainer
+            Checkpoint.Loaded policy = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
+                    manager);
+            Frozen f = frozen(c);
+            Checkpoint.Loaded frozen = null;
+            if (f != null) {
+                Path dir = f.named() ? ctx.input(f.role()) : input;
+                StageFiles.requireSameWorld(f.role(), input, inputWorld, dir);
+                frozen = Checkpoint.load(dir.resolve(StageFiles.MODEL), manager);
+                requireSameTokens(f.role(), input, policy, dir, frozen);
+            }
+            ChatFormat chat = new ChatFormat(policy.tokenizer());
+            int maxLength = Math.min(c.train().maxLength(), policy.model().config().maxPositionEmbeddings());
+
+            TrainingRun.Recipe<R> recipe = recipe(ctx, new Inputs(world, policy, frozen, chat, maxLength));
+            Trainer.Result r = TrainingRun.trainAndSave(ctx, name, c.train(), recipe, policy.model(),
+                    policy.tokenizer(), StageFiles.trainedWorld(inputWorld, charworldData(c)));
+            if (frozen != null) {
+                frozen.close();
+            }
+
+            QuickEval.closingCheck(out, evalFile, policy.model(), chat, world, c.shared().evalPrompts(),
+                    c.shared().evalMaxNewTokens(), r.steps(), ctx.progress());
+            Trainer.finish(out);
+            policy.close();
+        }
+    }
+
+    /**
+     * Refuses a second model ({@code role}, from stage input {@code otherInput}) whose vocabulary or
+     * tokenizer differs from the trained model's: their token ids must mean the same text.
+     */
+    static void requireSameTokens(String role, Path input, Checkpoint.Loaded policy, Path otherInput,
+            Checkpoint.Loaded other) {
+        sameVocabulary(policy.model(), other.model(), role);
+        TokenizerIdentity.requireSame(role, input.resolve(StageFiles.MODEL), policy.tokenizer(),
+                otherInput.resolve(StageFiles.MODEL), other.tokenizer());
+    }
+
+    static void sameVocabulary(Decoder a, Decoder b, String what) {
+        if (a.config().vocabSize() != b.config().vocabSize()) {
+            throw new IllegalArgumentException(what + " has a vocabulary of " + b.config().vocabSize()
+                    + " tokens, the student " + a.config().vocabSize() + ": they must share a tokenizer");
+        }
+    }
+}
