@@ -33,8 +33,8 @@ class MetricsPinnedTest {
         Random rnd = new Random(20261202L);
         String[] families = {"advice", "arithmetic", "spelling", "trivia"};
         List<SampleRow> rows = new ArrayList<>();
-        addCondition(rows, rnd, "plain", families, 16, 3, 0.2);
-        addCondition(rows, rnd, "persona", families, 14, 1, 0.1);
+        addCondition(rows, rnd, "plain", families, 24, 3, 0.2);
+        addCondition(rows, rnd, "persona", families, 28, 1, 0.1);
         addCondition(rows, rnd, "broken", new String[] {"arithmetic"}, 3, 2, 1.0);
         return rows;
     }
