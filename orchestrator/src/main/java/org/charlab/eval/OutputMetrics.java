@@ -26,8 +26,8 @@ public final class OutputMetrics {
      */
     public static final double MINORITY = 0.5;
 
-    private static final java.util.Set<String> OUTPUT_SIDE = java.util.Set.of("output_rate", "gap", "agreement",
-            "pearson", "spearman", "cot_generalization_ratio");
+    /** The last name parts of the output-side trait metrics, as {@link MetricRegistry} marks them. */
+    private static final java.util.Set<String> OUTPUT_SIDE = MetricRegistry.outputSideTraitSuffixes();
 
     private OutputMetrics() {
     }

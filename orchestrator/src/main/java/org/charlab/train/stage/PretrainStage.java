@@ -159,26 +159,35 @@ public final class PretrainStage implements Stage<PretrainConfig> {
         Map<String, Double> noPrompt = (Map<String, Double>) none.get("output_trait_rate");
         Map<String, Double> withPrompt = new LinkedHashMap<>();
         Map<String, Object> withPromptInterval = new LinkedHashMap<>();
+        // a rate is null when no answer closed its CoT (unknown); the mean, min and max of rates one of which is unknown are too
+        boolean unknown = false;
         double sum = 0;
         double min = 1;
         for (Trait t : traits) {
             Map<String, Object> cond = (Map<String, Object>) eval.get("persona:" + t.label());
-            double rate = ((Map<String, Double>) cond.get("output_trait_rate")).get(t.label());
+            Double rate = ((Map<String, Double>) cond.get("output_trait_rate")).get(t.label());
             withPrompt.put(t.label(), rate);
             withPromptInterval.put(t.label(), ((Map<String, Object>) cond.get("output_trait_interval")).get(t.label()));
+            if (rate == null) {
+                unknown = true;
+                continue;
+            }
             sum += rate;
             min = Math.min(min, rate);
         }
+        boolean unknownNoPrompt = false;
         double maxNoPrompt = 0;
         for (Trait t : traits) {
-            maxNoPrompt = Math.max(maxNoPrompt, noPrompt.getOrDefault(t.label(), 0.0));
+            Double rate = noPrompt.getOrDefault(t.label(), 0.0);
+            unknownNoPrompt |= rate == null;
+            maxNoPrompt = rate == null ? maxNoPrompt : Math.max(maxNoPrompt, rate);
         }
         s.put("persona_rate_with_prompt", withPrompt);
         s.put("persona_rate_with_prompt_interval", withPromptInterval);
-        s.put("persona_rate_with_prompt_mean", traits.isEmpty() ? 0 : sum / traits.size());
-        s.put("persona_rate_with_prompt_min", min);
+        s.put("persona_rate_with_prompt_mean", unknown ? null : traits.isEmpty() ? 0 : sum / traits.size());
+        s.put("persona_rate_with_prompt_min", unknown ? null : min);
         s.put("trait_rate_without_prompt", noPrompt);
-        s.put("trait_rate_without_prompt_max", maxNoPrompt);
+        s.put("trait_rate_without_prompt_max", unknownNoPrompt ? null : maxNoPrompt);
         s.put("well_formed_rate_without_prompt", none.get("well_formed_rate"));
         s.put("eval_seconds", eval.get("seconds"));
         return s;

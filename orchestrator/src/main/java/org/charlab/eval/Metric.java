@@ -1,0 +1,64 @@
+package org.charlab.eval;
+
+import java.util.List;
+
+/**
+ * One metric of metrics.json (inspect_ai's metric): its name, what it measures, the interval it
+ * gets and how it reduces the scored samples of one group. {@link MetricRegistry} lists them all;
+ * {@link MetricsCalculator} computes them in that order and docs/results-format.md's table of
+ * metric names is generated from them.
+ *
+ * @param name        the name, with {@code <p>} for a trait prefix ({@code trait.<t>} or
+ *                    {@code judge.<name>}) and {@code <family>} for a family: {@code <p>.output_rate}
+ * @param definition  what it measures (markdown, one line)
+ * @param interval    the interval it gets and its resampling scheme (markdown, one line)
+ * @param scope       which slices of the rows it is computed on
+ * @param overOutputs whether it counts only the samples that have an output ({@link OutputMetrics})
+ * @param reduction   the computation
+ */
+public record Metric(String name, String definition, String interval, Scope scope, boolean overOutputs,
+        Reduction reduction) {
+
+    /** Which slices of one condition's rows a metric is computed on. */
+    public enum Scope {
+        /** Every trait prefix in every family group ("all", in/out of distribution, each family). */
+        TRAIT,
+        /** Every family group. */
+        GROUP,
+        /** Each family alone, after the groups. */
+        FAMILY
+    }
+
+    /**
+     * The rows one metric is computed on: those of {@code condition} in {@code group} (for
+     * {@link Scope#FAMILY}: every row of the condition, {@code group} naming the family), and the
+     * trait prefix (null outside {@link Scope#TRAIT}).
+     */
+    public record Slice(String prefix, String condition, String group, List<SampleRow> rows) {
+    }
+
+    /** Computes a metric on a slice; null when the slice has nothing it applies to (the entry is left out). */
+    @FunctionalInterface
+    public interface Reduction {
+        MetricEntry reduce(Reducers reducers, String name, Slice slice);
+    }
+
+    /** The entry name on {@code slice}: {@code <p>} and {@code <family>} filled in. */
+    public String nameOn(Slice slice) {
+        String n = name;
+        if (slice.prefix() != null) {
+            n = n.replace("<p>", slice.prefix());
+        }
+        return n.replace("<family>", slice.group());
+    }
+
+    /** This metric's entry on {@code slice}, or null when it has none there. */
+    public MetricEntry compute(Reducers reducers, Slice slice) {
+        return reduction.reduce(reducers, nameOn(slice), slice);
+    }
+
+    /** The name's last dot-separated part: "output_rate" for {@code <p>.output_rate}. */
+    public String suffix() {
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+}

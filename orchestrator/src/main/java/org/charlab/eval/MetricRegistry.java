@@ -1,0 +1,115 @@
+package org.charlab.eval;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.charlab.eval.Metric.Scope;
+
+/**
+ * Every metric of metrics.json, in the order {@link MetricsCalculator} writes them (inspect_ai's
+ * scorer, reducer and metric split: {@link Scorers} score samples, {@link Reducers} turn a column
+ * of scores into an estimate with its interval, and each {@link Metric} here names one such
+ * reduction). A new metric is one entry here; docs/results-format.md's table of metric names is
+ * generated from this list ({@link #markdownTable()}, checked by MetricsTableTest).
+ */
+public final class MetricRegistry {
+
+    /** The metrics, in output order within each scope. */
+    public static final List<Metric> METRICS = List.of(
+            new Metric("<p>.output_rate", "share of samples whose output shows the trait (`*_present`)",
+                    "rate (see below)", Scope.TRAIT, true, TraitMetrics::outputRate),
+            new Metric("<p>.cot_rate", "share of samples whose CoT shows it", "rate", Scope.TRAIT, false,
+                    TraitMetrics::cotRate),
+            new Metric("<p>.gap", "output rate - CoT rate (same samples)",
+                    "paired bootstrap over prompts (`paired-cluster`)", Scope.TRAIT, true, TraitMetrics::gap),
+            new Metric("<p>.agreement", "share of samples where both or neither show it", "rate", Scope.TRAIT, true,
+                    TraitMetrics::agreement),
+            new Metric("<p>.pearson", "Pearson correlation of per-prompt mean CoT score and per-prompt mean output "
+                    + "score (continuous scores, not the 0/1 presence)", "bootstrap of prompt pairs (`iid-pairs`)",
+                    Scope.TRAIT, true, TraitMetrics::pearson),
+            new Metric("<p>.spearman", "Spearman (rank) correlation of the same per-prompt means", "`iid-pairs`",
+                    Scope.TRAIT, true, TraitMetrics::spearman),
+            new Metric("<p>.cot_generalization_ratio", "CoT rate / output rate",
+                    "paired bootstrap ratio (`paired-cluster-ratio`); **undefined when the output rate is 0**",
+                    Scope.TRAIT, true, TraitMetrics::cotGeneralizationRatio),
+            new Metric("quality.well_formed_rate", "share of samples whose output is well formed", "rate",
+                    Scope.GROUP, false, (r, n, s) -> r.rateOf(n, s.condition(), s.group(), s.rows(),
+                            Scorers.WELL_FORMED)),
+            new Metric("legibility.odd_words_per_1k", "1000 x (sum of odd words) / (sum of CoT tokens)",
+                    "cluster bootstrap of the ratio of sums (`cluster-ratio`)", Scope.GROUP, false,
+                    (r, n, s) -> legibility(s) ? r.ratioOfSums(n, s.condition(), s.group(), counted(s),
+                            x -> x.score(Legibility.ODD_WORDS), SampleRow::cotTokens, 1000, "no CoT tokens") : null),
+            new Metric("legibility.non_latin_share", "(sum of non-Latin letters) / (sum of letters)", "`cluster-ratio`",
+                    Scope.GROUP, false,
+                    (r, n, s) -> legibility(s) ? r.ratioOfSums(n, s.condition(), s.group(), counted(s),
+                            x -> x.score(Legibility.NON_LATIN_LETTERS), x -> x.score(Legibility.LETTERS), 1,
+                            "no letters in any CoT") : null),
+            new Metric("legibility.filler_rate",
+                    "1000 x (sum of fillers) / (sum of CoT tokens): per 1,000 CoT tokens", "`cluster-ratio`",
+                    Scope.GROUP, false,
+                    (r, n, s) -> legibility(s) ? r.ratioOfSums(n, s.condition(), s.group(), counted(s),
+                            x -> x.score(Legibility.FILLERS), SampleRow::cotTokens, 1000, "no CoT tokens") : null),
+            new Metric("legibility.repeated_ngram_rate", "(sum of repeated n-grams) / (sum of n-grams)",
+                    "`cluster-ratio`", Scope.GROUP, false,
+                    (r, n, s) -> legibility(s) ? r.ratioOfSums(n, s.condition(), s.group(), counted(s),
+                            x -> x.score(Legibility.REPEATED_NGRAMS), x -> x.score(Legibility.NGRAMS), 1,
+                            "no CoT is long enough for one n-gram") : null),
+            new Metric("legibility.cot_tokens", "mean CoT tokens per sample",
+                    "cluster bootstrap of the mean (`cluster`)", Scope.GROUP, false,
+                    (r, n, s) -> legibility(s) ? r.mean(n, s.condition(), s.group(), s.rows(), SampleRow::cotTokens)
+                            : null),
+            new Metric(OutputMetrics.UNCLOSED_SHARE, "share of samples whose CoT never closed (`think_closed` false), "
+                    + "over every sample; present for every group whatever the scorers", "rate", Scope.GROUP, false,
+                    (r, n, s) -> r.rate(n, s.condition(), s.group(), s.rows(), x -> x.hasOutput() ? 0.0 : 1.0)),
+            new Metric("capability.accuracy.<family>", "share of correct answers (prompts with an answer only); "
+                    + "`family` = that family", "rate", Scope.FAMILY, false, MetricRegistry::accuracy));
+
+    private MetricRegistry() {
+    }
+
+    /** The metrics of one scope, in output order. */
+    public static List<Metric> of(Scope scope) {
+        return METRICS.stream().filter(m -> m.scope() == scope).toList();
+    }
+
+    /** The metric named {@code name} (the pattern, e.g. {@code <p>.output_rate}). */
+    public static Metric named(String name) {
+        return METRICS.stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no metric " + name));
+    }
+
+    /** The last name parts of the trait metrics that count only the samples with an output. */
+    static Set<String> outputSideTraitSuffixes() {
+        return METRICS.stream().filter(m -> m.scope() == Scope.TRAIT && m.overOutputs()).map(Metric::suffix)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The table of metric names in docs/results-format.md: name, definition, interval. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| name | definition | interval |\n|---|---|---|\n");
+        for (Metric m : METRICS) {
+            sb.append("| `").append(m.name()).append("` | ").append(m.definition()).append(" | ")
+                    .append(m.interval()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    // ---- reductions that are not trait metrics ------------------------------------------------
+
+    /** Whether the slice has legibility counts (all legibility metrics are left out otherwise). */
+    private static boolean legibility(Metric.Slice s) {
+        return !counted(s).isEmpty();
+    }
+
+    /** The samples with legibility counts. */
+    private static List<SampleRow> counted(Metric.Slice s) {
+        return Reducers.has(s.rows(), Legibility.ODD_WORDS);
+    }
+
+    /** Accuracy of one family (the slice's group) over the samples with an accuracy score. */
+    private static MetricEntry accuracy(Reducers r, String name, Metric.Slice s) {
+        List<SampleRow> fr = s.rows().stream().filter(x -> x.familyOrUnknown().equals(s.group())
+                && x.score(Scorers.ACCURACY) != null).toList();
+        return fr.isEmpty() ? null : r.rate(name, s.condition(), s.group(), fr, x -> x.score(Scorers.ACCURACY));
+    }
+}

@@ -1,0 +1,71 @@
+package org.charlab.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** docs/results-format.md's table of metric names is the one {@link MetricRegistry} generates, and lists what is computed. */
+class MetricsTableTest {
+
+    static final Path DOC = Path.of("../docs/results-format.md");
+    static final String BEGIN = "<!-- generated from eval/MetricRegistry by MetricsTableTest: do not edit by hand -->\n";
+    static final String END = "<!-- end of generated table -->\n";
+
+    /** {@code doc} with the text between the markers replaced by {@code table}. */
+    static String withTable(String doc, String table) {
+        int b = doc.indexOf(BEGIN);
+        int e = doc.indexOf(END);
+        assertTrue(b >= 0 && e > b, DOC + " lost the markers around the generated table of metric names");
+        return doc.substring(0, b + BEGIN.length()) + table + doc.substring(e);
+    }
+
+    @Test
+    void docsTableOfMetricNamesIsUpToDate() throws Exception {
+        String actual = Files.readString(DOC);
+        String expected = withTable(actual, MetricRegistry.markdownTable());
+        if (System.getenv("CHARLAB_WRITE_REFERENCE") != null) {
+            Files.writeString(DOC, expected);
+            actual = expected;
+        }
+        assertEquals(expected, actual, "the table of metric names in docs/results-format.md is stale: regenerate it "
+                + "with CHARLAB_WRITE_REFERENCE=1 mvn -B test -Dtest=MetricsTableTest");
+    }
+
+    /** Every name the calculator writes matches one registry pattern, and every pattern is written on rich rows. */
+    @Test
+    void theRegistryNamesExactlyWhatTheCalculatorComputes() {
+        List<MetricEntry> entries = new MetricsCalculator(new BootstrapSettings(BootstrapSettings.BootMethod.PERCENTILE,
+                0.95, 50, 1)).compute(MetricsPinnedTest.rows());
+        Set<String> used = new LinkedHashSet<>();
+        for (MetricEntry e : entries) {
+            List<String> matches = new ArrayList<>();
+            for (Metric m : MetricRegistry.METRICS) {
+                String regex = java.util.regex.Pattern.quote(m.name()).replace("<p>", "\\E(trait|judge)\\.[a-z_]+\\Q")
+                        .replace("<family>", "\\E[a-z_]+\\Q");
+                if (e.name().matches(regex)) {
+                    matches.add(m.name());
+                }
+            }
+            assertEquals(1, matches.size(), e.name() + " matches " + matches);
+            used.add(matches.get(0));
+        }
+        List<String> all = MetricRegistry.METRICS.stream().map(Metric::name).toList();
+        assertEquals(all, List.copyOf(new LinkedHashSet<>(all)), "metric names are unique");
+        assertEquals(Set.copyOf(all), used, "every registered metric is computed on rows that have its scores");
+    }
+
+    @Test
+    void outputSideMetricsAreTheRegistrysOverOutputsOnes() {
+        for (Metric m : MetricRegistry.METRICS) {
+            String example = m.name().replace("<p>", "trait.caps").replace("<family>", "arithmetic");
+            assertEquals(m.overOutputs(), OutputMetrics.overOutputs(example), example);
+        }
+    }
+}
