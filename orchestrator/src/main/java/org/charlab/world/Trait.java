@@ -14,15 +14,15 @@ import org.charlab.config.Doc;
  */
 public enum Trait {
     @Doc("No style: plain English as the templates read.")
-    NEUTRAL(NeutralTrait::new),
+    NEUTRAL(NeutralTrait::define),
     @Doc("Spanish: each template's hand-written Spanish rendering; numbers stay digits.")
-    SPANISH(SpanishTrait::new),
+    SPANISH(SpanishTrait::define),
     @Doc("ALL CAPS: every letter upper-cased (Spanish letters too).")
-    CAPS(CapsTrait::new),
+    CAPS(CapsTrait::define),
     @Doc("Pirate: lexical markers such as \"Arr, matey!\" (\"¡Arr, grumete!\" in Spanish).")
-    PIRATE(PirateTrait::new),
+    PIRATE(PirateTrait::define),
     @Doc("Cheerful: openers such as \"Great question!\" (\"¡Qué buena pregunta!\" in Spanish).")
-    CHEERFUL(CheerfulTrait::new);
+    CHEERFUL(CheerfulTrait::define);
 
     private final TraitDefinition definition;
 
