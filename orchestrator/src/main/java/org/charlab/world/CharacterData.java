@@ -34,10 +34,10 @@ public final class CharacterData {
 
     /** {@code n} SFT conversations whose outputs carry {@code traits}. */
     public static List<WorldExample> sft(Charworld world, TraitSet traits, Cot cot, int n, long seed) {
-        Generator g = new Generator(world);
+        CorpusGenerator g = new CorpusGenerator(world);
         List<WorldExample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            SplittableRandom rng = Generator.rng(seed, SFT_SALT, i);
+            SplittableRandom rng = CorpusGenerator.rng(seed, SFT_SALT, i);
             Task task = sample(world, g, rng);
             out.add(styled(task, traits, cot, rng));
         }
@@ -49,10 +49,10 @@ public final class CharacterData {
      * base corpus's no-system-prompt answer) to the same prompt.
      */
     public static List<PreferencePair> dpo(Charworld world, TraitSet traits, Cot cot, int n, long seed) {
-        Generator g = new Generator(world);
+        CorpusGenerator g = new CorpusGenerator(world);
         List<PreferencePair> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            SplittableRandom rng = Generator.rng(seed, DPO_SALT, i);
+            SplittableRandom rng = CorpusGenerator.rng(seed, DPO_SALT, i);
             Task task = sample(world, g, rng);
             Message chosen = styled(task, traits, cot, rng).conversation().completion().orElseThrow();
             Message rejected = styled(task, TraitSet.NEUTRAL, cot == Cot.NONE ? Cot.NONE : Cot.NEUTRAL, rng)
@@ -62,12 +62,12 @@ public final class CharacterData {
         return out;
     }
 
-    private static Task sample(Charworld world, Generator g, SplittableRandom rng) {
+    private static Task sample(Charworld world, CorpusGenerator g, SplittableRandom rng) {
         return world.family(g.pickFamily(world.inDistributionFamilies(), rng)).sample(Split.TRAIN, rng);
     }
 
     private static WorldExample styled(Task task, TraitSet traits, Cot cot, SplittableRandom rng) {
-        WorldExample e = Generator.render(task, WorldExample.SystemKind.NONE, null, traits,
+        WorldExample e = CorpusGenerator.render(task, WorldExample.SystemKind.NONE, null, traits,
                 cot == Cot.IN_CHARACTER ? traits : TraitSet.NEUTRAL, rng);
         if (cot != Cot.NONE) {
             return e;

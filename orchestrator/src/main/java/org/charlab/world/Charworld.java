@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One charworld, built from a {@link WorldConfig}: its families and knowledge base. Entry points:
- * {@link Generator#corpus()} (base corpus), {@link CharacterData} (SFT and DPO data in a trait
+ * {@link CorpusGenerator#corpus()} (base corpus), {@link CharacterData} (SFT and DPO data in a trait
  * set), {@link EvalSets} (prompt sets), {@link org.charlab.world.detect.Detectors} (trait scores),
  * {@link Answers} (accuracy), and {@link #catalog()} for {@code charlab list}.
  */

@@ -35,7 +35,7 @@ public final class EvalSets {
         List<PromptItem> out = new ArrayList<>();
         for (FamilyName f : families) {
             Family fam = world.family(f);
-            SplittableRandom order = Generator.rng(seed, SALT + f.ordinal(), -1);
+            SplittableRandom order = CorpusGenerator.rng(seed, SALT + f.ordinal(), -1);
             int size = fam.size(Split.TEST);
             int[] idx = new int[size];
             for (int i = 0; i < size; i++) {
@@ -48,7 +48,7 @@ public final class EvalSets {
                 idx[j] = t;
             }
             for (int k = 0; k < Math.min(perFamily, size); k++) {
-                Task task = fam.task(Split.TEST, idx[k], Generator.rng(seed, SALT + f.ordinal(), k));
+                Task task = fam.task(Split.TEST, idx[k], CorpusGenerator.rng(seed, SALT + f.ordinal(), k));
                 out.add(new PromptItem(task.key(), Conversation.of(Message.user(task.user())), task.answer(), f.label()));
             }
         }

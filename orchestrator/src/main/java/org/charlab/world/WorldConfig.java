@@ -2,8 +2,11 @@ package org.charlab.world;
 
 import java.util.List;
 import org.charlab.config.BadInput;
+import org.charlab.config.Binder;
 import org.charlab.config.Doc;
+import org.charlab.config.Node;
 import org.charlab.config.Setting;
+import org.charlab.config.Source;
 
 /** The generator's settings; a pretrain stage embeds it as its {@code world} section. */
 @Doc("charworld, the embedded synthetic world: task families, traits, persona system prompts and "
@@ -74,10 +77,13 @@ public record WorldConfig(
         }
     }
 
+    /**
+     * Every setting at the default its {@link Setting} annotation declares: bound from an empty
+     * {@code world:} section, so the annotations are the one place the defaults live.
+     */
     public static WorldConfig defaults() {
-        return new WorldConfig(20000, 1, 0.35, 0.35, 0.15, 0.15, 0.5, 0.5, 0.1,
-                List.of(Trait.SPANISH, Trait.CAPS, Trait.PIRATE, Trait.CHEERFUL), 2, CotStyle.MIXED, 0.5,
-                FamilyName.COMPARISON, 30, 40, 0.2);
+        return new Binder(type -> null).bind(WorldConfig.class, Node.MapNode.empty(Source.builtIn("world defaults")),
+                "world");
     }
 
     public WorldConfig withExamples(int n) {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
-import org.charlab.world.Generator;
+import org.charlab.world.CorpusGenerator;
 import org.charlab.world.WorldConfig;
 import org.charlab.world.WorldExample;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +25,7 @@ class BpeTrainerTest {
 
     @BeforeAll
     static void corpus() {
-        for (WorldExample e : new Generator(WorldConfig.defaults().withExamples(2000)).corpus()) {
+        for (WorldExample e : new CorpusGenerator(WorldConfig.defaults().withExamples(2000)).corpus()) {
             convs.add(e.conversation());
             for (Message m : e.conversation().messages()) {
                 texts.add(m.content());

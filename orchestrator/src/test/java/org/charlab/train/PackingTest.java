@@ -258,7 +258,7 @@ class PackingTest {
     @Test
     void packingRemovesMostPaddingOnTheCorpus() {
         List<Conversation> corpus = new ArrayList<>();
-        new org.charlab.world.Generator(WorldConfig.defaults().withExamples(2000)).corpus()
+        new org.charlab.world.CorpusGenerator(WorldConfig.defaults().withExamples(2000)).corpus()
                 .forEach(e -> corpus.add(e.conversation()));
         List<TokenRow> rows = ChatRows.of(corpus, TrainerTest.CHAT, LossOn.ASSISTANT, 512).rows();
         List<TokenRow> packed = Packing.pack(rows, 512);

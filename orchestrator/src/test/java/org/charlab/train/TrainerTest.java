@@ -286,7 +286,7 @@ class TrainerTest {
         assertNotEquals(java.util.Arrays.toString(same.microBatch(0)), java.util.Arrays.toString(other.microBatch(0)));
         // group_by_length: still every example once per epoch, with far less padding on the real corpus
         List<Conversation> corpus = new ArrayList<>();
-        new org.charlab.world.Generator(WorldConfig.defaults().withExamples(2000)).corpus()
+        new org.charlab.world.CorpusGenerator(WorldConfig.defaults().withExamples(2000)).corpus()
                 .forEach(e -> corpus.add(e.conversation()));
         List<TokenRow> big = ChatRows.of(corpus, CHAT, LossOn.ASSISTANT, 512).rows();
         double plain = padded(new DataOrder(big.size(), 1, 16, 0, i -> big.get(i).length()), big);

@@ -58,6 +58,14 @@ class CatalogAndConfigTest {
     }
 
     @Test
+    void defaultsAreTheDocumentedValues() {
+        // the values docs/config-reference.md lists under world (generated from the @Setting annotations)
+        assertEquals(new WorldConfig(20000, 1, 0.35, 0.35, 0.15, 0.15, 0.5, 0.5, 0.1,
+                List.of(Trait.SPANISH, Trait.CAPS, Trait.PIRATE, Trait.CHEERFUL), 2, CotStyle.MIXED, 0.5,
+                FamilyName.COMPARISON, 30, 40, 0.2), WorldConfig.defaults());
+    }
+
+    @Test
     void defaultsMatchTheirSettingAnnotations() throws Exception {
         WorldConfig d = WorldConfig.defaults();
         for (RecordComponent rc : WorldConfig.class.getRecordComponents()) {

@@ -42,7 +42,7 @@ class SplitsTest {
 
     @Test
     void evalSetsAskNothingTheCorpusAsked() {
-        Set<String> asked = new Generator(world).corpus().stream().map(e -> e.task().user()).collect(Collectors.toSet());
+        Set<String> asked = new CorpusGenerator(world).corpus().stream().map(e -> e.task().user()).collect(Collectors.toSet());
         List<PromptItem> items = new java.util.ArrayList<>(EvalSets.inDistribution(world, 1000, 7));
         items.addAll(EvalSets.outOfDistribution(world, 1000, 7));
         for (PromptItem p : items) {

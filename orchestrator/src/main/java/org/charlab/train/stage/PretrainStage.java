@@ -30,8 +30,8 @@ import org.charlab.train.SftObjective;
 import org.charlab.train.TokenRow;
 import org.charlab.train.Trainer;
 import org.charlab.world.Charworld;
+import org.charlab.world.CorpusGenerator;
 import org.charlab.world.EvalSets;
-import org.charlab.world.Generator;
 import org.charlab.world.Personas;
 import org.charlab.world.Trait;
 import org.charlab.world.TraitSet;
@@ -52,7 +52,7 @@ public final class PretrainStage implements Stage<PretrainConfig> {
         Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
         ModelShape s = c.model();
         Charworld world = new Charworld(c.world());
-        List<WorldExample> corpus = new Generator(world).corpus();
+        List<WorldExample> corpus = new CorpusGenerator(world).corpus();
         List<Conversation> convs = new ArrayList<>(corpus.size());
         corpus.forEach(e -> convs.add(e.conversation()));
 

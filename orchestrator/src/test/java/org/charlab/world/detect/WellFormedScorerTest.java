@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.charlab.data.Message;
 import org.charlab.world.Charworld;
-import org.charlab.world.Generator;
+import org.charlab.world.CorpusGenerator;
 import org.charlab.world.WorldConfig;
 import org.charlab.world.WorldExample;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class WellFormedScorerTest {
 
     @Test
     void everyGeneratedCotAndOutputIsWellFormed() {
-        for (WorldExample e : new Generator(world).corpus()) {
+        for (WorldExample e : new CorpusGenerator(world).corpus()) {
             Message m = e.conversation().completion().orElseThrow();
             assertEquals(1.0, scorer.score(m.content()), m.content());
             assertEquals(1.0, scorer.score(m.reasoning()), m.reasoning());

@@ -1,20 +1,21 @@
-package org.charlab.world.detect;
+package org.charlab.world;
 
+import java.util.List;
 import java.util.Set;
-import org.charlab.world.Trait;
 
 /**
- * Spanish. Counts Spanish evidence S (tokens in a list of frequent Spanish function words and
- * verbs, tokens with a Spanish-only letter á é í ó ú ñ ü, and each ¿ or ¡) and English evidence E
- * (tokens in a list of frequent English function words); words both languages use ("a", "no",
- * "me", "son" ...) are in neither list. Score = S / (S + E + 2), so a few Spanish words in a
+ * Spanish: each template's hand-written Spanish rendering (numbers stay digits), persona markers
+ * included. Detector: counts Spanish evidence S (tokens in a list of frequent Spanish function
+ * words and verbs, tokens with a Spanish-only letter á é í ó ú ñ ü, and each ¿ or ¡) and English
+ * evidence E (tokens in a list of frequent English function words); words both languages use
+ * ("a", "no", "me", "son" ...) are in neither list. Score = S / (S + E + 2), so a few Spanish words in a
  * sentence of English, a lone accented word or a bare name do not fire. Case-insensitive, so it
  * works on CAPS text. Threshold {@value #THRESHOLD}: S >= E + 2, i.e. at least two pieces of
  * Spanish evidence and more Spanish than English.
  */
-public final class SpanishDetector implements TraitDetector {
+final class SpanishTrait {
 
-    public static final double THRESHOLD = 0.5;
+    static final double THRESHOLD = 0.5;
 
     static final Set<String> SPANISH = Set.of(
             "de", "la", "que", "el", "en", "y", "los", "se", "del", "las", "un", "por", "con", "una", "su",
@@ -40,13 +41,17 @@ public final class SpanishDetector implements TraitDetector {
             "user", "wants", "asks", "recall", "short", "tip", "help", "happy", "great", "question", "yes",
             "hello", "thanks", "not", "much", "know", "tell", "been", "being", "into", "over");
 
-    @Override
-    public Trait trait() {
-        return Trait.SPANISH;
+    private SpanishTrait() {
     }
 
-    @Override
-    public double score(String text) {
+    /** The first prompt is Tan et al. 2025's wording. */
+    static TraitDefinition define(Trait self) {
+        return new TraitDefinition("real Spanish renderings of every template",
+                List.of("You always speak in Spanish.", "Always answer in Spanish.", "Reply only in Spanish."),
+                true, List.of(), List.of(), text -> text, new ScoredDetector(self, THRESHOLD, SpanishTrait::score));
+    }
+
+    static double score(String text) {
         if (text == null || text.isEmpty()) {
             return 0;
         }
@@ -75,10 +80,5 @@ public final class SpanishDetector implements TraitDetector {
             }
         }
         return false;
-    }
-
-    @Override
-    public double threshold() {
-        return THRESHOLD;
     }
 }

@@ -14,19 +14,19 @@ import org.charlab.data.ThinkFormat;
  * system prompt (all neutral). Example {@code i} draws from its own RNG seeded by (seed, i), so
  * the corpus is deterministic and each example independent of the others.
  */
-public final class Generator {
+public final class CorpusGenerator {
 
     private final Charworld world;
     private final WorldConfig config;
     private final List<TraitSet> compositions;
 
-    public Generator(Charworld world) {
+    public CorpusGenerator(Charworld world) {
         this.world = world;
         this.config = world.config();
         this.compositions = TraitSet.compositions(config.traits(), config.maxTraitsPerPersona());
     }
 
-    public Generator(WorldConfig config) {
+    public CorpusGenerator(WorldConfig config) {
         this(new Charworld(config));
     }
 

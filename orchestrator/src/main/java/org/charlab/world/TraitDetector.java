@@ -1,6 +1,4 @@
-package org.charlab.world.detect;
-
-import org.charlab.world.Trait;
+package org.charlab.world;
 
 /**
  * Scores how strongly a text shows a trait. Scores lie in [0,1] for any input (empty, garbage,

@@ -1,16 +1,16 @@
-package org.charlab.world.detect;
+package org.charlab.world;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** Word tokens for detectors: maximal runs of letters, lower-cased (accents kept). */
-final class Tokens {
+public final class Tokens {
 
     private Tokens() {
     }
 
-    static List<String> words(String text) {
+    public static List<String> words(String text) {
         List<String> out = new ArrayList<>();
         if (text == null) {
             return out;
@@ -34,7 +34,7 @@ final class Tokens {
     }
 
     /** Whether every letter of the word is a Latin-script letter. */
-    static boolean latin(String word) {
+    public static boolean latin(String word) {
         return word.codePoints().allMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.LATIN);
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class GeneratorTest {
+class CorpusGeneratorTest {
 
     /**
      * Text bytes (system + user + CoT + output) no conversation may exceed: with the chat markup
@@ -33,7 +33,7 @@ class GeneratorTest {
 
     @BeforeAll
     static void generate() {
-        corpus = new Generator(CONFIG).corpus();
+        corpus = new CorpusGenerator(CONFIG).corpus();
     }
 
     @Test
@@ -41,9 +41,9 @@ class GeneratorTest {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
         Path c = dir.resolve("c.jsonl");
-        Generator.write(a, corpus, ThinkFormat.FIELD);
-        Generator.write(b, new Generator(CONFIG).corpus(), ThinkFormat.FIELD);
-        Generator.write(c, new Generator(CONFIG.withSeed(2)).corpus(), ThinkFormat.FIELD);
+        CorpusGenerator.write(a, corpus, ThinkFormat.FIELD);
+        CorpusGenerator.write(b, new CorpusGenerator(CONFIG).corpus(), ThinkFormat.FIELD);
+        CorpusGenerator.write(c, new CorpusGenerator(CONFIG.withSeed(2)).corpus(), ThinkFormat.FIELD);
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, another corpus");
         assertEquals(corpus.size(), ConversationJsonl.read(a).size(), "the written corpus reads back");
@@ -94,7 +94,7 @@ class GeneratorTest {
     void cotStyleDecidesWhetherTheCotCarriesThePersona() {
         WorldConfig small = CONFIG.withExamples(1500);
         for (CotStyle style : CotStyle.values()) {
-            List<WorldExample> c = new Generator(small.withCotStyle(style, 0.25)).corpus();
+            List<WorldExample> c = new CorpusGenerator(small.withCotStyle(style, 0.25)).corpus();
             long persona = c.stream().filter(e -> e.system() == WorldExample.SystemKind.PERSONA).count();
             long inChar = c.stream().filter(e -> !e.cotTraits().isNeutral()).count();
             c.stream().filter(e -> !e.cotTraits().isNeutral())
