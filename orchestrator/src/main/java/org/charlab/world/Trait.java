@@ -9,8 +9,8 @@ import org.charlab.config.Doc;
 /**
  * The registry of charworld's character traits: each constant names one trait and holds its
  * {@link TraitDefinition} (renderer, persona prompts, detector), built by the one file that defines
- * it from the constant itself. Constant order is trait order: trait-set names, persona markers and
- * prompts follow it.
+ * it from the constant itself.
+ * Constant order is trait order: trait-set names, persona markers and prompts follow it.
  */
 public enum Trait {
     @Doc("No style: plain English as the templates read.")
