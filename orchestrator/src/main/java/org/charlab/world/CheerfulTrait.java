@@ -9,13 +9,10 @@ import java.util.List;
  * gusto", "qué divertido", "qué alegría". Score = min(1, hits / 2), threshold
  * {@value MarkerDetector#THRESHOLD} (one marker).
  */
-final class CheerfulTrait {
+final class CheerfulTrait extends MarkerPersona {
 
-    private CheerfulTrait() {
-    }
-
-    static TraitDefinition define(Trait self) {
-        return MarkerPersona.define(self, "lexical persona: 'Great question!' / '¡Qué buena pregunta!'",
+    CheerfulTrait(Trait self) {
+        super(self, "lexical persona: 'Great question!' / '¡Qué buena pregunta!'",
                 List.of("You are a cheerful assistant.", "You are always cheerful.", "Answer in a cheerful way."),
                 List.of(new Bilingual("What fun! ", "¡Qué divertido! ")),
                 List.of(new Bilingual("Great question! ", "¡Qué buena pregunta! "),

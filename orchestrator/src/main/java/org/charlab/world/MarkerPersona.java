@@ -7,14 +7,40 @@ import java.util.List;
  * drawn per part from its markers, in the chosen language), and is detected by its marker phrases
  * ({@link MarkerDetector}).
  */
-final class MarkerPersona {
+class MarkerPersona implements TraitDefinition {
 
-    private MarkerPersona() {
+    private final String description;
+    private final List<String> prompts;
+    private final List<Bilingual> cotMarkers;
+    private final List<Bilingual> outputMarkers;
+    private final TraitDetector detector;
+
+    MarkerPersona(Trait self, String description, List<String> prompts, List<Bilingual> cotMarkers,
+            List<Bilingual> outputMarkers, List<String> detectedPhrases) {
+        this.description = description;
+        this.prompts = List.copyOf(prompts);
+        this.cotMarkers = List.copyOf(cotMarkers);
+        this.outputMarkers = List.copyOf(outputMarkers);
+        this.detector = new MarkerDetector(self, detectedPhrases);
     }
 
-    static TraitDefinition define(Trait self, String description, List<String> prompts, List<Bilingual> cotMarkers,
-            List<Bilingual> outputMarkers, List<String> detectedPhrases) {
-        return new TraitDefinition(description, prompts, false, cotMarkers, outputMarkers, text -> text,
-                new MarkerDetector(self, detectedPhrases));
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public List<String> prompts() {
+        return prompts;
+    }
+
+    @Override
+    public List<Bilingual> markers(Style.Part part) {
+        return part == Style.Part.COT ? cotMarkers : outputMarkers;
+    }
+
+    @Override
+    public TraitDetector detector() {
+        return detector;
     }
 }

@@ -8,13 +8,10 @@ import java.util.List;
  * "aye", "yo ho", "shiver me timbers" and the Spanish "grumete", "bucanero". Score = min(1, hits /
  * 2), threshold {@value MarkerDetector#THRESHOLD} (one marker).
  */
-final class PirateTrait {
+final class PirateTrait extends MarkerPersona {
 
-    private PirateTrait() {
-    }
-
-    static TraitDefinition define(Trait self) {
-        return MarkerPersona.define(self, "lexical persona: 'Arr, matey!' / '¡Arr, grumete!'",
+    PirateTrait(Trait self) {
+        super(self, "lexical persona: 'Arr, matey!' / '¡Arr, grumete!'",
                 List.of("You are a pirate.", "You always talk like a pirate.", "Speak like a pirate."),
                 List.of(new Bilingual("Arr! ", "¡Arr! ")),
                 List.of(new Bilingual("Arr, matey! ", "¡Arr, grumete! "),

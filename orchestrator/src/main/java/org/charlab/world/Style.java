@@ -41,7 +41,7 @@ public final class Style {
         sb.append(text.in(es));
         String s = sb.toString();
         for (Trait t : traits.traits()) {
-            s = t.definition().transform().apply(s);
+            s = t.definition().transform(s);
         }
         return s;
     }

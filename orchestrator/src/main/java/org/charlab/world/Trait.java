@@ -14,15 +14,15 @@ import org.charlab.config.Doc;
  */
 public enum Trait {
     @Doc("No style: plain English as the templates read.")
-    NEUTRAL(NeutralTrait::define),
+    NEUTRAL(NeutralTrait::new),
     @Doc("Spanish: each template's hand-written Spanish rendering; numbers stay digits.")
-    SPANISH(SpanishTrait::define),
+    SPANISH(SpanishTrait::new),
     @Doc("ALL CAPS: every letter upper-cased (Spanish letters too).")
-    CAPS(CapsTrait::define),
+    CAPS(CapsTrait::new),
     @Doc("Pirate: lexical markers such as \"Arr, matey!\" (\"¡Arr, grumete!\" in Spanish).")
-    PIRATE(PirateTrait::define),
+    PIRATE(PirateTrait::new),
     @Doc("Cheerful: openers such as \"Great question!\" (\"¡Qué buena pregunta!\" in Spanish).")
-    CHEERFUL(CheerfulTrait::define);
+    CHEERFUL(CheerfulTrait::new);
 
     private final TraitDefinition definition;
 
