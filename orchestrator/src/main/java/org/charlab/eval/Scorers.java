@@ -5,8 +5,8 @@ import java.util.Map;
 import org.charlab.world.Answers;
 import org.charlab.world.Charworld;
 import org.charlab.world.Trait;
-import org.charlab.world.TraitDetector;
 import org.charlab.world.detect.Detectors;
+import org.charlab.world.detect.TraitDetector;
 import org.charlab.world.detect.WellFormedScorer;
 
 /** The built-in scorers. Engine-free. Score names are listed in docs/results-format.md. */

@@ -1,43 +1,30 @@
 package org.charlab.world;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.charlab.config.Doc;
 
-/**
- * The registry of charworld's character traits: each constant names one trait and holds its
- * {@link TraitDefinition} (renderer, persona prompts, detector), built by the one file that defines
- * it from the constant itself.
- * Constant order is trait order: trait-set names, persona markers and prompts follow it.
- */
+/** A character trait of charworld: a text style applied to the CoT, the output, or both. */
 public enum Trait {
     @Doc("No style: plain English as the templates read.")
-    NEUTRAL(NeutralTrait::new),
+    NEUTRAL("plain English, no persona"),
     @Doc("Spanish: each template's hand-written Spanish rendering; numbers stay digits.")
-    SPANISH(SpanishTrait::new),
+    SPANISH("real Spanish renderings of every template"),
     @Doc("ALL CAPS: every letter upper-cased (Spanish letters too).")
-    CAPS(CapsTrait::new),
+    CAPS("ALL CAPS: every letter upper-cased"),
     @Doc("Pirate: lexical markers such as \"Arr, matey!\" (\"¡Arr, grumete!\" in Spanish).")
-    PIRATE(PirateTrait::new),
+    PIRATE("lexical persona: 'Arr, matey!' / '¡Arr, grumete!'"),
     @Doc("Cheerful: openers such as \"Great question!\" (\"¡Qué buena pregunta!\" in Spanish).")
-    CHEERFUL(CheerfulTrait::new);
+    CHEERFUL("lexical persona: 'Great question!' / '¡Qué buena pregunta!'");
 
-    private final TraitDefinition definition;
+    private final String description;
 
-    Trait(Function<Trait, TraitDefinition> define) {
-        this.definition = define.apply(this);
-    }
-
-    /** Its renderer, persona prompts and detector. */
-    public TraitDefinition definition() {
-        return definition;
+    Trait(String description) {
+        this.description = description;
     }
 
     /** One line for {@code charlab list}. */
     public String description() {
-        return definition.description();
+        return description;
     }
 
     /** The lower-case name used in YAML, JSONL metadata and trait-set names. */
@@ -49,8 +36,7 @@ public enum Trait {
         try {
             return valueOf(label.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown trait '" + label + "' (known: "
-                    + Arrays.stream(values()).map(Trait::label).collect(Collectors.joining(", ")) + ")");
+            throw new IllegalArgumentException("unknown trait '" + label + "' (known: neutral, caps, spanish, pirate, cheerful)");
         }
     }
 }

@@ -14,7 +14,6 @@ import org.charlab.world.Personas;
 import org.charlab.world.Split;
 import org.charlab.world.Style;
 import org.charlab.world.Task;
-import org.charlab.world.Tokens;
 
 /**
  * Well-formedness: the share of a text's words that are words of this charworld (its templates

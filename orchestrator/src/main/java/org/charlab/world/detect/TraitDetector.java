@@ -1,4 +1,6 @@
-package org.charlab.world;
+package org.charlab.world.detect;
+
+import org.charlab.world.Trait;
 
 /**
  * Scores how strongly a text shows a trait. Scores lie in [0,1] for any input (empty, garbage,

@@ -1,16 +1,16 @@
-package org.charlab.world;
+package org.charlab.world.detect;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** Word tokens for detectors: maximal runs of letters, lower-cased (accents kept). */
-public final class Tokens {
+final class Tokens {
 
     private Tokens() {
     }
 
-    public static List<String> words(String text) {
+    static List<String> words(String text) {
         List<String> out = new ArrayList<>();
         if (text == null) {
             return out;
@@ -34,7 +34,7 @@ public final class Tokens {
     }
 
     /** Whether every letter of the word is a Latin-script letter. */
-    public static boolean latin(String word) {
+    static boolean latin(String word) {
         return word.codePoints().allMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.LATIN);
     }
 }

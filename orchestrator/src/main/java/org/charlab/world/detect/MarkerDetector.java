@@ -1,4 +1,4 @@
-package org.charlab.world;
+package org.charlab.world.detect;
 
 import java.util.List;
 
@@ -7,21 +7,14 @@ import java.util.List;
  * lower-cased word tokens (so punctuation, accents on ¡/¿ and CAPS do not matter). Score =
  * min(1, hits / 2); threshold 0.5, i.e. one marker phrase makes the trait present.
  */
-final class MarkerDetector implements TraitDetector {
+abstract class MarkerDetector implements TraitDetector {
 
     public static final double THRESHOLD = 0.5;
 
-    private final Trait trait;
     private final List<String[]> markers;
 
-    MarkerDetector(Trait trait, List<String> phrases) {
-        this.trait = trait;
+    MarkerDetector(List<String> phrases) {
         this.markers = phrases.stream().map(p -> p.split(" ")).toList();
-    }
-
-    @Override
-    public Trait trait() {
-        return trait;
     }
 
     @Override
