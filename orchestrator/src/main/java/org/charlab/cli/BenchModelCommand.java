@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.RuntimeConfig;
 import org.charlab.model.Engines;
 import org.charlab.model.ModelConfig;

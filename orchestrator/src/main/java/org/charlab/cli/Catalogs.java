@@ -3,8 +3,8 @@ package org.charlab.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.charlab.config.ConfigDocs;
-import org.charlab.exec.StageCatalog;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.StageCatalog;
+import org.charlab.stage.StageKind;
 
 /** The stage kinds on the classpath and the config reference built from them, loaded once. */
 final class Catalogs {

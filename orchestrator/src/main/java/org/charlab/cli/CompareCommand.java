@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.eval.MetricEntry;
 import org.charlab.report.Comparison;
 import org.charlab.report.ComparisonTable;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.charlab.exec.ChildJvmLauncher;
-import org.charlab.exec.Progress;
+import org.charlab.stage.Progress;
 import org.charlab.exec.StageRunner;
 import org.charlab.plan.Plan;
 import org.charlab.results.SweepDir;

@@ -3,7 +3,7 @@ package org.charlab.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.ConfigDocs;
 import org.charlab.config.Names;
 import picocli.CommandLine.Command;

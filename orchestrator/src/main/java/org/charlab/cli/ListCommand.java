@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.charlab.config.ConfigLoader;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.StageKind;
 import org.charlab.world.Charworld;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

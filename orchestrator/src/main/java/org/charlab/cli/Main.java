@@ -35,7 +35,7 @@ public final class Main implements Runnable {
 
     /** Bad input: one line and exit 2. Anything else is a bug and keeps its stack trace. */
     private static int onException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
-        if (e instanceof org.charlab.config.BadInput) {
+        if (e instanceof org.charlab.BadInput) {
             cl.getErr().println("charlab: " + e.getMessage());
             cl.getErr().flush();
             return EXIT_BAD_INPUT;

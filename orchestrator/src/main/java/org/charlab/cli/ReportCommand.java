@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.report.Comparison;
 import org.charlab.report.ExpectationCheck;
 import org.charlab.report.Report;

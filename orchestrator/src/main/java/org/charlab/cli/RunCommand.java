@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.ConfigLoader;
 import org.charlab.config.ExecutorConfig;
 import org.charlab.config.ExperimentSpec;

@@ -1,7 +1,7 @@
 package org.charlab.cli;
 
 import java.nio.file.Path;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.SlurmConfig;
 import picocli.CommandLine.Option;
 

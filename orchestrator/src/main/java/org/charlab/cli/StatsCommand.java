@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.stats.Bootstrap;
 import org.charlab.stats.ClusterBootstrap;
 import org.charlab.stats.ColumnFile;

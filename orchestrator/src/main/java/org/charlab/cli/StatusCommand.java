@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.exec.slurm.Slurm;
 import org.charlab.plan.Plan;
 import org.charlab.plan.RunPlan;

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.plan.Plan;
 import org.charlab.plan.Planner;
 import picocli.CommandLine.Command;

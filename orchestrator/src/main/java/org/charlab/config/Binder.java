@@ -1,5 +1,7 @@
 package org.charlab.config;
 
+import org.charlab.BadInput;
+
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;

@@ -1,5 +1,7 @@
 package org.charlab.config;
 
+import org.charlab.BadInput;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.charlab.config;
 
+import org.charlab.BadInput;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

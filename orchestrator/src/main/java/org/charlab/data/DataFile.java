@@ -3,7 +3,7 @@ package org.charlab.data;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.FileRef;
 
 /**

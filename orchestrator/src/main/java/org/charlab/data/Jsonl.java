@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * Line-oriented JSON files, read all-or-nothing: the whole file is decoded (strict UTF-8) and

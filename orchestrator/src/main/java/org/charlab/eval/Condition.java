@@ -1,6 +1,6 @@
 package org.charlab.eval;
 
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.Doc;
 import org.charlab.config.Setting;
 

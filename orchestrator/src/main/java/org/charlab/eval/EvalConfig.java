@@ -3,7 +3,7 @@ package org.charlab.eval;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.Doc;
 import org.charlab.config.Inline;
 import org.charlab.config.Setting;

@@ -2,8 +2,8 @@ package org.charlab.eval;
 
 import java.util.List;
 import org.charlab.data.DataFile;
-import org.charlab.exec.AbstractStageKind;
-import org.charlab.exec.Stage;
+import org.charlab.stage.AbstractStageKind;
+import org.charlab.stage.Stage;
 
 /** The {@code eval} stage type. Loading it never loads the engine; only {@link #create()} does. */
 public final class EvalStageKind extends AbstractStageKind<EvalConfig> {

@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.stats.Interval;
 import org.charlab.stats.Method;
 

@@ -14,7 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * Reads and writes samples.jsonl (one {@link SampleRow} per line, fields in a fixed order, UTF-8,

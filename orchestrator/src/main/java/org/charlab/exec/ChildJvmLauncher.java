@@ -1,5 +1,7 @@
 package org.charlab.exec;
 
+import org.charlab.stage.Progress;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

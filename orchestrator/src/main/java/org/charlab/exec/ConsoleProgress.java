@@ -1,5 +1,7 @@
 package org.charlab.exec;
 
+import org.charlab.stage.Progress;
+
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,8 @@
 package org.charlab.exec;
 
+import org.charlab.stage.Progress;
+import org.charlab.stage.StageCatalog;
+
 import java.nio.file.Path;
 import org.charlab.plan.Plan;
 import org.charlab.results.AtomicFiles;

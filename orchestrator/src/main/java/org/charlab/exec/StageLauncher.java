@@ -1,5 +1,7 @@
 package org.charlab.exec;
 
+import org.charlab.stage.Progress;
+
 import java.nio.file.Path;
 import org.charlab.plan.Plan;
 import org.charlab.results.SweepDir;

@@ -1,5 +1,10 @@
 package org.charlab.exec;
 
+import org.charlab.stage.StageKind;
+import org.charlab.stage.StageContext;
+import org.charlab.stage.Progress;
+import org.charlab.stage.StageCatalog;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.ConfigWriter;
 import org.charlab.plan.Plan;
 import org.charlab.plan.RunPlan;

@@ -3,7 +3,7 @@ package org.charlab.model;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * The embedded default tokenizer: ids 0..255 are the UTF-8 bytes of the text, followed by the

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * An HF-style model directory:

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * A Llama / Qwen2 / Qwen3 causal decoder written with plain NDArray ops on the DJL PyTorch engine.

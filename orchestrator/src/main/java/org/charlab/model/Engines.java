@@ -5,7 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.RuntimeConfig;
 
 /**

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * Any Hugging Face {@code tokenizer.json}, through DJL's tokenizers (Rust) binding, configured

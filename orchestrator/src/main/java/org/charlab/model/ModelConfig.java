@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * The shape of a decoder, under the names Hugging Face {@code config.json} uses, so a real

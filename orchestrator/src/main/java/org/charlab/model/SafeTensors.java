@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * The safetensors format (8-byte little-endian header length, a JSON header of

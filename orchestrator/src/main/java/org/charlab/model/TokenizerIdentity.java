@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * Which tokenizer a model speaks, as a SHA-256 fingerprint: of the canonical tokenizer.json (its

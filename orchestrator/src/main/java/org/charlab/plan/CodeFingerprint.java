@@ -11,7 +11,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.StageKind;
 
 /**
  * The code a stage kind's output depends on, as one SHA-256 that goes into every key of that kind:

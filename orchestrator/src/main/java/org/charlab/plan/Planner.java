@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.charlab.BuildInfo;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.Binder;
 import org.charlab.config.ConfigLoader;
 import org.charlab.config.ConfigWriter;
@@ -29,8 +29,8 @@ import org.charlab.config.Source;
 import org.charlab.config.StageRef;
 import org.charlab.config.StageSpec;
 import org.charlab.data.DataFile;
-import org.charlab.exec.StageCatalog;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.StageCatalog;
+import org.charlab.stage.StageKind;
 
 /**
  * Expands an experiment into its whole sweep (Hydra's lesson: expand and validate everything

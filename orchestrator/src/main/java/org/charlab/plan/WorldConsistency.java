@@ -2,7 +2,7 @@ package org.charlab.plan;
 
 import java.util.List;
 import java.util.Map;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.world.WorldMatch;
 
 /**

@@ -69,7 +69,7 @@ public final class Comparison {
             groups.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r);
         }
         if (baseline != null && runs.stream().noneMatch(r -> r.matchesBaseline(baseline))) {
-            throw new org.charlab.config.BadInput("--baseline '" + baseline + "' is not an arm or group of these runs: "
+            throw new org.charlab.BadInput("--baseline '" + baseline + "' is not an arm or group of these runs: "
                     + groups.keySet());
         }
         Map<String, String> baselineOf = baselineGroups(runs, baseline);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.eval.MetricsReport;
 import org.charlab.eval.Samples;
 import org.charlab.plan.Plan;

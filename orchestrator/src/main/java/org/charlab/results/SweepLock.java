@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * One writer per sweep: an OS file lock on sweep.lock, whose content names the holder (pid, host,

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * One numeric column of a JSONL or CSV file, with optional cluster, replicate and group columns: what

@@ -1,7 +1,7 @@
 package org.charlab.world;
 
 import java.util.List;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.Binder;
 import org.charlab.config.Doc;
 import org.charlab.config.Node;

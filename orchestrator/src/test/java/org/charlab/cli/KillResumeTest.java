@@ -10,7 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.charlab.exec.StageCatalog;
+import org.charlab.stage.StageCatalog;
 import org.charlab.plan.Plan;
 import org.charlab.plan.Planner;
 import org.charlab.plan.RunPlan;

@@ -1,5 +1,7 @@
 package org.charlab.config;
 
+import org.charlab.BadInput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

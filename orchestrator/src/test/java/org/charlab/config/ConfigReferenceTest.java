@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.charlab.exec.StageCatalog;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.StageCatalog;
+import org.charlab.stage.StageKind;
 import org.charlab.testing.CliRun;
 import org.junit.jupiter.api.Test;
 

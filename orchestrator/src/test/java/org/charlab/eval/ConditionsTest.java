@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.Binder;
 import org.charlab.config.YamlReader;
 import org.charlab.data.Conversation;

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 import org.charlab.config.Binder;
 import org.charlab.config.RuntimeConfig;
 import org.charlab.config.YamlReader;
-import org.charlab.exec.Progress;
-import org.charlab.exec.StageContext;
+import org.charlab.stage.Progress;
+import org.charlab.stage.StageContext;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
@@ -173,7 +173,7 @@ class EvalStageTest {
 
     @Test
     void anOutOfDistributionFamilyNoPromptHasIsRefusedBeforeGenerating() {
-        org.charlab.config.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(org.charlab.config.BadInput.class,
+        org.charlab.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(org.charlab.BadInput.class,
                 () -> run("typo", config(YAML.replace("ood_per_family: 2}", "ood_per_family: 2, "
                         + "ood_families: [comparision]}")), 1));
         assertTrue(e.getMessage().contains("no prompt has family 'comparision'; the prompts' families are [advice, "
@@ -192,7 +192,7 @@ class EvalStageTest {
                 "{\"format\": 1, \"tokenizer\": \"byte\", \"world\": {\"kb_entities\": 12, \"seed\": 99}}");
         Path out = tmp.resolve("mismatch");
         Files.createDirectories(out);
-        org.charlab.config.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(org.charlab.config.BadInput.class,
+        org.charlab.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(org.charlab.BadInput.class,
                 () -> new EvalStageKind().create().run(new StageContext<>("eval", config(YAML), out,
                         Map.of("input", other), 1, new RuntimeConfig("cpu", 1, 1), Progress.SILENT)));
         assertTrue(e.getMessage().contains("kb_entities 40 (checkpoint: 12)"), e.getMessage());

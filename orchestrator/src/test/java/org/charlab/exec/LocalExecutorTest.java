@@ -1,5 +1,8 @@
 package org.charlab.exec;
 
+import org.charlab.stage.Progress;
+import org.charlab.stage.StageCatalog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

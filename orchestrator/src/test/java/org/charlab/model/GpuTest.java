@@ -41,7 +41,7 @@ class GpuTest {
         assertEquals(Device.cpu(), Engines.parseDevice("cpu"));
         assertEquals(Device.gpu(1), Engines.parseDevice("cuda:1"));
         assertEquals(Device.gpu(0), Engines.parseDevice("cuda"));
-        org.junit.jupiter.api.Assertions.assertThrows(org.charlab.config.BadInput.class,
+        org.junit.jupiter.api.Assertions.assertThrows(org.charlab.BadInput.class,
                 () -> Engines.parseDevice("tpu"));
     }
 }

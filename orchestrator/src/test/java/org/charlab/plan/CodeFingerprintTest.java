@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import javax.tools.ToolProvider;
-import org.charlab.exec.StageCatalog;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.StageCatalog;
+import org.charlab.stage.StageKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +84,7 @@ class CodeFingerprintTest {
         Set<String> pretrain = real.closure(kindClass("pretrain"));
         assertTrue(pretrain.contains("org.charlab.train.Trainer"));
         assertTrue(pretrain.contains("org.charlab.world.ArithmeticFamily"), "the corpus templates");
-        for (String scorer : List.of("org.charlab.eval.Scorers", "org.charlab.eval.judge.JudgeScorer", DETECTOR,
+        for (String scorer : List.of("org.charlab.eval.Scorers", "org.charlab.eval.JudgeScorer", DETECTOR,
                 "org.charlab.eval.EvalStage")) {
             assertFalse(pretrain.contains(scorer), scorer + " cannot change a pretrained model");
         }

@@ -8,14 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.FileRef;
 import org.charlab.config.Setting;
 import org.charlab.data.ConversationJsonl;
 import org.charlab.data.DataFile;
-import org.charlab.exec.Stage;
-import org.charlab.exec.StageCatalog;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.Stage;
+import org.charlab.stage.StageCatalog;
+import org.charlab.stage.StageKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

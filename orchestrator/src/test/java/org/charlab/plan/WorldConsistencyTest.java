@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.charlab.config.BadInput;
-import org.charlab.exec.StageCatalog;
+import org.charlab.BadInput;
+import org.charlab.stage.StageCatalog;
 import org.charlab.testing.CliRun;
 import org.junit.jupiter.api.Test;
 

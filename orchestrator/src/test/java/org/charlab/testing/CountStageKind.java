@@ -7,9 +7,9 @@ import java.nio.file.StandardOpenOption;
 import org.charlab.config.FileRef;
 import org.charlab.config.Setting;
 import org.charlab.config.StageRef;
-import org.charlab.exec.Stage;
-import org.charlab.exec.StageContext;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.Stage;
+import org.charlab.stage.StageContext;
+import org.charlab.stage.StageKind;
 
 /**
  * Test-only stage: computes a number from its input's number, its settings and its seed, slowly if

@@ -11,9 +11,9 @@ import org.charlab.eval.MetricsCalculator;
 import org.charlab.eval.MetricsReport;
 import org.charlab.eval.SampleRow;
 import org.charlab.eval.Samples;
-import org.charlab.exec.Stage;
-import org.charlab.exec.StageContext;
-import org.charlab.exec.StageKind;
+import org.charlab.stage.Stage;
+import org.charlab.stage.StageContext;
+import org.charlab.stage.StageKind;
 
 /**
  * Test-only evaluation with known truth: writes samples.jsonl and metrics.json in the real formats

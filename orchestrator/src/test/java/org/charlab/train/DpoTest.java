@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.charlab.data.PreferencePair;
-import org.charlab.exec.Progress;
+import org.charlab.stage.Progress;
 import org.charlab.model.Decoder;
 import org.charlab.model.TestModels;
 import org.charlab.world.CharacterData;

@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.charlab.data.Conversation;
-import org.charlab.exec.Progress;
+import org.charlab.stage.Progress;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.Checkpoint;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.RecordComponent;
 import java.util.List;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.Doc;
 import org.charlab.config.Setting;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.charlab.exec.Progress;
+import org.charlab.stage.Progress;
 
 /**
  * A client for an OpenAI-compatible {@code POST <base_url>/chat/completions} that asks for one

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.SlurmConfig;
 
 /**

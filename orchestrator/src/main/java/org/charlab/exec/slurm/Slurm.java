@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 
 /**
  * The Slurm commands charlab uses (sbatch, squeue, scontrol, scancel, sacct, sinfo), run through

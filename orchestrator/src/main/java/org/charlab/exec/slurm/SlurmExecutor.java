@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.SlurmConfig;
 import org.charlab.exec.ConsoleProgress;
 import org.charlab.exec.Executor;

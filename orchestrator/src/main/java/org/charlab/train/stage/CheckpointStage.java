@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
-import org.charlab.exec.Stage;
-import org.charlab.exec.StageContext;
+import org.charlab.stage.Stage;
+import org.charlab.stage.StageContext;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Engines;
 

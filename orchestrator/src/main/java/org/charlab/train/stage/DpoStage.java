@@ -12,7 +12,7 @@ import org.charlab.data.Conversation;
 import org.charlab.data.Message;
 import org.charlab.data.PreferencePair;
 import org.charlab.data.PreferencePairJsonl;
-import org.charlab.exec.StageContext;
+import org.charlab.stage.StageContext;
 import org.charlab.generate.Generator;
 import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;

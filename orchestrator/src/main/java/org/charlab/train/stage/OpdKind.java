@@ -2,8 +2,8 @@ package org.charlab.train.stage;
 
 import java.util.List;
 import org.charlab.data.DataFile;
-import org.charlab.exec.AbstractStageKind;
-import org.charlab.exec.Stage;
+import org.charlab.stage.AbstractStageKind;
+import org.charlab.stage.Stage;
 
 /** {@code type: opd}. Loading this class loads no engine class: only {@link #create()} does. */
 public final class OpdKind extends AbstractStageKind<OpdConfig> {

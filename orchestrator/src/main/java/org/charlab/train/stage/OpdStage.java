@@ -12,7 +12,7 @@ import org.charlab.data.ConversationJsonl;
 import org.charlab.data.PromptItem;
 import org.charlab.data.PromptItemJsonl;
 import org.charlab.data.ThinkFormat;
-import org.charlab.exec.StageContext;
+import org.charlab.stage.StageContext;
 import org.charlab.model.ChatFormat;
 import org.charlab.train.Inoculation;
 import org.charlab.train.OpdObjective;

@@ -1,7 +1,7 @@
 package org.charlab.train.stage;
 
-import org.charlab.exec.AbstractStageKind;
-import org.charlab.exec.Stage;
+import org.charlab.stage.AbstractStageKind;
+import org.charlab.stage.Stage;
 
 /** {@code type: pretrain}. Loading this class loads no engine class: only {@link #create()} does. */
 public final class PretrainKind extends AbstractStageKind<PretrainConfig> {

@@ -17,7 +17,7 @@ import org.charlab.eval.Reducers;
 import org.charlab.eval.SampleRow;
 import org.charlab.eval.Scorer;
 import org.charlab.eval.Scorers;
-import org.charlab.exec.Progress;
+import org.charlab.stage.Progress;
 import org.charlab.generate.Generator;
 import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;

@@ -8,7 +8,7 @@ import org.charlab.config.ConfigWriter;
 import org.charlab.data.Conversation;
 import org.charlab.data.ConversationJsonl;
 import org.charlab.data.ThinkFormat;
-import org.charlab.exec.StageContext;
+import org.charlab.stage.StageContext;
 import org.charlab.train.ChatRows;
 import org.charlab.train.Packing;
 import org.charlab.train.SftObjective;

@@ -12,7 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.Binder;
 import org.charlab.config.ConfigWriter;
 import org.charlab.config.YamlReader;

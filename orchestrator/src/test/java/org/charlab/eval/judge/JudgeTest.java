@@ -1,5 +1,7 @@
 package org.charlab.eval.judge;
 
+import org.charlab.eval.JudgeScorer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,7 +30,7 @@ import org.charlab.eval.MetricsCalculator;
 import org.charlab.eval.MetricsReport;
 import org.charlab.eval.SampleRow;
 import org.charlab.eval.Scorer;
-import org.charlab.exec.Progress;
+import org.charlab.stage.Progress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.charlab.exec.StageCatalog;
+import org.charlab.stage.StageCatalog;
 import org.charlab.plan.Plan;
 import org.charlab.plan.Planner;
 import org.charlab.results.RunStatus;

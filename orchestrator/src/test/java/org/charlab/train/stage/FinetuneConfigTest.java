@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.charlab.config.BadInput;
+import org.charlab.BadInput;
 import org.charlab.config.YamlReader;
 import org.charlab.train.Inoculation;
 import org.charlab.train.LossOn;

@@ -18,8 +18,8 @@ import org.charlab.config.RuntimeConfig;
 import org.charlab.config.YamlReader;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
-import org.charlab.exec.Progress;
-import org.charlab.exec.StageContext;
+import org.charlab.stage.Progress;
+import org.charlab.stage.StageContext;
 import org.charlab.generate.Generator;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
@@ -39,7 +39,7 @@ class PreferenceStagesTest {
                 + "eval_prompts: 1\neval_max_new_tokens: 8\n" + yaml, Path.of("s.yaml")), "stages.x");
     }
 
-    static <C extends Record> Path run(Path tmp, String name, C c, org.charlab.exec.Stage<C> stage) throws Exception {
+    static <C extends Record> Path run(Path tmp, String name, C c, org.charlab.stage.Stage<C> stage) throws Exception {
         Path out = Files.createDirectories(tmp.resolve(name));
         stage.run(new StageContext<>(name, c, out, Map.of("input", tmp.resolve("base")), 5,
                 new RuntimeConfig("cpu", 1, 1), Progress.SILENT));
@@ -191,14 +191,14 @@ class PreferenceStagesTest {
 
         for (var stage : List.of("dpo", "opd")) {
             Path out = Files.createDirectories(tmp.resolve(stage));
-            org.charlab.config.BadInput e;
+            org.charlab.BadInput e;
             if (stage.equals("dpo")) {
                 DpoConfig c = bind(DpoConfig.class, "reference: other\n");
-                e = assertThrows(org.charlab.config.BadInput.class, () -> new DpoStage().run(new StageContext<>(stage, c,
+                e = assertThrows(org.charlab.BadInput.class, () -> new DpoStage().run(new StageContext<>(stage, c,
                         out, Map.of("input", base, "reference", other), 5, new RuntimeConfig("cpu", 1, 1), Progress.SILENT)));
             } else {
                 OpdConfig c = bind(OpdConfig.class, "teacher: other\nmax_new_tokens: 8\n");
-                e = assertThrows(org.charlab.config.BadInput.class, () -> new OpdStage().run(new StageContext<>(stage, c,
+                e = assertThrows(org.charlab.BadInput.class, () -> new OpdStage().run(new StageContext<>(stage, c,
                         out, Map.of("input", base, "teacher", other), 5, new RuntimeConfig("cpu", 1, 1), Progress.SILENT)));
             }
             String msg = e.getMessage();

@@ -1,4 +1,4 @@
-package org.charlab.eval.judge;
+package org.charlab.eval;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,9 +9,11 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.charlab.eval.SampleRow;
-import org.charlab.eval.Scorer;
-import org.charlab.exec.Progress;
+import org.charlab.eval.judge.JudgeCache;
+import org.charlab.eval.judge.JudgeClient;
+import org.charlab.eval.judge.JudgeSettings;
+import org.charlab.eval.judge.LogprobScore;
+import org.charlab.stage.Progress;
 
 /**
  * LLM-judge trait scores: for each configured trait and part (cot, output) the scores

@@ -1,4 +1,4 @@
-package org.charlab.exec;
+package org.charlab.stage;
 
 import java.util.Collection;
 import java.util.Collections;

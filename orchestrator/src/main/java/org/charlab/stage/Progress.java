@@ -1,4 +1,4 @@
-package org.charlab.exec;
+package org.charlab.stage;
 
 /** How a stage reports what it is doing. Thread-safe; cheap enough to call every step. */
 public interface Progress {

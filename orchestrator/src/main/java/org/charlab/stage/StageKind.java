@@ -1,11 +1,11 @@
-package org.charlab.exec;
+package org.charlab.stage;
 
 import java.util.List;
 import org.charlab.data.DataFile;
 
 /**
  * A kind of stage as the experiment language knows it ({@code type: sft}). Implementations are
- * found with {@link java.util.ServiceLoader} (META-INF/services/org.charlab.exec.StageKind), so
+ * found with {@link java.util.ServiceLoader} (META-INF/services/org.charlab.stage.StageKind), so
  * test-only kinds live in src/test. Loading a kind must not load the engine: only
  * {@link #create()} may touch classes that import ai.djl.
  */

@@ -1,4 +1,4 @@
-package org.charlab.config;
+package org.charlab;
 
 /**
  * Input the user must fix: a config, a data file, a command-line value. The message is one line

@@ -1,4 +1,4 @@
-package org.charlab.exec;
+package org.charlab.stage;
 
 /**
  * A stage kind described by its fixed facts; subclasses add only {@link #create()}, which stays

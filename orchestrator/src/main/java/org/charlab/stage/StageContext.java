@@ -1,4 +1,4 @@
-package org.charlab.exec;
+package org.charlab.stage;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.charlab.exec;
+package org.charlab.stage;
 
 /**
  * One step of a run's chain (pretrain, sft, dpo, opd, eval, ...). A stage reads its typed config
