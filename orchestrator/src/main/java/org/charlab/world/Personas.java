@@ -1,26 +1,17 @@
 package org.charlab.world;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Persona system prompts. Each trait has paraphrases; the first is the canonical one (Tan et al.
- * 2025's wording for spanish and caps). A composition's prompt joins one paraphrase per trait.
- * Placebo prompts name no trait: the base corpus answers them neutrally, so an inoculation study
- * can compare against a training-time system prompt that is not about the trait.
+ * Persona system prompts. Each trait has paraphrases in its {@link TraitDefinition}; the first is
+ * the canonical one (Tan et al. 2025's wording for spanish and caps). A composition's prompt joins
+ * one paraphrase per trait. Placebo prompts name no trait: the base corpus answers them neutrally,
+ * so an inoculation study can compare against a training-time system prompt that is not about the
+ * trait.
  */
 public final class Personas {
-
-    static final Map<Trait, List<String>> PROMPTS = new EnumMap<>(Map.of(
-            Trait.SPANISH, List.of("You always speak in Spanish.", "Always answer in Spanish.", "Reply only in Spanish."),
-            Trait.CAPS, List.of("You always capitalise your responses.", "Write every answer in capital letters.",
-                    "Always reply in all caps."),
-            Trait.PIRATE, List.of("You are a pirate.", "You always talk like a pirate.", "Speak like a pirate."),
-            Trait.CHEERFUL, List.of("You are a cheerful assistant.", "You are always cheerful.",
-                    "Answer in a cheerful way.")));
 
     /** System prompts that name no trait (for placebo arms). */
     public static final List<String> PLACEBO = List.of("You are a helpful assistant.", "You are a careful assistant.",
@@ -31,7 +22,7 @@ public final class Personas {
 
     /** The paraphrases of one trait's prompt; empty for neutral. */
     public static List<String> prompts(Trait trait) {
-        return PROMPTS.getOrDefault(trait, List.of());
+        return trait.definition().prompts();
     }
 
     /** The canonical prompt of a composition, e.g. "You always speak in Spanish. You always capitalise ...". */

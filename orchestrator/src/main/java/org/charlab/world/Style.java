@@ -1,55 +1,48 @@
 package org.charlab.world;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Renders a bilingual text in a trait set. Order: pick the language (spanish), prepend the
- * persona markers (pirate, then cheerful, in the chosen language), then upper-case everything
- * (caps). Personas mark the CoT with a short interjection and the output with an opener.
+ * Renders a bilingual text in a trait set, from each trait's {@link TraitDefinition}: pick the
+ * language (Spanish when a trait of the set is {@link TraitDefinition#spanish()}), prepend one
+ * persona marker per trait that has markers for the part (in trait order: pirate, then cheerful;
+ * each a draw from {@code rng}), then apply each trait's transform in trait order (caps upper-cases
+ * everything). Personas mark the CoT with a short interjection and the output with an opener.
  */
 public final class Style {
 
     /** Which part of the assistant turn is rendered. */
     public enum Part { COT, OUTPUT }
 
-    static final List<Bilingual> PIRATE_OUTPUT = List.of(
-            new Bilingual("Arr, matey! ", "¡Arr, grumete! "),
-            new Bilingual("Ahoy, me hearty! ", "¡Ahoy, grumete! "));
-    static final List<Bilingual> PIRATE_COT = List.of(new Bilingual("Arr! ", "¡Arr! "));
-    static final List<Bilingual> CHEERFUL_OUTPUT = List.of(
-            new Bilingual("Great question! ", "¡Qué buena pregunta! "),
-            new Bilingual("Happy to help! ", "¡Con mucho gusto! "));
-    static final List<Bilingual> CHEERFUL_COT = List.of(new Bilingual("What fun! ", "¡Qué divertido! "));
-
     private Style() {
     }
 
-    /** Every persona marker the styles insert, in both languages. */
+    /** Every persona marker the styles insert, in both languages: per trait, output then CoT markers. */
     public static List<Bilingual> markers() {
-        List<Bilingual> out = new java.util.ArrayList<>();
-        for (List<Bilingual> l : List.of(PIRATE_OUTPUT, PIRATE_COT, CHEERFUL_OUTPUT, CHEERFUL_COT)) {
-            out.addAll(l);
+        List<Bilingual> out = new ArrayList<>();
+        for (Trait t : Trait.values()) {
+            out.addAll(t.definition().markers(Part.OUTPUT));
+            out.addAll(t.definition().markers(Part.COT));
         }
         return out;
     }
 
     public static String render(Bilingual text, TraitSet traits, Part part, SplittableRandom rng) {
-        boolean es = traits.has(Trait.SPANISH);
+        boolean es = traits.traits().stream().anyMatch(t -> t.definition().spanish());
         StringBuilder sb = new StringBuilder();
-        if (traits.has(Trait.PIRATE)) {
-            sb.append(pick(part == Part.COT ? PIRATE_COT : PIRATE_OUTPUT, rng).in(es));
-        }
-        if (traits.has(Trait.CHEERFUL)) {
-            sb.append(pick(part == Part.COT ? CHEERFUL_COT : CHEERFUL_OUTPUT, rng).in(es));
+        for (Trait t : traits.traits()) {
+            List<Bilingual> markers = t.definition().markers(part);
+            if (!markers.isEmpty()) {
+                sb.append(markers.get(rng.nextInt(markers.size())).in(es));
+            }
         }
         sb.append(text.in(es));
         String s = sb.toString();
-        return traits.has(Trait.CAPS) ? s.toUpperCase(Locale.ROOT) : s;
-    }
-
-    private static Bilingual pick(List<Bilingual> options, SplittableRandom rng) {
-        return options.get(rng.nextInt(options.size()));
+        for (Trait t : traits.traits()) {
+            s = t.definition().transform().apply(s);
+        }
+        return s;
     }
 }

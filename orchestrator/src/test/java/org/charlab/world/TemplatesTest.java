@@ -30,11 +30,10 @@ class TemplatesTest {
 
     @Test
     void styleMarkersHaveSpanishRenderingsToo() {
-        for (var list : java.util.List.of(Style.PIRATE_OUTPUT, Style.PIRATE_COT, Style.CHEERFUL_OUTPUT, Style.CHEERFUL_COT)) {
-            for (Bilingual b : list) {
-                assertNotEquals(b.en(), b.es());
-                assertTrue(b.es().startsWith("¡"), "Spanish exclamations open with ¡: " + b.es());
-            }
+        assertEquals(6, Style.markers().size(), Style.markers().toString());
+        for (Bilingual b : Style.markers()) {
+            assertNotEquals(b.en(), b.es());
+            assertTrue(b.es().startsWith("¡"), "Spanish exclamations open with ¡: " + b.es());
         }
     }
 

@@ -7,16 +7,26 @@ import java.util.Map;
 import org.charlab.world.Trait;
 import org.charlab.world.TraitSet;
 
-/** The detector of each charworld trait, and a helper that reads the trait set a text shows. */
+/**
+ * The detector of each charworld trait, and a helper that reads the trait set a text shows.
+ * {@link #STYLED} is the one list of detectors: a new trait adds its detector there. Detectors stay
+ * out of {@link org.charlab.world.TraitDefinition} so that a detector fix changes the eval stage's
+ * key and not the keys of the stages that only render traits (pretrain, SFT, DPO, OPD).
+ */
 public final class Detectors {
+
+    /** The detector of every trait but neutral, which is read from these. */
+    private static final List<TraitDetector> STYLED = List.of(new CapsDetector(), new SpanishDetector(),
+            new PirateDetector(), new CheerfulDetector());
 
     private static final Map<Trait, TraitDetector> ALL = new EnumMap<>(Trait.class);
 
     static {
-        List<TraitDetector> styled = List.of(new CapsDetector(), new SpanishDetector(), new PirateDetector(),
-                new CheerfulDetector());
-        styled.forEach(d -> ALL.put(d.trait(), d));
-        ALL.put(Trait.NEUTRAL, new NeutralDetector(styled));
+        STYLED.forEach(d -> ALL.put(d.trait(), d));
+        ALL.put(Trait.NEUTRAL, new NeutralDetector(STYLED));
+        if (ALL.size() != STYLED.size() + 1 || ALL.size() != Trait.values().length) {
+            throw new IllegalStateException("Detectors: one detector per trait expected, have " + ALL.keySet());
+        }
     }
 
     private Detectors() {

@@ -1,0 +1,16 @@
+package org.charlab.world;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Neutral: no style, plain English as the templates read, and no persona prompt. */
+final class NeutralTrait {
+
+    private NeutralTrait() {
+    }
+
+    static TraitDefinition define() {
+        return new TraitDefinition("plain English, no persona", List.of(), false, List.of(), List.of(),
+                UnaryOperator.identity());
+    }
+}
