@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.charlab.testing.CliRun;
+import org.charlab.world.Trait;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,5 +26,18 @@ class ListCommandTest {
         assertTrue(r.out().matches("(?s).*\\n  count\\s+test-only.*"), r.out());
         assertTrue(r.out().contains("\"You always speak in Spanish.\""), r.out());
         assertTrue(r.out().contains("charworld traits"), r.out());
+    }
+
+    @Test
+    void showsEveryTraitOfTheRegistryWithItsDescriptionAndPrompts(@TempDir Path home) throws Exception {
+        CliRun r = CliRun.of("list", "--home", home.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        for (Trait t : Trait.values()) {
+            assertTrue(r.out().matches("(?s).*\\n  " + t.label() + "\\s+" + Pattern.quote(t.description()) + "\\n.*"),
+                    t + " missing from:\n" + r.out());
+            for (String prompt : t.definition().prompts().subList(0, Math.min(2, t.definition().prompts().size()))) {
+                assertTrue(r.out().contains("\"" + prompt + "\""), prompt + " missing from:\n" + r.out());
+            }
+        }
     }
 }
