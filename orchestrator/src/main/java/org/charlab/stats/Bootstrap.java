@@ -149,6 +149,12 @@ public final class Bootstrap {
                         + " bootstrap estimates lie on one side of the estimate", method, level, b, seed, n, units,
                         resampling);
             }
+            long undefinedJack = Arrays.stream(jackknife).filter(v -> !Double.isFinite(v)).count();
+            if (undefinedJack > 0) {
+                return Interval.undefined("BCa acceleration is undefined: the statistic is undefined on "
+                        + undefinedJack + " of " + jackknife.length + " leave-one-out sets", method, level, b, seed, n,
+                        units, resampling);
+            }
             double a = acceleration(jackknife);
             if (!Double.isFinite(a)) {
                 return Interval.undefined("BCa acceleration is undefined", method, level, b, seed, n, units,

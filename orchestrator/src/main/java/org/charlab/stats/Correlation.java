@@ -8,7 +8,8 @@ import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
  * bootstrap interval over prompts (pairs are resampled together). Point estimates come from
  * Commons Math; inside the bootstrap Pearson is recomputed from sums on the drawn indices (no
  * copying), while Spearman copies the drawn pairs and ranks them with Commons Math (ties get
- * their average rank). A correlation with a constant column is undefined, not 0.
+ * their average rank). A correlation with a constant column or fewer than 2 pairs is undefined
+ * (NaN), not 0, for both kinds.
  */
 public final class Correlation {
 
@@ -64,7 +65,11 @@ public final class Correlation {
         return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
     }
 
+    /** As {@link #pearsonOn}: NaN for fewer than 2 pairs (BCa's jackknife of 2 prompts leaves 1). */
     static double spearmanOn(double[] x, double[] y, int[] idx, int len) {
+        if (len < 2) {
+            return Double.NaN; // Commons Math throws on one pair
+        }
         double[] xs = new double[len];
         double[] ys = new double[len];
         for (int j = 0; j < len; j++) {

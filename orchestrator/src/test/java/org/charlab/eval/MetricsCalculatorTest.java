@@ -110,6 +110,27 @@ class MetricsCalculatorTest {
     }
 
     @Test
+    void bcaCorrelationsOverTwoPromptsWithOutputsAreUndefinedWithAReason() {
+        List<SampleRow> rows = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            rows.add(EvalTestRows.scored("a", s, 0.2, 0.1));
+            rows.add(EvalTestRows.scored("b", s, 0.9, 0.7));
+            // prompt c never closed its CoT: no output, so the correlations see prompts a and b only
+            SampleRow c = EvalTestRows.scored("c", s, 1, 0);
+            rows.add(new SampleRow(c.condition(), c.promptId(), c.family(), s, 0, null, null, c.cot(), "", false, 0,
+                    10, 1, 0, 20, "length", c.scores(), Map.of()));
+        }
+        BootstrapSettings bca = new BootstrapSettings(BootstrapSettings.BootMethod.BCA, 0.95, 500, 7);
+        List<MetricEntry> m = new MetricsCalculator(bca).compute(rows);
+        for (String name : List.of("trait.x.pearson", "trait.x.spearman")) {
+            MetricEntry r = get(m, name);
+            assertEquals(2, r.clusters(), r.toString());
+            assertFalse(r.isDefined(), r.toString());
+            assertNotNull(r.interval().undefinedReason(), name);
+        }
+    }
+
+    @Test
     void oneSamplePerPromptRatesUseWilson() {
         List<SampleRow> rows = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

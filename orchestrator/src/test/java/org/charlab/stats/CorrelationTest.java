@@ -2,6 +2,7 @@ package org.charlab.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -38,5 +39,31 @@ class CorrelationTest {
         assertTrue(s.low() > 0.3 && s.high() < 0.8, s.toString());
         assertFalse(Correlation.interval(x, new double[n], Correlation.Kind.PEARSON, Method.PERCENTILE, 0.95, 10, 1)
                 .isDefined());
+    }
+
+    @Test
+    void bcaOnTwoPairsIsUndefinedWithAReasonForBothKinds() {
+        // The leave-one-out jackknife of BCa sees a single pair: no correlation, not a crash.
+        double[] x = {0.2, 0.9};
+        double[] y = {0.1, 0.7};
+        for (Correlation.Kind kind : Correlation.Kind.values()) {
+            Interval iv = Correlation.interval(x, y, kind, Method.BCA, 0.95, 200, 3);
+            assertFalse(iv.isDefined(), kind + ": " + iv);
+            assertNotNull(iv.undefinedReason(), kind.toString());
+        }
+        int[] one = {1};
+        assertTrue(Double.isNaN(Correlation.pearsonOn(x, y, one, 1)));
+        assertTrue(Double.isNaN(Correlation.spearmanOn(x, y, one, 1)), "spearman as pearson on one pair");
+    }
+
+    @Test
+    void aJackknifeUndefinedOnLeaveOneOutSetsMakesBcaUndefinedWithThatReason() {
+        // Defined on every full-size resample, undefined on every leave-one-out set.
+        Bootstrap.IndexStatistic stat = (idx, len) -> len < 5 ? Double.NaN : idx[0] + 0.1 * idx[len - 1];
+        Interval iv = Bootstrap.ofStatistic(5, stat, Method.BCA, 0.95, 200, 3, 5, "iid");
+        assertFalse(iv.isDefined(), iv.toString());
+        assertTrue(iv.undefinedReason().contains("5 of 5 leave-one-out"), iv.undefinedReason());
+        assertTrue(Bootstrap.ofStatistic(5, stat, Method.PERCENTILE, 0.95, 200, 3, 5, "iid").isDefined(),
+                "the percentile interval needs no jackknife");
     }
 }
