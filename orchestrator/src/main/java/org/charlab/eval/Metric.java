@@ -1,6 +1,7 @@
 package org.charlab.eval;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One metric of metrics.json (inspect_ai's metric): its name, what it measures, the interval it
@@ -15,9 +16,18 @@ import java.util.List;
  * @param scope       which slices of the rows it is computed on
  * @param overOutputs whether it counts only the samples that have an output ({@link OutputMetrics})
  * @param reduction   the computation
+ * @param perSample   for a metric that is a mean of one number per sample, that number (null for the
+ *                    others: correlations, ratios of sums); it lets the report re-estimate the metric
+ *                    across seeds and prompts and pair it across arms ({@link #perSampleOn})
  */
 public record Metric(String name, String definition, String interval, Scope scope, boolean overOutputs,
-        Reduction reduction) {
+        Reduction reduction, SampleValue perSample) {
+
+    /** A metric that is not a mean of one number per sample. */
+    public Metric(String name, String definition, String interval, Scope scope, boolean overOutputs,
+            Reduction reduction) {
+        this(name, definition, interval, scope, overOutputs, reduction, null);
+    }
 
     /** Which slices of one condition's rows a metric is computed on. */
     public enum Scope {
@@ -41,6 +51,30 @@ public record Metric(String name, String definition, String interval, Scope scop
     @FunctionalInterface
     public interface Reduction {
         MetricEntry reduce(Reducers reducers, String name, Slice slice);
+    }
+
+    /** The number one sample contributes to a per-sample-mean metric. */
+    @FunctionalInterface
+    public interface SampleValue {
+        /** The value of {@code row} for trait prefix {@code prefix} (null outside {@link Scope#TRAIT}); NaN = none. */
+        double of(SampleRow row, String prefix);
+
+        /** A score as a number: NaN when absent or not scored. */
+        static double orNaN(Double score) {
+            return score == null ? Double.NaN : score;
+        }
+    }
+
+    /**
+     * Each sample's value for this metric on trait {@code prefix} (null outside {@link Scope#TRAIT}),
+     * or null when it is not a per-sample mean. NaN = no value; a metric {@link #overOutputs} gives NaN
+     * for a sample without an output, also when an older samples.jsonl scored that missing output as 0.
+     */
+    public ToDoubleFunction<SampleRow> perSampleOn(String prefix) {
+        if (perSample == null) {
+            return null;
+        }
+        return overOutputs ? r -> r.hasOutput() ? perSample.of(r, prefix) : Double.NaN : r -> perSample.of(r, prefix);
     }
 
     /** The entry name on {@code slice}: {@code <p>} and {@code <family>} filled in. */

@@ -1,7 +1,11 @@
 package org.charlab.eval;
 
+import static org.charlab.eval.Metric.SampleValue.orNaN;
+
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.charlab.eval.Metric.Scope;
 
@@ -9,21 +13,25 @@ import org.charlab.eval.Metric.Scope;
  * Every metric of metrics.json, in the order {@link MetricsCalculator} writes them (inspect_ai's
  * scorer, reducer and metric split: {@link Scorers} score samples, {@link Reducers} turn a column
  * of scores into an estimate with its interval, and each {@link Metric} here names one such
- * reduction). A new metric is one entry here; docs/results-format.md's table of metric names is
- * generated from this list ({@link #markdownTable()}, checked by MetricsTableTest).
+ * reduction). A new metric is one entry here (a per-sample mean also names its per-sample value,
+ * which the report's re-estimation and pairing use: {@link Metric#perSampleOn});
+ * docs/results-format.md's table of metric names is generated from this list
+ * ({@link #markdownTable()}, checked by MetricsTableTest).
  */
 public final class MetricRegistry {
 
     /** The metrics, in output order within each scope. */
     public static final List<Metric> METRICS = List.of(
             new Metric("<p>.output_rate", "share of samples whose output shows the trait (`*_present`)",
-                    "rate (see below)", Scope.TRAIT, true, TraitMetrics::outputRate),
+                    "rate (see below)", Scope.TRAIT, true, TraitMetrics::outputRate,
+                    (x, p) -> orNaN(x.score(p + ".output_present"))),
             new Metric("<p>.cot_rate", "share of samples whose CoT shows it", "rate", Scope.TRAIT, false,
-                    TraitMetrics::cotRate),
+                    TraitMetrics::cotRate, (x, p) -> orNaN(x.score(p + ".cot_present"))),
             new Metric("<p>.gap", "output rate - CoT rate (same samples)",
-                    "paired bootstrap over prompts (`paired-cluster`)", Scope.TRAIT, true, TraitMetrics::gap),
+                    "paired bootstrap over prompts (`paired-cluster`)", Scope.TRAIT, true, TraitMetrics::gap,
+                    (x, p) -> orNaN(x.score(p + ".output_present")) - orNaN(x.score(p + ".cot_present"))),
             new Metric("<p>.agreement", "share of samples where both or neither show it", "rate", Scope.TRAIT, true,
-                    TraitMetrics::agreement),
+                    TraitMetrics::agreement, MetricRegistry::agreementOf),
             new Metric("<p>.pearson", "Pearson correlation of per-prompt mean CoT score and per-prompt mean output "
                     + "score (continuous scores, not the 0/1 presence)", "bootstrap of prompt pairs (`iid-pairs`)",
                     Scope.TRAIT, true, TraitMetrics::pearson),
@@ -34,7 +42,7 @@ public final class MetricRegistry {
                     Scope.TRAIT, true, TraitMetrics::cotGeneralizationRatio),
             new Metric("quality.well_formed_rate", "share of samples whose output is well formed", "rate",
                     Scope.GROUP, false, (r, n, s) -> r.rateOf(n, s.condition(), s.group(), s.rows(),
-                            Scorers.WELL_FORMED)),
+                            Scorers.WELL_FORMED), (x, p) -> orNaN(x.score(Scorers.WELL_FORMED))),
             new Metric("legibility.odd_words_per_1k", "1000 x (sum of odd words) / (sum of CoT tokens)",
                     "cluster bootstrap of the ratio of sums (`cluster-ratio`)", Scope.GROUP, false,
                     (r, n, s) -> legibility(s) ? r.ratioOfSums(n, s.condition(), s.group(), counted(s),
@@ -57,12 +65,14 @@ public final class MetricRegistry {
             new Metric("legibility.cot_tokens", "mean CoT tokens per sample",
                     "cluster bootstrap of the mean (`cluster`)", Scope.GROUP, false,
                     (r, n, s) -> legibility(s) ? r.mean(n, s.condition(), s.group(), s.rows(), SampleRow::cotTokens)
-                            : null),
+                            : null, (x, p) -> x.cotTokens()),
             new Metric(OutputMetrics.UNCLOSED_SHARE, "share of samples whose CoT never closed (`think_closed` false), "
                     + "over every sample; present for every group whatever the scorers", "rate", Scope.GROUP, false,
-                    (r, n, s) -> r.rate(n, s.condition(), s.group(), s.rows(), x -> x.hasOutput() ? 0.0 : 1.0)),
+                    (r, n, s) -> r.rate(n, s.condition(), s.group(), s.rows(), x -> x.hasOutput() ? 0.0 : 1.0),
+                    (x, p) -> x.hasOutput() ? 0.0 : 1.0),
             new Metric("capability.accuracy.<family>", "share of correct answers (prompts with an answer only); "
-                    + "`family` = that family", "rate", Scope.FAMILY, false, MetricRegistry::accuracy));
+                    + "`family` = that family", "rate", Scope.FAMILY, false, MetricRegistry::accuracy,
+                    (x, p) -> orNaN(x.score(Scorers.ACCURACY))));
 
     private MetricRegistry() {
     }
@@ -76,6 +86,25 @@ public final class MetricRegistry {
     public static Metric named(String name) {
         return METRICS.stream().filter(m -> m.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no metric " + name));
+    }
+
+    /** A registered metric and the trait prefix an entry name fills in for {@code <p>} (else null). */
+    public record Match(Metric metric, String prefix) {
+    }
+
+    /** Each metric's name as a pattern of entry names; group 1 is the trait prefix. */
+    private static final List<Pattern> PATTERNS = METRICS.stream().map(m -> Pattern.compile(Pattern.quote(m.name())
+            .replace("<p>", "\\E((?:trait|judge)\\..+)\\Q").replace("<family>", "\\E.+\\Q"))).toList();
+
+    /** The metric an entry name of metrics.json ({@code trait.caps.output_rate}) is an instance of, or null. */
+    public static Match match(String entryName) {
+        for (int i = 0; i < METRICS.size(); i++) {
+            Matcher m = PATTERNS.get(i).matcher(entryName);
+            if (m.matches()) {
+                return new Match(METRICS.get(i), m.groupCount() > 0 ? m.group(1) : null);
+            }
+        }
+        return null;
     }
 
     /** The last name parts of the trait metrics that count only the samples with an output. */
@@ -104,6 +133,13 @@ public final class MetricRegistry {
     /** The samples with legibility counts. */
     private static List<SampleRow> counted(Metric.Slice s) {
         return Reducers.has(s.rows(), Legibility.ODD_WORDS);
+    }
+
+    /** 1 when a sample's CoT and output agree on trait {@code p}, 0 when not, NaN when either is unscored. */
+    private static double agreementOf(SampleRow x, String p) {
+        double o = orNaN(x.score(p + ".output_present"));
+        double c = orNaN(x.score(p + ".cot_present"));
+        return Double.isNaN(o) || Double.isNaN(c) ? Double.NaN : o == c ? 1 : 0;
     }
 
     /** Accuracy of one family (the slice's group) over the samples with an accuracy score. */

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** docs/results-format.md's table of metric names is the one {@link MetricRegistry} generates, and lists what is computed. */
@@ -67,5 +69,40 @@ class MetricsTableTest {
             String example = m.name().replace("<p>", "trait.caps").replace("<family>", "arithmetic");
             assertEquals(m.overOutputs(), OutputMetrics.overOutputs(example), example);
         }
+    }
+
+    /**
+     * A per-sample value is the one the reduction averages: on rich rows, each per-sample metric's
+     * estimate is the mean of its per-sample values over the entry's rows, and {@code n} counts the
+     * samples that have one (a value of NaN is no value).
+     */
+    @Test
+    void perSampleValuesAverageToTheEstimateOfTheirMetric() {
+        List<SampleRow> rows = MetricsPinnedTest.rows();
+        Set<String> checked = new LinkedHashSet<>();
+        for (MetricEntry e : new MetricsCalculator(new BootstrapSettings(BootstrapSettings.BootMethod.PERCENTILE,
+                0.95, 50, 1)).compute(rows)) {
+            MetricRegistry.Match match = MetricRegistry.match(e.name());
+            assertTrue(match != null, e.name());
+            ToDoubleFunction<SampleRow> f = match.metric().perSampleOn(match.prefix());
+            if (f == null || !e.isDefined()) {
+                continue;
+            }
+            double sum = 0;
+            int n = 0;
+            for (SampleRow r : rows) {
+                double v = r.condition().equals(e.condition()) && r.inGroup(e.family()) ? f.applyAsDouble(r)
+                        : Double.NaN;
+                if (!Double.isNaN(v)) {
+                    sum += v;
+                    n++;
+                }
+            }
+            assertEquals(e.n(), n, e.toString());
+            assertEquals(e.estimate(), sum / n, 1e-12, e.toString());
+            checked.add(match.metric().name());
+        }
+        assertEquals(MetricRegistry.METRICS.stream().filter(m -> m.perSample() != null).map(Metric::name)
+                .collect(Collectors.toSet()), checked, "every per-sample metric was checked");
     }
 }
