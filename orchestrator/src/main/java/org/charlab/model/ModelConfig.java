@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.charlab.BadInput;
 
 /**
@@ -17,8 +16,9 @@ import org.charlab.BadInput;
  * Llama / Qwen2 / Qwen3 config reads directly. Derived values are computed once here.
  *
  * <p>Architectures ({@code model_type}): {@code llama} (no q/k/v bias, no q/k norm), {@code qwen2}
- * (q/k/v bias), {@code qwen3} (per-head RMSNorm on q and k before RoPE). {@code attention_bias} in
- * the file overrides the architecture's default bias, as in HF.
+ * (q/k/v bias), {@code qwen3} (per-head RMSNorm on q and k before RoPE). {@code attention_bias: true} in
+ * the file is refused for llama and qwen3 and ignored for qwen2, as HF's qwen2 ignores it; how
+ * config.json is read is in {@link HfConfigJson}.
  */
 public record ModelConfig(
         String modelType,
@@ -146,36 +146,12 @@ public record ModelConfig(
         }
     }
 
+    /**
+     * An HF {@code config.json} tree read as transformers reads it (both RoPE layouts, HF defaults,
+     * refusal of every option charlab does not compute); see {@link HfConfigJson}.
+     */
     public static ModelConfig fromJson(JsonNode n) {
-        if (n == null || !n.isObject()) {
-            throw new BadInput("model config is not a JSON object");
-        }
-        String type = n.path("model_type").asText("").toLowerCase(Locale.ROOT);
-        if (!ARCHITECTURES.contains(type)) {
-            throw new BadInput("model_type '" + type + "' is not supported; supported: " + ARCHITECTURES);
-        }
-        int hidden = req(n, "hidden_size");
-        int heads = req(n, "num_attention_heads");
-        int kvHeads = n.has("num_key_value_heads") && !n.get("num_key_value_heads").isNull()
-                ? req(n, "num_key_value_heads") : heads;
-        int headDim = n.has("head_dim") && !n.get("head_dim").isNull() ? req(n, "head_dim") : hidden / heads;
-        if (n.has("rope_scaling") && !n.get("rope_scaling").isNull()) {
-            throw new BadInput("rope_scaling is not supported (got " + n.get("rope_scaling") + ")");
-        }
-        boolean bias = n.has("attention_bias") ? n.get("attention_bias").asBoolean() : "qwen2".equals(type);
-        return new ModelConfig(type, hidden, req(n, "num_hidden_layers"), heads, kvHeads, headDim,
-                req(n, "intermediate_size"), n.path("rope_theta").asDouble(10000.0),
-                n.path("rms_norm_eps").asDouble(1e-6), req(n, "vocab_size"),
-                n.path("max_position_embeddings").asInt(2048), n.path("tie_word_embeddings").asBoolean(false), bias,
-                "qwen3".equals(type));
-    }
-
-    private static int req(JsonNode n, String key) {
-        JsonNode v = n.get(key);
-        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new BadInput("'" + key + "' is missing or not an integer");
-        }
-        return v.intValue();
+        return HfConfigJson.parse(n);
     }
 
     public ObjectNode toJson() {

@@ -50,6 +50,55 @@ class CheckpointTest {
         }
     }
 
+    /**
+     * A qwen2 checkpoint whose config.json is in transformers 5's layout (rope_parameters) loads
+     * with its own rope_theta: the logits equal the saved model's and differ from theta 10000's.
+     */
+    @Test
+    void newLayoutConfigLoadsWithItsRopeTheta() throws IOException {
+        ModelConfig base = TestModels.micro("qwen2", false);
+        ModelConfig cfg = new ModelConfig(base.modelType(), base.hiddenSize(), base.numHiddenLayers(),
+                base.numAttentionHeads(), base.numKeyValueHeads(), base.headDim(), base.intermediateSize(), 1e6,
+                base.rmsNormEps(), base.vocabSize(), base.maxPositionEmbeddings(), base.tieWordEmbeddings(),
+                base.attentionBias(), base.qkNorm());
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 7)) {
+            DecoderTest.randomizeNormsAndBiases(d, m);
+            // sharpen attention so the positions (and so rope_theta) visibly move the logits
+            for (Map.Entry<String, NDArray> e : d.parameters().entrySet()) {
+                if (e.getKey().endsWith("q_proj.weight") || e.getKey().endsWith("k_proj.weight")) {
+                    float[] x = e.getValue().toFloatArray();
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] *= 50f;
+                    }
+                    e.getValue().set(x);
+                }
+            }
+            Path dir = tmp.resolve("v5");
+            Checkpoint.save(dir, d, new ByteTokenizer(), Map.of());
+            com.fasterxml.jackson.databind.node.ObjectNode json = cfg.toJson();
+            json.remove("rope_theta");
+            json.putObject("rope_parameters").put("rope_theta", 1e6).put("rope_type", "default");
+            Files.writeString(dir.resolve("config.json"), json.toString());
+            NDArray ids = m.create(DecoderTest.randomIds(12, cfg.vocabSize(), 3), new Shape(1, 12));
+            float[] want = d.logits(ids).toFloatArray();
+            try (Checkpoint.Loaded l = Checkpoint.load(dir, m)) {
+                assertEquals(cfg, l.model().config());
+                assertArrayEquals(want, l.model().logits(ids).toFloatArray(), 0f);
+            }
+            json.remove("rope_parameters");
+            Files.writeString(dir.resolve("config.json"), json.toString());
+            try (Checkpoint.Loaded l = Checkpoint.load(dir, m)) {
+                assertEquals(10000.0, l.model().config().ropeTheta());
+                float[] got = l.model().logits(ids).toFloatArray();
+                double maxDiff = 0;
+                for (int i = 0; i < got.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+                }
+                assertTrue(maxDiff > 1e-3, "rope_theta changes the function: " + maxDiff);
+            }
+        }
+    }
+
     @Test
     void mismatchedCheckpointFailsWithOneMessageListingProblems() throws IOException {
         ModelConfig cfg = TestModels.micro("llama", true);

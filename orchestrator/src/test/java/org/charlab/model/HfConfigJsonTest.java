@@ -1,0 +1,204 @@
+package org.charlab.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.charlab.BadInput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * config.json read as transformers reads it: both RoPE layouts with transformers' precedence
+ * (modeling_rope_utils.py), HF class defaults for omitted fields, and a one-line refusal naming the
+ * field and value for every option charlab does not compute.
+ */
+class HfConfigJsonTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** A small, complete qwen2 config in transformers 4's layout, plus {@code extra} fields. */
+    private static ObjectNode qwen2(String extra) throws IOException {
+        return (ObjectNode) JSON.readTree("""
+                {"model_type": "qwen2", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+                 "num_key_value_heads": 2, "intermediate_size": 128, "vocab_size": 300,
+                 "max_position_embeddings": 512, "rms_norm_eps": 1e-6, "tie_word_embeddings": true"""
+                + (extra.isEmpty() ? "" : ", " + extra) + "}");
+    }
+
+    private static ObjectNode config(String type, String extra) throws IOException {
+        ObjectNode n = qwen2(extra);
+        n.put("model_type", type);
+        return n;
+    }
+
+    @Test
+    void oldLayoutTopLevelRopeThetaIsRead() throws IOException {
+        assertEquals(1e6, ModelConfig.fromJson(qwen2("\"rope_theta\": 1000000.0, \"rope_scaling\": null")).ropeTheta());
+    }
+
+    /** The reported bug: transformers >= 5 writes rope_parameters; it used to load as theta 10000. */
+    @Test
+    void newLayoutRopeParametersIsRead() throws IOException {
+        ModelConfig c = ModelConfig.fromJson(qwen2(
+                "\"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}"));
+        assertEquals(1e6, c.ropeTheta());
+    }
+
+    /** transformers: rope_theta inside the dict wins over the top-level one (setdefault). */
+    @Test
+    void bothLayoutsTheDictRopeThetaWins() throws IOException {
+        assertEquals(1e6, ModelConfig.fromJson(qwen2(
+                "\"rope_theta\": 500000.0, \"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}"))
+                .ropeTheta());
+        // a dict without rope_theta takes the top-level one
+        assertEquals(5e5, ModelConfig.fromJson(qwen2(
+                "\"rope_theta\": 500000.0, \"rope_parameters\": {\"rope_type\": \"default\"}")).ropeTheta());
+        // legacy rope_scaling {"type": "default"} is the unscaled rope
+        assertEquals(5e5, ModelConfig.fromJson(qwen2(
+                "\"rope_theta\": 500000.0, \"rope_scaling\": {\"type\": \"default\"}")).ropeTheta());
+    }
+
+    /** transformers: {@code rope_parameters = rope_scaling or rope_parameters} - a non-empty rope_scaling wins. */
+    @Test
+    void nonEmptyRopeScalingReplacesRopeParameters() throws IOException {
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(qwen2(
+                "\"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 2.0}, "
+                        + "\"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}")));
+        assertEquals("rope_scaling.rope_type 'linear' is not supported; supported: default (unscaled RoPE)",
+                e.getMessage());
+        // an empty rope_scaling does not
+        assertEquals(1e6, ModelConfig.fromJson(qwen2("\"rope_scaling\": {}, "
+                + "\"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}")).ropeTheta());
+        assertEquals(5e5, ModelConfig.fromJson(qwen2("\"rope_theta\": 500000.0, \"rope_scaling\": {}")).ropeTheta());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "rope_parameters|{\"rope_type\": \"llama3\", \"rope_theta\": 500000.0, \"factor\": 8.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 8192}|rope_parameters.rope_type 'llama3'",
+        "rope_parameters|{\"rope_type\": \"yarn\", \"factor\": 4.0, \"original_max_position_embeddings\": 32768}|rope_parameters.rope_type 'yarn'",
+        "rope_scaling|{\"rope_type\": \"dynamic\", \"factor\": 2.0}|rope_scaling.rope_type 'dynamic'",
+        "rope_scaling|{\"type\": \"linear\", \"factor\": 2.0}|rope_scaling.rope_type 'linear'",
+        "rope_parameters|{\"full_attention\": {\"rope_type\": \"default\"}}|rope_parameters.full_attention (per-layer-type RoPE)",
+        "rope_parameters|{\"rope_type\": \"default\", \"partial_rotary_factor\": 0.5}|partial_rotary_factor 0.5",
+        "rope_scaling|\"linear\"|rope_scaling \"linear\"",
+        "hidden_act|\"gelu\"|hidden_act 'gelu'",
+        "mlp_bias|true|mlp_bias true",
+        "attention_dropout|0.1|attention_dropout 0.1",
+        "rope_theta|\"big\"|'rope_theta' is \"big\"",
+        "head_dim|16.5|'head_dim' is 16.5",
+        "tie_word_embeddings|\"yes\"|'tie_word_embeddings' is \"yes\"",
+    })
+    void everyUncomputedOptionIsRefusedInOneLineNamingIt(String field, String value, String expected)
+            throws IOException {
+        Path f = tmp.resolve("config.json");
+        ObjectNode n = qwen2("");
+        n.set(field, JSON.readTree(value));
+        Files.writeString(f, n.toString());
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.read(f));
+        String msg = e.getMessage();
+        assertTrue(msg.startsWith(f + ": " + expected), msg);
+        assertFalse(msg.contains("\n"), "one line");
+        assertTrue(msg.contains("supported") || msg.contains("must be"), "says what is allowed: " + msg);
+    }
+
+    @Test
+    void unsupportedModelTypeIsNamedWithTheSupportedList() throws IOException {
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("mistral", "")));
+        assertEquals("model_type 'mistral' is not supported; supported: [llama, qwen2, qwen3]", e.getMessage());
+    }
+
+    /** In llama and qwen3, attention_bias also adds o_proj.bias, which charlab's decoder lacks. */
+    @Test
+    void attentionBiasIsRefusedForLlamaAndQwen3AndIgnoredForQwen2AsHfDoes() throws IOException {
+        for (String type : new String[] {"llama", "qwen3"}) {
+            BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config(type, "\"attention_bias\": true")));
+            assertTrue(e.getMessage().startsWith("attention_bias true is not supported for " + type), e.getMessage());
+            assertTrue(e.getMessage().contains("o_proj"), e.getMessage());
+            assertFalse(ModelConfig.fromJson(config(type, "\"attention_bias\": false")).attentionBias());
+        }
+        // modeling_qwen2.py hard-codes q/k/v bias=True and o_proj bias=False whatever the field says
+        assertTrue(ModelConfig.fromJson(qwen2("\"attention_bias\": false")).attentionBias());
+        assertTrue(ModelConfig.fromJson(qwen2("")).attentionBias());
+    }
+
+    @Test
+    void slidingWindowIsRefusedOnlyWhereItWouldApply() throws IOException {
+        // Qwen2.5's own configs: use_sliding_window false -> full attention everywhere
+        assertEquals(2, ModelConfig.fromJson(qwen2(
+                "\"use_sliding_window\": false, \"sliding_window\": 4096, \"max_window_layers\": 1")).numHiddenLayers());
+        // on, but every layer index is below max_window_layers (default 28) -> no sliding layer
+        ModelConfig.fromJson(qwen2("\"use_sliding_window\": true, \"sliding_window\": 64"));
+        // on, window at least max_position_embeddings (512) -> never masks anything charlab can run
+        ModelConfig.fromJson(qwen2("\"use_sliding_window\": true, \"sliding_window\": 512, \"max_window_layers\": 0"));
+        for (String type : new String[] {"qwen2", "qwen3"}) {
+            BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config(type,
+                    "\"use_sliding_window\": true, \"sliding_window\": 64, \"max_window_layers\": 1")));
+            assertTrue(e.getMessage().startsWith("use_sliding_window true with sliding_window 64 (layer 1 on) "
+                    + "is not supported"), e.getMessage());
+        }
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(qwen2(
+                "\"use_sliding_window\": true, \"sliding_window\": 64, "
+                        + "\"layer_types\": [\"full_attention\", \"sliding_attention\"]")));
+        assertTrue(e.getMessage().contains("(layer 1 on)"), e.getMessage());
+        // llama has no sliding window in HF: the key is ignored there
+        ModelConfig.fromJson(config("llama", "\"use_sliding_window\": true, \"sliding_window\": 64, "
+                + "\"max_window_layers\": 0"));
+    }
+
+    /** Omitted fields take the defaults of LlamaConfig / Qwen2Config / Qwen3Config. */
+    @Test
+    void omittedFieldsTakeTheHfClassDefaults() throws IOException {
+        ModelConfig q3 = ModelConfig.fromJson(JSON.readTree("""
+                {"model_type": "qwen3", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+                 "intermediate_size": 128, "vocab_size": 300}"""));
+        assertEquals(128, q3.headDim(), "Qwen3Config.head_dim defaults to 128, not hidden/heads");
+        assertEquals(4, q3.numKeyValueHeads(), "num_key_value_heads falls back to num_attention_heads");
+        assertEquals(1e-6, q3.rmsNormEps());
+        assertEquals(10000.0, q3.ropeTheta());
+        assertEquals(32768, q3.maxPositionEmbeddings());
+        assertFalse(q3.tieWordEmbeddings());
+        assertTrue(q3.qkNorm());
+
+        ModelConfig q2 = ModelConfig.fromJson(JSON.readTree("""
+                {"model_type": "qwen2", "hidden_size": 64, "num_attention_heads": 4, "head_dim": null}"""));
+        assertEquals(16, q2.headDim());
+        assertEquals(32768, q2.maxPositionEmbeddings());
+        assertEquals(151936, q2.vocabSize());
+        assertEquals(22016, q2.intermediateSize());
+
+        ModelConfig llama = ModelConfig.fromJson(JSON.readTree("{\"model_type\": \"llama\"}"));
+        assertEquals(new ModelConfig("llama", 4096, 32, 32, 32, 128, 11008, 10000.0, 1e-6, 32000, 2048, false,
+                false, false), llama);
+    }
+
+    /** head_dim != hidden/heads and GQA are honoured as given. */
+    @Test
+    void explicitHeadDimAndKvHeadsAreHonoured() throws IOException {
+        ModelConfig c = ModelConfig.fromJson(qwen2("\"head_dim\": 8"));
+        assertEquals(8, c.headDim());
+        assertEquals(2, c.groups());
+        assertTrue(c.tieWordEmbeddings());
+        assertEquals(1e-5, ModelConfig.fromJson(qwen2("\"rms_norm_eps\": 1e-5")).rmsNormEps());
+    }
+
+    /** What charlab writes (transformers 4's layout) reads back to the same config for every architecture. */
+    @Test
+    void writtenConfigReadsBackIdentically() throws IOException {
+        for (String type : ModelConfig.ARCHITECTURES) {
+            ModelConfig c = TestModels.micro(type, false);
+            assertEquals(c, ModelConfig.fromJson(JSON.readTree(c.toJson().toString())));
+        }
+    }
+}
