@@ -70,6 +70,25 @@ class BadDataTest {
         return CliRun.of(args.toArray(String[]::new));
     }
 
+    @ParameterizedTest(name = "{0}: a checkpoint whose config.json asks for llama3 RoPE")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"validate", "plan", "run"})
+    void anUnsupportedModelConfigStopsTheCommandBeforeAnyStage(String command, @TempDir Path dir) throws Exception {
+        Path model = Files.createDirectories(dir.resolve("model"));
+        Files.writeString(model.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 64, "
+                + "\"rope_parameters\": {\"rope_type\": \"llama3\", \"rope_theta\": 500000.0, \"factor\": 8.0}}");
+        Path exp = dir.resolve("e.yaml");
+        Files.writeString(exp, "name: e\nstages:\n  base: {type: checkpoint, path: model}\n  after: {type: count}\n"
+                + "sweep: {seeds: [0]}\n");
+        Path results = dir.resolve("results");
+        CliRun r = cli(command, exp, results);
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.get(0).contains(model.resolve("config.json").toString()) && lines.get(0).contains("llama3"),
+                lines.get(0));
+        assertFalse(Files.exists(results), "nothing under results/");
+    }
+
     @ParameterizedTest(name = "{0}: {1} reading a bad line 2")
     @MethodSource("cases")
     void badLineStopsTheCommandBeforeAnyStage(String command, String type, String setting, String good, String bad,

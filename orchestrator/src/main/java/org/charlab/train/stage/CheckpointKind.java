@@ -1,5 +1,8 @@
 package org.charlab.train.stage;
 
+import java.util.List;
+import org.charlab.data.DataFile;
+import org.charlab.model.ModelConfig;
 import org.charlab.stage.AbstractStageKind;
 import org.charlab.stage.Stage;
 
@@ -10,6 +13,17 @@ public final class CheckpointKind extends AbstractStageKind<CheckpointConfig> {
         super("checkpoint",
                 "Starts a chain from a user-supplied Hugging Face model directory",
                 CheckpointConfig.class, 1, false);
+    }
+
+    /**
+     * The directory's config.json, read as transformers reads it ({@link ModelConfig#read}): an
+     * unsupported model_type, RoPE type, activation or bias is refused by validate, plan and run,
+     * before any stage starts. ModelConfig is plain Jackson, so planning still loads no engine class.
+     */
+    @Override
+    public List<DataFile> dataFiles(CheckpointConfig c) {
+        return List.of(new DataFile(c.path().path().resolve("config.json"), "model config",
+                p -> List.of(ModelConfig.read(p))));
     }
 
     @Override
