@@ -13,9 +13,9 @@ import org.charlab.config.FileRef;
 import org.charlab.config.Setting;
 import org.charlab.data.ConversationJsonl;
 import org.charlab.data.DataFile;
+import org.charlab.stage.AbstractStageKind;
 import org.charlab.stage.Stage;
 import org.charlab.stage.StageCatalog;
-import org.charlab.stage.StageKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +32,7 @@ public class DataFilesTest {
     Path dir;
 
     /** A kind of this test's own, whose format journals every read. */
-    public static final class Reading implements StageKind<Reading.Config> {
+    public static final class Reading extends AbstractStageKind<Reading.Config> {
 
         public record Config(@Setting(doc = "A conversations file.", def = "null") FileRef data,
                 @Setting(doc = "A number that makes stages distinct.", def = "0") int n) {
@@ -40,24 +40,8 @@ public class DataFilesTest {
 
         final List<Path> reads = new ArrayList<>();
 
-        @Override
-        public String type() {
-            return "reading";
-        }
-
-        @Override
-        public String summary() {
-            return "test-only: declares a data file";
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public int version() {
-            return 1;
+        Reading() {
+            super("reading", "test-only: declares a data file", Config.class, 1, false);
         }
 
         @Override
