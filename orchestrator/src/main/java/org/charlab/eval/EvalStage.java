@@ -168,6 +168,7 @@ final class EvalStage implements Stage<EvalConfig> {
         ChatFormat chat = new ChatFormat(loaded.tokenizer());
         Tokenizer tok = loaded.tokenizer();
         Generator gen = new Generator(loaded.model(), chat);
+        ctx.progress().log("generation stops at token ids " + java.util.Arrays.toString(gen.stopIds()));
         SamplingSettings s = cfg.sampling();
         SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), 0, true,
                 cfg.batchSize());

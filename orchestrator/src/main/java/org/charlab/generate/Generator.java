@@ -57,7 +57,18 @@ public final class Generator {
         } catch (RuntimeException e) {
             // a tokenizer without <|endoftext|> stops at <|im_end|> only
         }
+        // plus the checkpoint's own end tokens (generation_config.json etc.), as HF generation stops
+        for (int id : tok.eosIds()) {
+            if (!stops.contains(id)) {
+                stops.add(id);
+            }
+        }
         stopIds = stops.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The ids that end a sample: the chat format's end tokens, then the checkpoint's own (Tokenizer#eosIds). */
+    public int[] stopIds() {
+        return stopIds.clone();
     }
 
     /** One generation request: prompt ids (prefill included), the prefill's text, and the sample's seed. */

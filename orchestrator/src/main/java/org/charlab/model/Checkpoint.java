@@ -19,7 +19,8 @@ import org.charlab.BadInput;
  * config.json          ModelConfig under HF names
  * model.safetensors    F32 weights under HF names (a sharded model.safetensors.index.json is read too)
  * tokenizer.json       for HF tokenizers (copied with tokenizer_config.json when present)
- * charlab.json         charlab provenance: {"format": 1, "tokenizer": "byte" | "hf", ...caller's fields}
+ * charlab.json         charlab provenance: {"format": 1, "tokenizer": "byte" | "hf", "eos_token_id": [..] (ids the
+ *                      source checkpoint declared, see EosTokens; absent when none), ...caller's fields}
  * </pre>
  * A directory without charlab.json is a plain HF checkpoint: its tokenizer.json is used.
  */
@@ -63,6 +64,13 @@ public final class Checkpoint {
         prov.put("format", 1);
         if (tokenizer instanceof HfTokenizer hf) {
             prov.put("tokenizer", "hf");
+            // charlab writes its own config.json and no generation_config.json: keep the ids inherited
+            if (hf.eosIds().length > 0) {
+                var ids = prov.putArray(EosTokens.FIELD);
+                for (int id : hf.eosIds()) {
+                    ids.add(id);
+                }
+            }
             if (!hf.file().toAbsolutePath().equals(dir.resolve(TOKENIZER).toAbsolutePath())) {
                 Files.copy(hf.file(), dir.resolve(TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
                 Path tc = hf.file().resolveSibling("tokenizer_config.json");

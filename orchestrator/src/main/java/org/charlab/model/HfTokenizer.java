@@ -24,12 +24,14 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final Map<String, Integer> added = new HashMap<>();
     private final Set<Integer> specialIds = new HashSet<>();
     private final int vocabSize;
+    private final int[] eosIds;
 
     private HfTokenizer(Path file) {
         this.file = file;
         int maxId = -1;
+        JsonNode root;
         try {
-            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            root = new ObjectMapper().readTree(file.toFile());
             for (JsonNode t : root.path("added_tokens")) {
                 int id = t.path("id").asInt();
                 added.put(t.path("content").asText(), id);
@@ -59,6 +61,9 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             }
         }
         this.vocabSize = maxId + 1;
+        JsonNode vocab = root.path("model").path("vocab");
+        this.eosIds = EosTokens.resolve(file.toAbsolutePath().getParent(), t -> added.containsKey(t) ? added.get(t)
+                : vocab.path(t).isInt() ? Integer.valueOf(vocab.path(t).asInt()) : null);
     }
 
     /** Loads {@code tokenizer.json} (a file, or a directory holding one). */
@@ -119,6 +124,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     public int padId() {
         Integer pad = added.get(PAD);
         return pad != null ? pad : specialId(END_OF_TEXT);
+    }
+
+    /** The end-of-sequence ids declared next to tokenizer.json ({@link EosTokens#resolve}). */
+    @Override
+    public int[] eosIds() {
+        return eosIds.clone();
     }
 
     @Override

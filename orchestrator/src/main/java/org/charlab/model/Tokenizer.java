@@ -33,4 +33,12 @@ public interface Tokenizer {
 
     /** A short description for provenance ("byte", "hf:/path/tokenizer.json"). */
     String describe();
+
+    /**
+     * End-of-sequence ids the checkpoint this tokenizer came from declares ({@link EosTokens});
+     * generation stops on them as well as on the chat format's own end tokens. Empty by default.
+     */
+    default int[] eosIds() {
+        return new int[0];
+    }
 }
