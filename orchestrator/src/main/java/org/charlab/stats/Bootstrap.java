@@ -225,6 +225,11 @@ public final class Bootstrap {
 
     /** Sample standard deviation (n - 1 denominator), two-pass. */
     static double sd(double[] v) {
+        return Math.sqrt(variance(v));
+    }
+
+    /** Sample variance (n - 1 denominator), two-pass; NaN below 2 values. */
+    static double variance(double[] v) {
         int n = v.length;
         if (n < 2) {
             return Double.NaN;
@@ -238,6 +243,6 @@ public final class Bootstrap {
         for (double x : v) {
             ss += (x - mean) * (x - mean);
         }
-        return Math.sqrt(ss / (n - 1));
+        return ss / (n - 1);
     }
 }

@@ -54,12 +54,7 @@ public final class StudentT {
         for (double e : estimates) {
             mean += e;
         }
-        mean /= k;
-        double ss = 0;
-        for (double e : estimates) {
-            ss += (e - mean) * (e - mean);
-        }
-        return interval(mean, ss / (k - 1) / k, k - 1, level, n, k, scheme);
+        return interval(mean / k, Bootstrap.variance(estimates) / k, k - 1, level, n, k, scheme);
     }
 
     static void checkLevel(double level) {

@@ -15,6 +15,19 @@ public final class TestModels {
         ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
     }
 
+    /**
+     * Multiplies the projection and head weights of a random decoder by 6, so its greedy paths are varied
+     * and not decided by near-ties (what generation tests need from an untrained model).
+     */
+    public static Decoder sharpened(Decoder d) {
+        d.parameters().forEach((name, w) -> {
+            if (name.endsWith("proj.weight") || name.equals("lm_head.weight")) {
+                w.muli(6f);
+            }
+        });
+        return d;
+    }
+
     /** A very small llama-style config (GQA 4 heads / 2 KV heads) for gradient checks. */
     public static ModelConfig micro(String arch, boolean tied) {
         return new ModelConfig("llama", 16, 2, 4, 2, 4, 24, 10000.0, 1e-5, ByteTokenizer.VOCAB_SIZE, 32, tied, false, false)
