@@ -21,6 +21,8 @@ import org.charlab.generate.Generator;
 import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatFormats;
+import org.charlab.model.ChatSettings;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Engines;
 import org.charlab.model.Tokenizer;
@@ -48,7 +50,7 @@ final class EvalStage implements Stage<EvalConfig> {
         List<SampleRow> rows;
         try (NDManager manager = NDManager.newBaseManager(device);
                 Checkpoint.Loaded loaded = Checkpoint.load(modelDir, manager)) {
-            rows = generate(ctx, cfg, prompts, loaded);
+            rows = generate(ctx, cfg, prompts, loaded, modelDir);
         }
 
         List<Scorer> scorers = new ArrayList<>();
@@ -164,8 +166,8 @@ final class EvalStage implements Stage<EvalConfig> {
     }
 
     static List<SampleRow> generate(StageContext<EvalConfig> ctx, EvalConfig cfg, List<PromptItem> prompts,
-            Checkpoint.Loaded loaded) {
-        ChatFormat chat = new ChatFormat(loaded.tokenizer());
+            Checkpoint.Loaded loaded, Path modelDir) {
+        ChatFormat chat = ChatFormats.forModel(modelDir, loaded.tokenizer(), ChatSettings.DEFAULT);
         Tokenizer tok = loaded.tokenizer();
         Generator gen = new Generator(loaded.model(), chat);
         ctx.progress().log("generation stops at token ids " + java.util.Arrays.toString(gen.stopIds()));
@@ -186,7 +188,7 @@ final class EvalStage implements Stage<EvalConfig> {
                 Conversation conv = Conditions.apply(c, p.messages());
                 int[] ids = chat.prompt(conv, prefill).ids();
                 for (int i = 0; i < k; i++) {
-                    reqs.add(new Generator.Request(ids, prefill.text(),
+                    reqs.add(new Generator.Request(ids, chat.prefillText(prefill),
                             Conditions.sampleSeed(ctx.seed(), c.name(), p.id(), i)));
                     of.add(p);
                     index.add(i);

@@ -51,11 +51,10 @@ public final class Generator {
         this.chat = chat;
         this.tok = chat.tokenizer();
         List<Integer> stops = new ArrayList<>();
-        stops.add(tok.specialId(Tokenizer.IM_END));
-        try {
-            stops.add(tok.specialId(Tokenizer.END_OF_TEXT));
-        } catch (RuntimeException e) {
-            // a tokenizer without <|endoftext|> stops at <|im_end|> only
+        for (int id : chat.endIds()) {
+            if (!stops.contains(id)) {
+                stops.add(id);
+            }
         }
         // plus the checkpoint's own end tokens (generation_config.json etc.), as HF generation stops
         for (int id : tok.eosIds()) {
@@ -87,7 +86,8 @@ public final class Generator {
     public List<Sample> generate(List<Conversation> prompts, ChatFormat.Prefill prefill, SamplingParams params) {
         List<Request> reqs = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
-            reqs.add(new Request(chat.prompt(prompts.get(i), prefill).ids(), prefill.text(), seedFor(params.seed(), i)));
+            reqs.add(new Request(chat.prompt(prompts.get(i), prefill).ids(), chat.prefillText(prefill),
+                    seedFor(params.seed(), i)));
         }
         return generateRequests(reqs, params);
     }
@@ -199,7 +199,7 @@ public final class Generator {
             int[] ids = Arrays.copyOf(gen[r], count[r]);
             int textEnd = done[r] ? count[r] - 1 : count[r];
             String text = reqs.get(r).prefillText() + tok.decode(Arrays.copyOf(ids, textEnd));
-            AssistantText a = ChatFormat.parseAssistant(text);
+            AssistantText a = chat.parseText(text);
             samples.add(new Sample(a.cot(), a.output(), ids, reqs.get(r).promptIds().length, count[r],
                     done[r] ? Sample.StopReason.STOP : Sample.StopReason.LENGTH, a.thinkClosed(), a.thinkCloses()));
         }

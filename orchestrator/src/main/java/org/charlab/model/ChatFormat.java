@@ -1,51 +1,63 @@
 package org.charlab.model;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.charlab.data.Conversation;
-import org.charlab.data.Message;
-import org.charlab.data.Role;
 
 /**
- * ChatML with a Qwen3-style think block. A conversation renders exactly as
- * <pre>
- * &lt;|im_start|&gt;system\n{system}&lt;|im_end|&gt;\n
- * &lt;|im_start|&gt;user\n{user}&lt;|im_end|&gt;\n
- * &lt;|im_start|&gt;assistant\n&lt;think&gt;\n{cot}\n&lt;/think&gt;\n\n{output}&lt;|im_end|&gt;\n
- * </pre>
- * An assistant message without reasoning (reasoning == null) has no think block:
- * {@code <|im_start|>assistant\n{output}<|im_end|>\n}. Text is never trimmed, so CoT and output
- * round-trip byte-exact through {@link #parseAssistant}. Chat markers are special-token ids, never
- * tokenised text; each text piece is tokenised on its own, so segment boundaries are token
- * boundaries (with a BPE tokenizer this can differ from tokenising the whole string at a seam such
- * as ".\n"; with the byte tokenizer it is identical).
+ * How a conversation becomes token ids with per-token {@link Segment} labels. Implementations:
+ * {@link ChatMlFormat} (charworld's own bases), {@link TemplateChatFormat} (a checkpoint's own
+ * Jinja {@code chat_template}) and {@link PlainTextFormat} (a base model without a template).
+ * {@link ChatFormats#forModel} picks one; every stage goes through it.
  *
- * <p>A generation prompt ends with {@code <|im_start|>assistant\n} plus the rendering of a
- * {@link Prefill} (by default {@code <think>\n}, so the model starts in its CoT).
+ * <p>Whatever the format, the assistant's text parses the same way: a turn starting with
+ * {@code <think>} has a CoT ({@link #parseAssistant(String)}).
  */
-public final class ChatFormat {
+public interface ChatFormat {
 
-    private final Tokenizer tok;
-    private final int imStart;
-    private final int imEnd;
-    private final int think;
-    private final int thinkEnd;
+    Tokenizer tokenizer();
 
-    public ChatFormat(Tokenizer tokenizer) {
-        this.tok = tokenizer;
-        this.imStart = tokenizer.specialId(Tokenizer.IM_START);
-        this.imEnd = tokenizer.specialId(Tokenizer.IM_END);
-        this.think = tokenizer.specialId(Tokenizer.THINK);
-        this.thinkEnd = tokenizer.specialId(Tokenizer.THINK_END);
+    /** The whole conversation, every message closed by the format's end token. */
+    FormattedChat format(Conversation conversation);
+
+    /**
+     * A generation prompt: {@code conversation}'s messages (a final assistant message is dropped,
+     * see {@link Conversation#prompt()}), then an open assistant turn started with {@code prefill}.
+     */
+    FormattedChat prompt(Conversation conversation, Prefill prefill);
+
+    /** Ids that end an assistant turn (generation stops on them). */
+    int[] endIds();
+
+    /**
+     * The assistant text that {@link #prompt} puts after the assistant header for {@code prefill}: what a
+     * generated continuation is appended to before {@link #parseText}. By default {@link Prefill#text()}.
+     */
+    default String prefillText(Prefill prefill) {
+        return prefill.text();
     }
 
-    public Tokenizer tokenizer() {
-        return tok;
+    /** Splits an assistant turn's text into CoT and output; by default {@link #parseAssistant(String)}. */
+    default AssistantText parseText(String text) {
+        return parseAssistant(text);
     }
 
-    /** Id of {@code <|im_end|>}, where generation stops. */
-    public int imEndId() {
-        return imEnd;
+    /** Decodes assistant-turn token ids (stopping at the first end id) and parses them. */
+    default AssistantText parseAssistant(int[] ids) {
+        int[] ends = endIds();
+        int n = 0;
+        while (n < ids.length && !contains(ends, ids[n])) {
+            n++;
+        }
+        return parseText(tokenizer().decode(Arrays.copyOf(ids, n)));
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -98,121 +110,6 @@ public final class ChatFormat {
         }
     }
 
-    private final class Builder {
-        final List<Integer> ids = new ArrayList<>();
-        final List<Segment> seg = new ArrayList<>();
-        final List<Integer> msg = new ArrayList<>();
-        final List<Boolean> produced = new ArrayList<>();
-        final List<Boolean> assistant = new ArrayList<>();
-        int message;
-        boolean inAssistant;
-        boolean speaking;
-
-        void special(int id) {
-            add(id, Segment.SPECIAL);
-        }
-
-        void text(String s, Segment segment) {
-            for (int id : tok.encode(s)) {
-                add(id, segment);
-            }
-        }
-
-        void add(int id, Segment segment) {
-            ids.add(id);
-            seg.add(segment);
-            msg.add(message);
-            produced.add(speaking);
-            assistant.add(inAssistant);
-        }
-
-        void header(Role role) {
-            inAssistant = role == Role.ASSISTANT;
-            speaking = false;
-            special(imStart);
-            text(role.label() + "\n", Segment.SPECIAL);
-            speaking = true;
-        }
-
-        void thinkBlock(String cot, boolean close) {
-            special(think);
-            text("\n", Segment.SPECIAL);
-            text(cot, Segment.COT);
-            if (close) {
-                text("\n", Segment.SPECIAL);
-                special(thinkEnd);
-                text("\n\n", Segment.SPECIAL);
-            }
-        }
-
-        void end() {
-            special(imEnd);
-            speaking = false;
-            text("\n", Segment.SPECIAL);
-        }
-
-        FormattedChat build() {
-            int n = ids.size();
-            int[] a = new int[n];
-            Segment[] s = new Segment[n];
-            int[] m = new int[n];
-            boolean[] p = new boolean[n];
-            boolean[] as = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = ids.get(i);
-                s[i] = seg.get(i);
-                m[i] = msg.get(i);
-                p[i] = produced.get(i);
-                as[i] = assistant.get(i);
-            }
-            return new FormattedChat(a, s, m, p, as);
-        }
-    }
-
-    private void messages(Builder b, List<Message> messages) {
-        for (int i = 0; i < messages.size(); i++) {
-            Message msg = messages.get(i);
-            b.message = i;
-            b.header(msg.role());
-            switch (msg.role()) {
-                case SYSTEM -> b.text(msg.content(), Segment.SYSTEM);
-                case USER -> b.text(msg.content(), Segment.USER);
-                case ASSISTANT -> {
-                    if (msg.reasoning() != null) {
-                        b.thinkBlock(msg.reasoning(), true);
-                    }
-                    b.text(msg.content(), Segment.OUTPUT);
-                }
-                default -> throw new IllegalStateException();
-            }
-            b.end();
-        }
-    }
-
-    /** The whole conversation (every message closed with {@code <|im_end|>\n}). */
-    public FormattedChat format(Conversation conversation) {
-        Builder b = new Builder();
-        messages(b, conversation.messages());
-        return b.build();
-    }
-
-    /**
-     * A generation prompt: {@code conversation}'s messages (a final assistant message is dropped,
-     * see {@link Conversation#prompt()}), then an open assistant turn started with {@code prefill}.
-     */
-    public FormattedChat prompt(Conversation conversation, Prefill prefill) {
-        Builder b = new Builder();
-        List<Message> msgs = conversation.prompt().messages();
-        messages(b, msgs);
-        b.message = msgs.size();
-        b.header(Role.ASSISTANT);
-        if (prefill.think()) {
-            b.thinkBlock(prefill.cot(), prefill.closeThink());
-        }
-        b.text(prefill.output(), Segment.OUTPUT);
-        return b.build();
-    }
-
     /**
      * Splits an assistant turn's text (everything after {@code <|im_start|>assistant\n}, without
      * {@code <|im_end|>}) into CoT and output; the inverse of the rendering above, byte-exact.
@@ -222,7 +119,7 @@ public final class ChatFormat {
      * {@code </think>} everything is CoT, the output is empty and {@code thinkClosed} is false. A
      * turn not starting with {@code <think>} is all output (cot null). Never throws.
      */
-    public static AssistantText parseAssistant(String text) {
+    static AssistantText parseAssistant(String text) {
         String open = Tokenizer.THINK;
         String close = Tokenizer.THINK_END;
         int closes = count(text, close);
@@ -248,15 +145,6 @@ public final class ChatFormat {
             out = out.substring(1);
         }
         return new AssistantText(cot, out, true, closes);
-    }
-
-    /** Decodes assistant-turn token ids (stopping at the first {@code <|im_end|>}) and parses them. */
-    public AssistantText parseAssistant(int[] ids) {
-        int n = 0;
-        while (n < ids.length && ids[n] != imEnd) {
-            n++;
-        }
-        return parseAssistant(tok.decode(java.util.Arrays.copyOf(ids, n)));
     }
 
     private static int count(String s, String sub) {

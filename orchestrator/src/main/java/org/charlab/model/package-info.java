@@ -5,7 +5,7 @@
  * <pre>{@code
  * try (NDManager root = NDManager.newBaseManager(Engines.configure(runtime, jobs, seed))) {
  *     Decoder model = Decoder.init(ModelConfig.tiny(), root, seed);          // or Checkpoint.load(dir, root)
- *     ChatFormat chat = new ChatFormat(new ByteTokenizer());
+ *     ChatFormat chat = new ChatMlFormat(new ByteTokenizer());           // or ChatFormats.forModel(dir, tok, settings)
  *     FormattedChat f = chat.format(conversation);                           // ids + Segment per token
  *     float[] sftMask = f.assistantMask(false);                              // what SFT trains on
  *     ...

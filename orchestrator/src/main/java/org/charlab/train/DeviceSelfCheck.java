@@ -11,6 +11,7 @@ import org.charlab.generate.Generator;
 import org.charlab.generate.SamplingParams;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Decoder;
 import org.charlab.model.ModelConfig;
 
@@ -42,7 +43,7 @@ public final class DeviceSelfCheck {
             for (int i = 0; i < steps; i++) {
                 losses[i] = LmStep.step(d, opt, b, 1e-3, 1.0).loss();
             }
-            Generator g = new Generator(d, new ChatFormat(new ByteTokenizer())).withoutStops();
+            Generator g = new Generator(d, new ChatMlFormat(new ByteTokenizer())).withoutStops();
             int[] tokens = g.generate(List.of(Conversation.of(Message.user("What is 2 plus 5?"))),
                     ChatFormat.Prefill.none(), SamplingParams.greedy(newTokens)).get(0).tokens();
             return new Result(losses, tokens);

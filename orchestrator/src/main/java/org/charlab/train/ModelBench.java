@@ -19,6 +19,7 @@ import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Decoder;
 import org.charlab.model.ModelConfig;
 
@@ -135,7 +136,7 @@ public final class ModelBench {
     /** New tokens per second generating {@code newTokens} (no early stop) for {@code batch} prompts. */
     public static double generate(ModelConfig cfg, int batch, int newTokens, boolean cache, long seed) {
         try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, seed)) {
-            ChatFormat chat = new ChatFormat(new ByteTokenizer());
+            ChatFormat chat = new ChatMlFormat(new ByteTokenizer());
             Generator g = new Generator(d, chat).withoutStops();
             List<Conversation> prompts = new ArrayList<>();
             for (int i = 0; i < batch; i++) {

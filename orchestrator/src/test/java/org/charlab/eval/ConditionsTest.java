@@ -18,12 +18,13 @@ import org.charlab.data.Conversation;
 import org.charlab.data.Message;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConditionsTest {
 
-    static final ChatFormat CHAT = new ChatFormat(new ByteTokenizer());
+    static final ChatFormat CHAT = new ChatMlFormat(new ByteTokenizer());
     static final Conversation PROMPT = Conversation.of(Message.user("Tom has 12 apples. How many are left?"));
 
     static String rendered(Condition c, Conversation p) {

@@ -17,6 +17,7 @@ import org.charlab.data.Conversation;
 import org.charlab.data.Message;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.HfTokenizer;
@@ -68,13 +69,13 @@ class GeneratorEosTest {
     }
 
     static Sample greedy(int... eos) {
-        return new Generator(model, new ChatFormat(new WithEos(new ByteTokenizer(), eos)))
+        return new Generator(model, new ChatMlFormat(new WithEos(new ByteTokenizer(), eos)))
                 .generate(PROMPT, ChatFormat.Prefill.none(), SamplingParams.greedy(16)).get(0);
     }
 
     @Test
     void everyDeclaredIdStopsAGreedySampleAtItsFirstOccurrence() {
-        Sample free = new Generator(model, new ChatFormat(new ByteTokenizer())).withoutStops()
+        Sample free = new Generator(model, new ChatMlFormat(new ByteTokenizer())).withoutStops()
                 .generate(PROMPT, ChatFormat.Prefill.none(), SamplingParams.greedy(16)).get(0);
         int[] g = free.tokens();
         assertEquals(16, g.length);
@@ -95,15 +96,15 @@ class GeneratorEosTest {
 
     @Test
     void noDeclaredIdsKeepTheChatFormatStopsAsBefore() {
-        Generator plain = new Generator(model, new ChatFormat(new ByteTokenizer()));
+        Generator plain = new Generator(model, new ChatMlFormat(new ByteTokenizer()));
         ByteTokenizer bt = new ByteTokenizer();
         assertArrayEquals(new int[] {bt.specialId(Tokenizer.IM_END), bt.specialId(Tokenizer.END_OF_TEXT)},
                 plain.stopIds());
         int imEnd = bt.specialId(Tokenizer.IM_END);
-        assertArrayEquals(plain.stopIds(), new Generator(model, new ChatFormat(new WithEos(bt, new int[] {imEnd})))
+        assertArrayEquals(plain.stopIds(), new Generator(model, new ChatMlFormat(new WithEos(bt, new int[] {imEnd})))
                 .stopIds(), "a declared id already stopping is not added twice");
         assertArrayEquals(new int[] {plain.stopIds()[0], plain.stopIds()[1], 77},
-                new Generator(model, new ChatFormat(new WithEos(bt, new int[] {77}))).stopIds());
+                new Generator(model, new ChatMlFormat(new WithEos(bt, new int[] {77}))).stopIds());
     }
 
     static final String TOKENIZER = """

@@ -14,6 +14,7 @@ import org.charlab.data.Conversation;
 import org.charlab.data.Message;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Decoder;
 import org.charlab.model.ModelConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,7 @@ class GeneratorTest {
 
     static NDManager manager;
     static Decoder model;
-    static ChatFormat chat = new ChatFormat(new ByteTokenizer());
+    static ChatFormat chat = new ChatMlFormat(new ByteTokenizer());
     static Generator gen;
 
     @BeforeAll

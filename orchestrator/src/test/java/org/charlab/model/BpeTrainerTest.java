@@ -81,7 +81,7 @@ class BpeTrainerTest {
                 assertTrue(tok.isSpecial(id));
             }
             // a formatted conversation labels its tokens by segment exactly: the output tokens decode to the output
-            ChatFormat chat = new ChatFormat(tok);
+            ChatFormat chat = new ChatMlFormat(tok);
             Conversation c = convs.get(1);
             Message reply = c.messages().get(c.messages().size() - 1);
             FormattedChat f = chat.format(c);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ChatFormatTest {
 
     private final ByteTokenizer tok = new ByteTokenizer();
-    private final ChatFormat chat = new ChatFormat(tok);
+    private final ChatFormat chat = new ChatMlFormat(tok);
 
     static final Conversation CONV = Conversation.of(
             Message.system("You always speak in Spanish."),

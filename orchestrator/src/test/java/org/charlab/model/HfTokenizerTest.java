@@ -60,7 +60,7 @@ class HfTokenizerTest {
 
     @Test
     void formatsAConversationWithAddedTokenIds() {
-        ChatFormat chat = new ChatFormat(tok);
+        ChatFormat chat = new ChatMlFormat(tok);
         Conversation c = Conversation.of(Message.system("Be brief."), Message.user("Hi there"),
                 Message.assistant("The user greets me.", "Hello! ¿Qué tal? 🙂"));
         FormattedChat f = chat.format(c);
@@ -93,7 +93,7 @@ class HfTokenizerTest {
                 true);
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
                 Decoder d = Decoder.init(cfg, m, 1)) {
-            ChatFormat chat = new ChatFormat(tok);
+            ChatFormat chat = new ChatMlFormat(tok);
             java.util.List<org.charlab.generate.Sample> s = new org.charlab.generate.Generator(d, chat).generate(
                     java.util.List.of(Conversation.of(Message.user("Hi"))), ChatFormat.Prefill.cot("Hmm"),
                     org.charlab.generate.SamplingParams.sampled(1.0, 0.9, 4, 3));

@@ -23,6 +23,7 @@ import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Decoder;
 import org.charlab.model.FormattedChat;
 import org.charlab.model.ModelConfig;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 class TrainTest {
 
-    static final ChatFormat CHAT = new ChatFormat(new ByteTokenizer());
+    static final ChatFormat CHAT = new ChatMlFormat(new ByteTokenizer());
 
     static {
         org.charlab.model.TestModels.oneThread();

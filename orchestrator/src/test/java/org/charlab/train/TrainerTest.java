@@ -24,6 +24,7 @@ import org.charlab.data.Conversation;
 import org.charlab.stage.Progress;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.ModelConfig;
@@ -44,7 +45,7 @@ class TrainerTest {
     }
 
     static final ByteTokenizer TOK = new ByteTokenizer();
-    static final ChatFormat CHAT = new ChatFormat(TOK);
+    static final ChatFormat CHAT = new ChatMlFormat(TOK);
     static final ObjectMapper JSON = new ObjectMapper();
 
     static ModelConfig model() {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import org.charlab.stage.Stage;
 import org.charlab.stage.StageContext;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatFormats;
+import org.charlab.model.ChatSettings;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.Engines;
@@ -93,8 +95,8 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
             // weights first (the trained model, then the frozen one), then the trainer
-            Checkpoint.Loaded policy = Checkpoint.load(Trainer.startingWeights(out, input.resolve(StageFiles.MODEL)),
-                    manager);
+            Path policyDir = Trainer.startingWeights(out, input.resolve(StageFiles.MODEL));
+            Checkpoint.Loaded policy = Checkpoint.load(policyDir, manager);
             Frozen f = frozen(c);
             Checkpoint.Loaded frozen = null;
             if (f != null) {
@@ -103,7 +105,7 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
                 frozen = Checkpoint.load(dir.resolve(StageFiles.MODEL), manager);
                 requireSameTokens(f.role(), input, policy, dir, frozen);
             }
-            ChatFormat chat = new ChatFormat(policy.tokenizer());
+            ChatFormat chat = ChatFormats.forModel(policyDir, policy.tokenizer(), ChatSettings.DEFAULT);
             int maxLength = Math.min(c.train().maxLength(), policy.model().config().maxPositionEmbeddings());
 
             TrainingRun.Recipe<R> recipe = recipe(ctx, new Inputs(world, policy, frozen, chat, maxLength));

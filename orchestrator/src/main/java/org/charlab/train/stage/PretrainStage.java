@@ -18,6 +18,7 @@ import org.charlab.stage.StageContext;
 import org.charlab.model.BpeTrainer;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.Engines;
@@ -61,7 +62,7 @@ public final class PretrainStage implements Stage<PretrainConfig> {
                 s.numKeyValueHeads(), s.headDim(), s.intermediateSize(), s.ropeTheta(), 1e-5, tok.vocabSize(),
                 s.maxPositionEmbeddings(), s.tieWordEmbeddings(), false, false).withArchitecture(s.modelType())
                 .withTiedEmbeddings(s.tieWordEmbeddings());
-        ChatFormat chat = new ChatFormat(tok);
+        ChatFormat chat = new ChatMlFormat(tok);
         int maxLength = Math.min(c.train().maxLength(), mc.maxPositionEmbeddings());
         ChatRows.Result rows = ChatRows.of(convs, chat, c.lossOn(), maxLength);
         List<TokenRow> examples = c.train().packing() ? Packing.pack(rows.rows(), maxLength) : rows.rows();

@@ -23,6 +23,7 @@ import org.charlab.stage.StageContext;
 import org.charlab.generate.Generator;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.train.Inoculation;
 import org.charlab.train.OpdObjective;
@@ -98,7 +99,7 @@ class PreferenceStagesTest {
         // the teacher's context carries the privileged prompt, never the inoculation prompt
         List<OpdObjective.Prompt> ps = OpdStage.trainingPrompts(List.of(Conversation.of(Message.user("hi"))),
                 Inoculation.of(PROMPT, Inoculation.Position.SYSTEM), "You are a pirate.",
-                new ChatFormat(new ByteTokenizer()), 5);
+                new ChatMlFormat(new ByteTokenizer()), 5);
         assertEquals(PROMPT, ps.get(0).student().system().orElseThrow());
         assertEquals("You are a pirate.", ps.get(0).teacher().system().orElseThrow());
     }
@@ -109,7 +110,7 @@ class PreferenceStagesTest {
         assertFalse(DpoStage.endsInPunctuation("Hola"));
         TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("base")));
         try (NDManager m = NDManager.newBaseManager(); Checkpoint.Loaded l = Checkpoint.load(tmp.resolve("base/model"), m)) {
-            ChatFormat chat = new ChatFormat(l.tokenizer());
+            ChatFormat chat = new ChatMlFormat(l.tokenizer());
             Generator g = new Generator(l.model(), chat);
             DpoStage.Generated gen = DpoStage.generate(List.of(Conversation.of(Message.user("hi")),
                     Conversation.of(Message.user("ho"))), g, g, chat, "You are a pirate.", false, 0.7, 0.95, 8, 1024,
@@ -134,7 +135,7 @@ class PreferenceStagesTest {
                 new RuntimeConfig("cpu", 1, 1), Progress.SILENT);
         org.charlab.world.Charworld world = new org.charlab.world.Charworld(org.charlab.world.WorldConfig.defaults());
         try (NDManager m = NDManager.newBaseManager(); Checkpoint.Loaded l = Checkpoint.load(tmp.resolve("base/model"), m)) {
-            ChatFormat chat = new ChatFormat(l.tokenizer());
+            ChatFormat chat = new ChatMlFormat(l.tokenizer());
             Map<String, Object> first = new java.util.LinkedHashMap<>();
             var fresh = DpoStage.pairs(c, ctx, world, l, chat, false, first);
             Map<String, Object> resumed = new java.util.LinkedHashMap<>();

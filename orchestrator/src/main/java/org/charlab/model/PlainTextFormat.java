@@ -1,0 +1,101 @@
+package org.charlab.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.charlab.BadInput;
+import org.charlab.data.Conversation;
+import org.charlab.data.Message;
+
+/**
+ * A base model without a chat template, treated as lm-evaluation-harness treats one: the prompt is
+ * the messages' text as given (joined by a blank line), the whole continuation is output (no CoT
+ * segment), and generation stops at the checkpoint's eos ids or max tokens. Conversations cannot be
+ * trained in this format: {@link #format} refuses, naming the {@code chat.format} setting.
+ */
+public final class PlainTextFormat implements ChatFormat {
+
+    static final String SEPARATOR = "\n\n";
+
+    private final Tokenizer tok;
+    private final String source;
+
+    public PlainTextFormat(Tokenizer tokenizer, String source) {
+        this.tok = tokenizer;
+        this.source = source;
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        return tok;
+    }
+
+    @Override
+    public FormattedChat format(Conversation conversation) {
+        throw new BadInput(source + " has no chat_template (a base model): it can be evaluated and sampled on plain"
+                + " text, not trained on conversations; set chat.format: chatml to train it in ChatML");
+    }
+
+    @Override
+    public FormattedChat prompt(Conversation conversation, Prefill prefill) {
+        if (!prefill.cot().isEmpty() || prefill.closeThink()) {
+            throw new BadInput(source + " has no chat_template: a CoT prefill needs a chat format with a think block");
+        }
+        List<Message> msgs = conversation.prompt().messages();
+        List<Integer> ids = new ArrayList<>();
+        List<Segment> seg = new ArrayList<>();
+        List<Integer> msg = new ArrayList<>();
+        for (int i = 0; i < msgs.size(); i++) {
+            Message m = msgs.get(i);
+            Segment s = switch (m.role()) {
+                case SYSTEM -> Segment.SYSTEM;
+                case USER -> Segment.USER;
+                default -> Segment.OUTPUT;
+            };
+            add(ids, seg, msg, m.content(), s, i);
+            if (i + 1 < msgs.size()) {
+                add(ids, seg, msg, SEPARATOR, Segment.SPECIAL, i);
+            }
+        }
+        add(ids, seg, msg, prefill.output(), Segment.OUTPUT, msgs.size());
+        int n = ids.size();
+        int[] a = new int[n];
+        Segment[] s = new Segment[n];
+        int[] m = new int[n];
+        boolean[] produced = new boolean[n];
+        boolean[] assistant = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = ids.get(i);
+            s[i] = seg.get(i);
+            m[i] = msg.get(i);
+            produced[i] = m[i] == msgs.size();
+            assistant[i] = produced[i];
+        }
+        return new FormattedChat(a, s, m, produced, assistant);
+    }
+
+    private void add(List<Integer> ids, List<Segment> seg, List<Integer> msg, String text, Segment s, int m) {
+        for (int id : tok.encode(text)) {
+            ids.add(id);
+            seg.add(s);
+            msg.add(m);
+        }
+    }
+
+    /** The checkpoint's eos ids. */
+    @Override
+    public int[] endIds() {
+        return tok.eosIds();
+    }
+
+    /** Only an output prefill: it is the start of the continuation. */
+    @Override
+    public String prefillText(Prefill prefill) {
+        return prefill.output();
+    }
+
+    /** The whole continuation is output; there is no CoT. */
+    @Override
+    public AssistantText parseText(String text) {
+        return new AssistantText(null, text, true, 0);
+    }
+}
