@@ -144,7 +144,12 @@ public final class GenerateCommand implements Callable<Integer> {
      * checkpoint's own chat template can take over here. Today: ChatML with a think block.
      */
     private static ChatFormat chatFormatFor(Path dir, Tokenizer tokenizer) {
-        return new ChatFormat(tokenizer);
+        try {
+            return new ChatFormat(tokenizer);
+        } catch (BadInput e) {
+            throw new BadInput(e.getMessage() + "; generate renders prompts as ChatML, which " + dir
+                    + " does not support (no chat-template support yet)");
+        }
     }
 
     private SamplingParams params() {
@@ -199,7 +204,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         return String.format(Locale.ROOT, "generate: %d prompt + %d new tokens in %.2f s (%.1f tok/s, first token "
                 + "after %.2f s) on %s, model loaded in %.2f s; stopped at %s", promptTokens, s.newTokens(), seconds,
-                s.newTokens() / Math.max(seconds, 1e-9), firstToken, dev, load, why);
+                s.newTokens() / Math.max(seconds, 1e-9), firstToken, dev.isGpu() ? "cuda:" + dev.getDeviceId() : "cpu", load,
+                why);
     }
 
     private static boolean contains(int[] ids, int id) {
