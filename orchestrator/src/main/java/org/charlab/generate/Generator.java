@@ -92,14 +92,30 @@ public final class Generator {
         return generateRequests(reqs, params);
     }
 
+    /**
+     * Sees each token as it is sampled, on the generating thread, before the next decode step:
+     * {@code request} is the index into the list given to {@link #generateRequests}, {@code id} the
+     * token (a final stop token included, as in {@link Sample#tokens()}). For streaming; the batched
+     * path passes none and pays one null check per token.
+     */
+    @FunctionalInterface
+    public interface TokenListener {
+        void onToken(int request, int id);
+    }
+
     /** Generates for explicit requests, {@code params.maxBatch()} rows at a time, in order. */
     public List<Sample> generateRequests(List<Request> requests, SamplingParams params) {
+        return generateRequests(requests, params, null);
+    }
+
+    /** {@link #generateRequests(List, SamplingParams)}, telling {@code listener} (may be null) each token as it is sampled. */
+    public List<Sample> generateRequests(List<Request> requests, SamplingParams params, TokenListener listener) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
             List<Sample> out = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i += params.maxBatch()) {
-                out.addAll(batch(requests.subList(i, Math.min(requests.size(), i + params.maxBatch())), params));
+                out.addAll(batch(requests.subList(i, Math.min(requests.size(), i + params.maxBatch())), params, listener, i));
             }
             return out;
         } finally {
@@ -107,7 +123,7 @@ public final class Generator {
         }
     }
 
-    private List<Sample> batch(List<Request> reqs, SamplingParams params) {
+    private List<Sample> batch(List<Request> reqs, SamplingParams params, TokenListener listener, int first) {
         int b = reqs.size();
         int promptLen = 0;
         for (Request r : reqs) {
@@ -182,6 +198,9 @@ public final class Generator {
                     } else {
                         next = sample(logits, r * vocab, vocab, params, rng[r]);
                         gen[r][count[r]++] = next;
+                        if (listener != null) {
+                            listener.onToken(first + r, next);
+                        }
                         if (isStop(next)) {
                             done[r] = true;
                             active--;

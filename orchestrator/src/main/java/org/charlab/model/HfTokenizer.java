@@ -25,6 +25,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final Set<Integer> specialIds = new HashSet<>();
     private final int vocabSize;
     private final int[] eosIds;
+    private final Set<Integer> byteFallbackIds = new HashSet<>();
 
     private HfTokenizer(Path file) {
         this.file = file;
@@ -62,6 +63,13 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
         this.vocabSize = maxId + 1;
         JsonNode vocab = root.path("model").path("vocab");
+        if (root.path("model").path("byte_fallback").asBoolean(false)) {
+            vocab.fields().forEachRemaining(e -> {
+                if (e.getKey().matches("<0x[0-9A-Fa-f]{2}>")) {
+                    byteFallbackIds.add(e.getValue().asInt());
+                }
+            });
+        }
         this.eosIds = EosTokens.resolve(file.toAbsolutePath().getParent(), t -> added.containsKey(t) ? added.get(t)
                 : vocab.path(t).isInt() ? Integer.valueOf(vocab.path(t).asInt()) : null);
     }
@@ -124,6 +132,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     public int padId() {
         Integer pad = added.get(PAD);
         return pad != null ? pad : specialId(END_OF_TEXT);
+    }
+
+    @Override
+    public boolean isByteFallback(int id) {
+        return byteFallbackIds.contains(id);
     }
 
     /** The end-of-sequence ids declared next to tokenizer.json ({@link EosTokens#resolve}). */

@@ -41,4 +41,13 @@ public interface Tokenizer {
     default int[] eosIds() {
         return new int[0];
     }
+
+    /**
+     * Whether {@code id} is a byte-fallback token ({@code <0xNN>} of a sentencepiece-style BPE): its
+     * text depends on the byte tokens around it, since a run of them is decoded as one UTF-8 string
+     * and every byte of an invalid run shows as U+FFFD. False by default.
+     */
+    default boolean isByteFallback(int id) {
+        return false;
+    }
 }
