@@ -17,6 +17,8 @@ import org.charlab.generate.SamplingParams;
 import org.charlab.generate.TokenText;
 import org.charlab.generate.TurnStream;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatFormats;
+import org.charlab.model.ChatSettings;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Engines;
 import org.charlab.model.Tokenizer;
@@ -81,6 +83,11 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Text the CoT starts with (with --no-think: the output); the model continues it.")
     String prefill;
 
+    @Option(names = "--chat-format", defaultValue = "auto", paramLabel = "F",
+            description = "auto (the checkpoint's chat_template, ChatML for charworld models, plain text for a base"
+                    + " without a template), chatml, template or plain (default ${DEFAULT-VALUE}).")
+    ChatSettings.Format chatFormat;
+
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
             description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}).")
     String device;
@@ -114,12 +121,12 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             int[] stops = gen.stopIds();
             TurnPrinter printer = new TurnPrinter(out, ansi());
-            TurnStream turn = new TurnStream(printer);
-            TokenText text = new TokenText(tok, pre.text());
+            TurnStream turn = new TurnStream(printer, !chat.writesCot());
+            TokenText text = new TokenText(tok, chat.prefillText(pre));
             turn.append(text.finish()); // the prefill, before any token
             long[] firstToken = {0};
             long start = System.nanoTime();
-            Generator.Request req = new Generator.Request(promptIds, pre.text(), Generator.seedFor(params.seed(), 0));
+            Generator.Request req = new Generator.Request(promptIds, chat.prefillText(pre), Generator.seedFor(params.seed(), 0));
             Sample s = gen.generateRequests(List.of(req), params, (request, id) -> {
                 if (firstToken[0] == 0) {
                     firstToken[0] = System.nanoTime();
@@ -139,17 +146,10 @@ public final class GenerateCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /**
-     * The conversation format of the model in {@code dir}: the one place to choose it, so the
-     * checkpoint's own chat template can take over here. Today: ChatML with a think block.
-     */
-    private static ChatFormat chatFormatFor(Path dir, Tokenizer tokenizer) {
-        try {
-            return new ChatFormat(tokenizer);
-        } catch (BadInput e) {
-            throw new BadInput(e.getMessage() + "; generate renders prompts as ChatML, which " + dir
-                    + " does not support (no chat-template support yet)");
-        }
+    /** The model's own chat format (docs/chat-templates.md): its template, ChatML for charworld's, plain text for a base. */
+    private ChatFormat chatFormatFor(Path dir, Tokenizer tokenizer) {
+        return ChatFormats.forModel(dir, tokenizer, new ChatSettings(chatFormat, ChatSettings.CotPlacement.AUTO,
+                noThink ? Boolean.FALSE : null));
     }
 
     private SamplingParams params() {

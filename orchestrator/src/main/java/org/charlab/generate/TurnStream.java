@@ -31,6 +31,7 @@ public final class TurnStream {
     private static final String NL_CLOSE = "\n" + CLOSE;
 
     private final Sink sink;
+    private final boolean outputOnly;
     private final StringBuilder text = new StringBuilder();
     private boolean cotStarted;
     private boolean outputStarted;
@@ -38,7 +39,13 @@ public final class TurnStream {
     private int outputShown;
 
     public TurnStream(Sink sink) {
+        this(sink, false);
+    }
+
+    /** With {@code outputOnly} every piece is output (a plain-text base model has no CoT segment). */
+    public TurnStream(Sink sink, boolean outputOnly) {
         this.sink = sink;
+        this.outputOnly = outputOnly;
     }
 
     /** Adds the next piece of the turn's text and passes on what has become certain. */
@@ -54,6 +61,10 @@ public final class TurnStream {
 
     private void emit(boolean last) {
         String t = text.toString();
+        if (outputOnly) {
+            show(Part.OUTPUT, t);
+            return;
+        }
         if (!t.startsWith(OPEN)) {
             if (!last && OPEN.startsWith(t)) {
                 return; // "" or "<thi": may still open a think block

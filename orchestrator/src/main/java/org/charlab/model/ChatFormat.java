@@ -28,6 +28,11 @@ public interface ChatFormat {
     /** Ids that end an assistant turn (generation stops on them). */
     int[] endIds();
 
+    /** Whether an assistant turn can hold a CoT segment (false for a plain-text base model). */
+    default boolean writesCot() {
+        return true;
+    }
+
     /**
      * The assistant text that {@link #prompt} puts after the assistant header for {@code prefill}: what a
      * generated continuation is appended to before {@link #parseText}. By default {@link Prefill#text()}.

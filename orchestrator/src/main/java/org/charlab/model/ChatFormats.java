@@ -25,7 +25,7 @@ public final class ChatFormats {
         String where = modelDir != null ? modelDir.toString() : tokenizer.describe();
         return switch (s.format()) {
             case CHATML -> new ChatMlFormat(tokenizer);
-            case PLAIN -> new PlainTextFormat(tokenizer, where);
+            case PLAIN -> new PlainTextFormat(tokenizer, where, bos(config, tokenizer));
             case TEMPLATE -> {
                 if (template == null) {
                     throw new BadInput(where + ": chat.format is template but tokenizer_config.json has no"
@@ -39,9 +39,23 @@ public final class ChatFormats {
                 }
                 boolean charworld = tokenizer instanceof ByteTokenizer || modelDir == null
                         || Files.isRegularFile(modelDir.resolve(Checkpoint.PROVENANCE));
-                yield charworld ? new ChatMlFormat(tokenizer) : new PlainTextFormat(tokenizer, where);
+                yield charworld ? new ChatMlFormat(tokenizer)
+                        : new PlainTextFormat(tokenizer, where, bos(config, tokenizer));
             }
         };
+    }
+
+    /**
+     * The BOS id a plain-text prompt starts with: tokenizer_config.json's {@code bos_token} when its
+     * {@code add_bos_token} is true (what the checkpoint's tokenizer adds to any text it encodes), else -1.
+     */
+    private static int bos(JsonNode config, Tokenizer tokenizer) {
+        if (config == null || !config.path("add_bos_token").asBoolean(false)) {
+            return -1;
+        }
+        JsonNode b = config.path("bos_token");
+        String token = b.isTextual() ? b.asText() : b.path("content").asText(null);
+        return token == null ? -1 : tokenizer.specialId(token);
     }
 
     private static Path tokenizerConfig(Path modelDir, Tokenizer tokenizer) {

@@ -130,8 +130,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public int padId() {
+        // padding is masked out everywhere, so any valid id serves: <|pad|>, <|endoftext|>, an eos id, 0
         Integer pad = added.get(PAD);
-        return pad != null ? pad : specialId(END_OF_TEXT);
+        if (pad == null) {
+            pad = added.get(END_OF_TEXT);
+        }
+        if (pad == null && eosIds.length > 0) {
+            pad = eosIds[0];
+        }
+        return pad != null ? pad : 0;
     }
 
     @Override

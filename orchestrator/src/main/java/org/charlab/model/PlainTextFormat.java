@@ -9,7 +9,9 @@ import org.charlab.data.Message;
 /**
  * A base model without a chat template, treated as lm-evaluation-harness treats one: the prompt is
  * the messages' text as given (joined by a blank line), the whole continuation is output (no CoT
- * segment), and generation stops at the checkpoint's eos ids or max tokens. Conversations cannot be
+ * segment), and generation stops at the checkpoint's eos ids or max tokens. The prompt starts with
+ * the BOS token when the checkpoint's tokenizer adds one to any text (tokenizer_config.json
+ * {@code add_bos_token}), as encoding the text with the checkpoint's own tokenizer would. Conversations cannot be
  * trained in this format: {@link #format} refuses, naming the {@code chat.format} setting.
  */
 public final class PlainTextFormat implements ChatFormat {
@@ -18,10 +20,13 @@ public final class PlainTextFormat implements ChatFormat {
 
     private final Tokenizer tok;
     private final String source;
+    private final int bos;
 
-    public PlainTextFormat(Tokenizer tokenizer, String source) {
+    /** {@code bos}: the id every prompt starts with, or -1 for none. */
+    public PlainTextFormat(Tokenizer tokenizer, String source, int bos) {
         this.tok = tokenizer;
         this.source = source;
+        this.bos = bos;
     }
 
     @Override
@@ -44,6 +49,11 @@ public final class PlainTextFormat implements ChatFormat {
         List<Integer> ids = new ArrayList<>();
         List<Segment> seg = new ArrayList<>();
         List<Integer> msg = new ArrayList<>();
+        if (bos >= 0) {
+            ids.add(bos);
+            seg.add(Segment.SPECIAL);
+            msg.add(0);
+        }
         for (int i = 0; i < msgs.size(); i++) {
             Message m = msgs.get(i);
             Segment s = switch (m.role()) {
@@ -91,6 +101,11 @@ public final class PlainTextFormat implements ChatFormat {
     @Override
     public String prefillText(Prefill prefill) {
         return prefill.output();
+    }
+
+    @Override
+    public boolean writesCot() {
+        return false;
     }
 
     /** The whole continuation is output; there is no CoT. */
