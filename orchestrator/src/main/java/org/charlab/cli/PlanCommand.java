@@ -6,17 +6,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.charlab.plan.MemoryCheck;
 import org.charlab.plan.Plan;
+import org.charlab.plan.StagePlan;
 import org.charlab.plan.RunPlan;
 import org.charlab.results.StageCache;
 import org.charlab.results.SweepDir;
+import org.charlab.stage.MemoryEstimate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Dry run: show every run with its arm, seed and stage chain, which stages runs "
-        + "share, and which stage outputs are already cached. Writes nothing.")
+        + "share, and which stage outputs are already cached; per stage its parameters (total, trained) and "
+        + "estimated peak memory by component. Refuses (exit 2) when a stage to run would not fit its device's "
+        + "free memory (CHARLAB_DEVICE_MEMORY=SIZE overrides what is free). Writes nothing.")
 final class PlanCommand implements Callable<Integer> {
 
     @Spec
@@ -51,7 +56,30 @@ final class PlanCommand implements Callable<Integer> {
         long shared = uses.values().stream().filter(n -> n > 1).count();
         out.println(plan.runs().size() + " runs; " + plan.stages().size() + " unique stages (" + shared
                 + " shared by several runs); " + cached + " cached, " + (plan.stages().size() - cached) + " to run");
+        printMemory(out, plan);
         out.flush();
+        MemoryCheck.check(plan, Devices.memory(), cache::isDone);
         return Main.EXIT_OK;
+    }
+
+    /** One row per unique stage: parameters and the estimated peak memory with its components. */
+    static void printMemory(PrintWriter out, Plan plan) {
+        String row = "%-12s %-27s %8s %9s %9s %9s %9s %9s %9s %10s %9s %9s%n";
+        out.println("memory per stage (estimated peak = weights + grads + adamw + frozen + runtime "
+                + "+ max(activ., generation)):");
+        out.printf(row, "stage", "key", "params", "trainable", "weights", "grads", "adamw", "frozen", "activ.",
+                "generation", "runtime", "peak");
+        for (String key : plan.stageOrder()) {
+            StagePlan s = plan.stages().get(key);
+            MemoryEstimate m = s.memory();
+            if (m == null) {
+                out.printf(row, s.name(), key, "?", "?", "?", "?", "?", "?", "?", "?", "?", "unknown");
+                continue;
+            }
+            out.printf(row, s.name(), key, MemoryCheck.count(m.parameters()), MemoryCheck.count(m.trainable()),
+                    MemoryCheck.bytes(m.weights()), MemoryCheck.bytes(m.gradients()), MemoryCheck.bytes(m.optimizer()),
+                    MemoryCheck.bytes(m.frozen()), MemoryCheck.bytes(m.activations()),
+                    MemoryCheck.bytes(m.generation()), MemoryCheck.bytes(m.runtime()), MemoryCheck.bytes(m.peak()));
+        }
     }
 }

@@ -27,6 +27,7 @@ import org.charlab.exec.SweepJournal;
 import org.charlab.exec.SweepSetup;
 import org.charlab.exec.slurm.Preflight;
 import org.charlab.exec.slurm.Slurm;
+import org.charlab.plan.MemoryCheck;
 import org.charlab.plan.Plan;
 import org.charlab.plan.Planner;
 import org.charlab.plan.RunPlan;
@@ -93,6 +94,7 @@ final class RunCommand implements Callable<Integer> {
         Plan plan = planner.plan(args.file, args.overrides, args.sweepId);
         checkStageNames(plan, recompute);
         SweepDir dir = SweepDir.of(args.results, plan.experiment(), plan.sweepId());
+        MemoryCheck.check(plan, Devices.memory(), dir.cache()::isDone); // before anything is written
         // the sweep keeps what earlier --recompute gave it; this one's stages get a fresh nonce after admit
         Map<String, String> nonces = new TreeMap<>();
         if (ifExists != IfExists.OVERWRITE && Files.exists(dir.plan())) {

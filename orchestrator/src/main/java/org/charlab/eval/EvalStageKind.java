@@ -2,7 +2,12 @@ package org.charlab.eval;
 
 import java.util.List;
 import org.charlab.data.DataFile;
+import java.util.Map;
+import org.charlab.model.MemoryArithmetic;
+import org.charlab.model.ModelConfig;
 import org.charlab.stage.AbstractStageKind;
+import org.charlab.stage.MemoryEstimate;
+import org.charlab.stage.PlannedModel;
 import org.charlab.stage.Stage;
 
 /** The {@code eval} stage type. Loading it never loads the engine; only {@link #create()} does. */
@@ -19,6 +24,24 @@ public final class EvalStageKind extends AbstractStageKind<EvalConfig> {
     @Override
     public List<DataFile> dataFiles(EvalConfig c) {
         return c.prompts().file() == null ? List.of() : List.of(DataFile.prompts(c.prompts().file()));
+    }
+
+    /**
+     * The input's weights and sampling: batch_size rows with a KV cache over the model's context and
+     * the prefill of the longest prompt that leaves room for max_new_tokens; no training.
+     */
+    @Override
+    public MemoryEstimate memory(EvalConfig c, Map<String, PlannedModel> inputs) {
+        PlannedModel in = inputs.get("input");
+        if (in == null) {
+            return null;
+        }
+        ModelConfig m = ModelConfig.fromPlain(in.configJson());
+        long p = MemoryArithmetic.parameters(m);
+        long gen = MemoryArithmetic.generationFloats(m, c.batchSize(), m.maxPositionEmbeddings(),
+                c.sampling().maxNewTokens());
+        return new MemoryEstimate(p, 0, p * MemoryArithmetic.FP32, 0, 0, 0, 0, gen * MemoryArithmetic.FP32,
+                MemoryArithmetic.RUNTIME_BYTES);
     }
 
     @Override

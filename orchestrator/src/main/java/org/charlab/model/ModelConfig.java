@@ -113,20 +113,9 @@ public record ModelConfig(
                 attentionBias, qkNorm);
     }
 
-    /** Number of scalar parameters the decoder holds. */
+    /** Number of scalar parameters the decoder holds ({@link MemoryArithmetic#parameters}). */
     public long parameterCount() {
-        long d = hiddenSize;
-        long q = (long) numAttentionHeads * headDim;
-        long kv = (long) numKeyValueHeads * headDim;
-        long perLayer = d * q + 2 * d * kv + q * d + 3 * d * intermediateSize + 2 * d;
-        if (attentionBias) {
-            perLayer += q + 2 * kv;
-        }
-        if (qkNorm) {
-            perLayer += 2L * headDim;
-        }
-        long embed = (long) vocabSize * d;
-        return embed + (tieWordEmbeddings ? 0 : embed) + numHiddenLayers * perLayer + d;
+        return MemoryArithmetic.parameters(this);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -178,6 +167,17 @@ public record ModelConfig(
         n.put("attention_bias", attentionBias);
         n.put("torch_dtype", "float32");
         return n;
+    }
+
+    /** {@link #toJson()} as a plain map (what planning carries from stage to stage). */
+    @SuppressWarnings("unchecked")
+    public java.util.Map<String, Object> toPlain() {
+        return JSON.convertValue(toJson(), java.util.Map.class);
+    }
+
+    /** The inverse of {@link #toPlain()}: a plain config.json map read as {@link #fromJson} reads it. */
+    public static ModelConfig fromPlain(java.util.Map<String, Object> plain) {
+        return fromJson(JSON.valueToTree(plain));
     }
 
     public void write(Path file) throws IOException {

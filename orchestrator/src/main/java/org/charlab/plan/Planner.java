@@ -29,6 +29,8 @@ import org.charlab.config.Source;
 import org.charlab.config.StageRef;
 import org.charlab.config.StageSpec;
 import org.charlab.data.DataFile;
+import org.charlab.stage.MemoryEstimate;
+import org.charlab.stage.PlannedModel;
 import org.charlab.stage.StageCatalog;
 import org.charlab.stage.StageKind;
 
@@ -58,6 +60,8 @@ public final class Planner {
     private final Binder binder;
     private final Set<List<Object>> validated = new HashSet<>();
     private final Function<StageKind<?>, String> code;
+    /** The model each planned stage's output holds, by stage key (kinds answer; null when unknown). */
+    private final Map<String, PlannedModel> models = new LinkedHashMap<>();
 
     public Planner(StageCatalog catalog) {
         this(catalog, CodeFingerprint::of);
@@ -195,8 +199,20 @@ public final class Planner {
             keyed.put("deps", deps);
             keyed.put("config", ConfigWriter.toPlain(st.config(), f -> "sha256:" + files.get(f.path().toString())));
             String key = st.type() + "-" + hash(keyed).substring(0, 20);
-            stages.putIfAbsent(key, new StagePlan(key, name, st.type(), kind.version(), seed, deps, config, runtime, files,
-                    code, nonce));
+            if (!stages.containsKey(key)) {
+                Map<String, PlannedModel> inputs = new TreeMap<>();
+                deps.forEach((role, dep) -> {
+                    if (models.get(dep) != null) {
+                        inputs.put(role, models.get(dep));
+                    }
+                });
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                StageKind<Record> k = (StageKind) kind;
+                models.put(key, k.plannedModel(st.config(), inputs));
+                MemoryEstimate memory = k.memory(st.config(), inputs);
+                stages.put(key, new StagePlan(key, name, st.type(), kind.version(), seed, deps, config, runtime, files,
+                        code, nonce, memory));
+            }
             keyByName.put(name, key);
             chain.add(new RunPlan.Step(name, key));
             previous = name;

@@ -1,6 +1,7 @@
 package org.charlab.stage;
 
 import java.util.List;
+import java.util.Map;
 import org.charlab.data.DataFile;
 
 /**
@@ -43,6 +44,24 @@ public interface StageKind<C extends Record> {
      */
     default List<DataFile> dataFiles(C config) {
         return List.of();
+    }
+
+    /**
+     * The model this stage's output holds, from its settings and the planned models of its inputs by
+     * role ("input", and a config field naming another stage, e.g. "reference"); null when it
+     * produces none or the kind cannot tell. Must not load the engine.
+     */
+    default PlannedModel plannedModel(C config, Map<String, PlannedModel> inputs) {
+        return null;
+    }
+
+    /**
+     * The stage's estimated peak memory, from its settings and the planned models of its inputs (as
+     * in {@link #plannedModel}); null when the kind cannot tell (an input's model is unknown). Must
+     * not load the engine.
+     */
+    default MemoryEstimate memory(C config, Map<String, PlannedModel> inputs) {
+        return null;
     }
 
     Stage<C> create();

@@ -2,6 +2,13 @@ package org.charlab.train.stage;
 
 import java.util.List;
 import org.charlab.data.DataFile;
+import java.util.Map;
+import org.charlab.model.LoraShape;
+import org.charlab.model.MemoryArithmetic;
+import org.charlab.model.ModelConfig;
+import org.charlab.stage.MemoryEstimate;
+import org.charlab.stage.PlannedModel;
+import org.charlab.train.OpdLossType;
 import org.charlab.stage.AbstractStageKind;
 import org.charlab.stage.Stage;
 
@@ -20,6 +27,38 @@ public final class OpdKind extends AbstractStageKind<OpdConfig> {
     @Override
     public List<DataFile> dataFiles(OpdConfig c) {
         return c.prompts() == null ? List.of() : List.of(DataFile.prompts(c.prompts()));
+    }
+
+    /** The input's model, trained. */
+    @Override
+    public PlannedModel plannedModel(OpdConfig c, Map<String, PlannedModel> inputs) {
+        return inputs.get("input");
+    }
+
+    @Override
+    public MemoryEstimate memory(OpdConfig c, Map<String, PlannedModel> inputs) {
+        return memory(c, inputs, null);
+    }
+
+    /**
+     * Per micro-batch: sampling B completions (KV cache over prompt + max_new_tokens columns, bounded
+     * by the row length), then the student's forward pass with gradients and the teacher's without on
+     * the same rows; full_vocab adds the teacher's log-softmax, the mixture and the two divergence terms
+     * over [B,T,V]. The teacher is a full copy, except under LoRA with no named teacher (the base
+     * weights with the adapter off).
+     */
+    static MemoryEstimate memory(OpdConfig c, Map<String, PlannedModel> inputs, LoraShape lora) {
+        ModelConfig m = StageMemory.model(inputs, "input");
+        if (m == null) {
+            return null;
+        }
+        int copies = lora != null && c.teacher() == null ? 0 : 1;
+        long rows = StageMemory.rows(m, c.train());
+        long t = StageMemory.rowLength(m, c.train());
+        long step = StageMemory.stepFloats(m, rows, t, 1, c.loss() == OpdLossType.FULL_VOCAB ? 4 : 0);
+        long gen = Math.max(MemoryArithmetic.generationFloats(m, rows, t, c.maxNewTokens()),
+                StageMemory.checkFloats(m, c.shared().evalPrompts(), c.shared().evalMaxNewTokens()));
+        return StageMemory.training(m, lora, copies, step, gen);
     }
 
     @Override
