@@ -26,8 +26,9 @@ public record LoraConfig(
                 + "llama/qwen2/qwen3, q_proj and v_proj.", def = "null",
                 paper = "PEFT LoraConfig.target_modules")
         List<String> targetModules,
-        @Setting(doc = "Also write the merged model (base + all adapters of the chain) as a plain HF directory in "
-                + "model/, instead of a model that refers to its base and adapters.", def = "false")
+        @Setting(doc = "Write model/ as the merged weights (base + every adapter of the chain), a plain HF directory, "
+                + "instead of a directory that names its base and adapters; adapter/ is written either way.",
+                def = "false")
         boolean writeMerged) {
 
     public LoraConfig {
