@@ -153,6 +153,18 @@ class LoraStagesTest {
     }
 
     @Test
+    void loraOpdSelfTeacherIsTheBaseWithThePrivilegedPrompt(@TempDir Path tmp) throws Exception {
+        TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("base")));
+        Path out = PreferenceStagesTest.run(tmp, "opd", PreferenceStagesTest.bind(OpdConfig.class,
+                "max_new_tokens: 8\ntraits: pirate\nlora: {dropout: 0.1}\n"), new OpdStage());
+        JsonNode first = TrainingStagesTest.JSON.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+        assertTrue(first.get("reverse_kl").asDouble() > 0, "the teacher's context differs, its weights are the base");
+        assertEquals(2 * 8L * ((32 + 32) + (32 + 16)),
+                TrainingStagesTest.JSON.readTree(out.resolve(Stage.FACTS).toFile()).get("trainable_parameters").asLong());
+        assertEquals(1, Checkpoint.stackOf(out.resolve("model")).adapters().size());
+    }
+
+    @Test
     void loraYamlDefaultsArePeftsAndABadModuleIsRefusedInOneLine() {
         SftConfig plain = TrainingStagesTest.sft("");
         @SuppressWarnings("unchecked")
