@@ -26,6 +26,10 @@ import org.charlab.BadInput;
  *
  * <p>Autograd hazard: no op takes a Java {@code Number} (DJL frees such temporary scalars before
  * backward); constants are arrays.
+ *
+ * <p>LoRA: every projection goes through {@link #linear}, which adds the {@link LoraAdapters}
+ * update for the weight array when adapters are {@link #attach attached}; the forward pass itself
+ * knows nothing of them.
  */
 public final class Decoder implements AutoCloseable {
 
