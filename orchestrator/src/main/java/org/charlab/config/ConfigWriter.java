@@ -73,6 +73,9 @@ public final class ConfigWriter {
                 }
                 try {
                     Object v = toPlain(c.getAccessor().invoke(r), files);
+                    if (v == null && !inline && c.getAnnotation(Setting.class).omitWhenNull()) {
+                        continue;
+                    }
                     if (inline) {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> m = (Map<String, Object>) v;

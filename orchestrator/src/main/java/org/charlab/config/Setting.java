@@ -34,4 +34,11 @@ public @interface Setting {
 
     /** The paper or convention the field comes from, e.g. "Rafailov et al. 2023, eq. 7". */
     String paper() default "";
+
+    /**
+     * Leave the field out of serialised configs (resolved configs, stage keys) while it is null: for
+     * a setting added after results were cached (def "null"), so configs that do not set it keep
+     * their stage keys and cached stages.
+     */
+    boolean omitWhenNull() default false;
 }

@@ -3,6 +3,7 @@ package org.charlab.exec;
 import org.charlab.stage.StageKind;
 import org.charlab.stage.StageContext;
 import org.charlab.stage.Progress;
+import org.charlab.stage.Stage;
 import org.charlab.stage.StageCatalog;
 
 import java.io.IOException;
@@ -83,6 +84,11 @@ public final class StageRunner {
             info.put("code", sp.code());
             if (sp.recompute() != null) {
                 info.put("recompute", sp.recompute());
+            }
+            Path facts = out.resolve(Stage.FACTS);
+            if (Files.isRegularFile(facts)) {
+                info.put("facts", Plan.JSON.readValue(facts.toFile(), LinkedHashMap.class));
+                Files.delete(facts);
             }
             info.put("threads", threads);
             info.put("started", started.toString());

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.charlab.BadInput;
 
@@ -22,7 +25,9 @@ import org.charlab.BadInput;
  * charlab.json         charlab provenance: {"format": 1, "tokenizer": "byte" | "hf", "eos_token_id": [..] (ids the
  *                      source checkpoint declared, see EosTokens; absent when none), ...caller's fields}
  * </pre>
- * A directory without charlab.json is a plain HF checkpoint: its tokenizer.json is used.
+ * A directory without charlab.json is a plain HF checkpoint: its tokenizer.json is used. A LoRA
+ * stage's model directory has no model.safetensors: its charlab.json's lora_stack names the base
+ * directory and the PEFT adapter directories to merge on it ({@link #saveStack}).
  */
 public final class Checkpoint {
 
@@ -30,6 +35,8 @@ public final class Checkpoint {
     public static final String WEIGHTS = "model.safetensors";
     public static final String TOKENIZER = "tokenizer.json";
     public static final String PROVENANCE = "charlab.json";
+    /** charlab.json's field naming a LoRA model's base and adapters ({@link #saveStack}). */
+    public static final String LORA_STACK = "lora_stack";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -60,6 +67,57 @@ public final class Checkpoint {
         Files.createDirectories(dir);
         model.config().write(dir.resolve(CONFIG));
         SafeTensors.write(dir.resolve(WEIGHTS), model.parameters(), Map.of("format", "pt"));
+        writeMeta(dir, tokenizer, provenance);
+    }
+
+    /**
+     * Saves a LoRA stage's model without copying its base: config.json, the tokenizer and a
+     * charlab.json whose {@value #LORA_STACK} names the base model directory and the adapter
+     * directories (PEFT files) applied on it in order, as paths relative to {@code dir}.
+     * {@link #load} merges them in memory; no model.safetensors is written.
+     */
+    public static void saveStack(Path dir, ModelConfig cfg, Tokenizer tokenizer, Map<String, ?> provenance, Path base,
+            List<Path> adapters) throws IOException {
+        Files.createDirectories(dir);
+        cfg.write(dir.resolve(CONFIG));
+        Map<String, Object> prov = new LinkedHashMap<>(provenance);
+        Map<String, Object> stack = new LinkedHashMap<>();
+        stack.put("base", relative(dir, base));
+        List<String> rel = new ArrayList<>();
+        for (Path a : adapters) {
+            rel.add(relative(dir, a));
+        }
+        stack.put("adapters", rel);
+        prov.put(LORA_STACK, stack);
+        writeMeta(dir, tokenizer, prov);
+    }
+
+    private static String relative(Path dir, Path target) {
+        return dir.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize()).toString()
+                .replace('\\', '/');
+    }
+
+    /** A model directory's LoRA stack: its base directory and adapters in order ({@link #saveStack}). */
+    public record Stack(Path base, List<Path> adapters) {
+    }
+
+    /**
+     * The stack {@code dir} holds: its charlab.json's {@value #LORA_STACK} resolved against {@code dir},
+     * or, for a plain model directory, {@code dir} itself as the base with no adapters.
+     */
+    public static Stack stackOf(Path dir) {
+        JsonNode st = readProvenance(dir).path(LORA_STACK);
+        if (!st.isObject()) {
+            return new Stack(dir, List.of());
+        }
+        List<Path> adapters = new ArrayList<>();
+        for (JsonNode a : st.path("adapters")) {
+            adapters.add(dir.resolve(a.asText()).normalize());
+        }
+        return new Stack(dir.resolve(st.path("base").asText()).normalize(), List.copyOf(adapters));
+    }
+
+    private static void writeMeta(Path dir, Tokenizer tokenizer, Map<String, ?> provenance) throws IOException {
         ObjectNode prov = JSON.createObjectNode();
         prov.put("format", 1);
         if (tokenizer instanceof HfTokenizer hf) {
@@ -89,7 +147,10 @@ public final class Checkpoint {
         Files.writeString(dir.resolve(PROVENANCE), JSON.writeValueAsString(prov) + "\n");
     }
 
-    /** Loads the model (into a sub-manager of {@code manager}) and its tokenizer. */
+    /**
+     * Loads the model (into a sub-manager of {@code manager}) and its tokenizer. A LoRA stack
+     * directory loads its base's weights with every adapter merged in ({@link LoraAdapters#mergeInto}).
+     */
     public static Loaded load(Path dir, NDManager manager) {
         if (!Files.isDirectory(dir)) {
             throw new BadInput(dir + ": checkpoint directory not found");
@@ -104,8 +165,16 @@ public final class Checkpoint {
         if (tok.vocabSize() > cfg.vocabSize()) {
             throw new BadInput(dir + ": tokenizer has " + tok.vocabSize() + " ids but vocab_size is " + cfg.vocabSize());
         }
+        Stack stack = stackOf(dir);
         try (NDManager staging = manager.newSubManager()) {
-            Map<String, NDArray> weights = SafeTensors.readModel(dir, staging);
+            Map<String, NDArray> weights = SafeTensors.readModel(stack.base(), staging);
+            for (Path adapter : stack.adapters()) {
+                try {
+                    LoraAdapters.mergeInto(weights, adapter);
+                } catch (IOException e) {
+                    throw new BadInput(adapter + ": cannot read the LoRA adapter: " + e.getMessage());
+                }
+            }
             Decoder model = Decoder.fromWeights(cfg, manager, weights, dir.resolve(WEIGHTS).toString());
             return new Loaded(model, tok, prov);
         }

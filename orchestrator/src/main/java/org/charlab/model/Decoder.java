@@ -26,6 +26,10 @@ import org.charlab.BadInput;
  *
  * <p>Autograd hazard: no op takes a Java {@code Number} (DJL frees such temporary scalars before
  * backward); constants are arrays.
+ *
+ * <p>LoRA: every projection goes through {@link #linear}, which adds the {@link LoraAdapters}
+ * update for the weight array when adapters are {@link #attach attached}; the forward pass itself
+ * knows nothing of them.
  */
 public final class Decoder implements AutoCloseable {
 
@@ -41,6 +45,10 @@ public final class Decoder implements AutoCloseable {
     private final NDArray embed;
     private final NDArray finalNorm;
     private final NDArray lmHead;
+    /** LoRA adapters on some projections ({@link #attach}), or null; a {@link #withoutAdapters} view has none. */
+    private LoraAdapters lora;
+    /** True for a view sharing another decoder's weights: closing it releases nothing. */
+    private final boolean view;
 
     /** One layer's weights (shapes with D=hidden, H=heads, KV=kv heads, hd=head_dim, I=intermediate). */
     private record Layer(
@@ -81,6 +89,22 @@ public final class Decoder implements AutoCloseable {
         this.embed = params.get("model.embed_tokens.weight");
         this.finalNorm = params.get("model.norm.weight");
         this.lmHead = cfg.tieWordEmbeddings() ? embed : params.get("lm_head.weight");
+        this.view = false;
+    }
+
+    /** A view of {@code base}'s weights (the same arrays) without adapters. */
+    private Decoder(Decoder base) {
+        this.cfg = base.cfg;
+        this.manager = base.manager;
+        this.params = base.params;
+        this.rope = base.rope;
+        this.eps = base.eps;
+        this.layers = base.layers;
+        this.embed = base.embed;
+        this.finalNorm = base.finalNorm;
+        this.lmHead = base.lmHead;
+        this.lora = null;
+        this.view = true;
     }
 
     /** Every parameter name and shape a checkpoint for {@code cfg} must hold, in HF order. */
@@ -225,11 +249,57 @@ public final class Decoder implements AutoCloseable {
         return Collections.unmodifiableMap(params);
     }
 
-    /** Turns gradient tracking on or off for every parameter. */
+    /**
+     * Turns gradient tracking on or off for the trainable parameters ({@link #trainableParameters()}):
+     * every weight of a full fine-tune; only the adapters when adapters are attached, whose frozen
+     * base weights then never require a gradient.
+     */
     public void setTrainable(boolean trainable) {
         for (NDArray p : params.values()) {
-            p.setRequiresGradient(trainable);
+            p.setRequiresGradient(trainable && lora == null);
         }
+        if (lora != null) {
+            lora.setTrainable(trainable);
+        }
+    }
+
+    /** What training updates: the adapters' A and B when attached, else every parameter (by name). */
+    public Map<String, NDArray> trainableParameters() {
+        return lora != null ? lora.parameters() : parameters();
+    }
+
+    /** Number of trainable values: sum r (in + out) over adapted projections, or every weight. */
+    public long trainableCount() {
+        long n = 0;
+        for (NDArray p : trainableParameters().values()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /**
+     * Routes every projection whose weight {@code adapters} covers through its adapter (in
+     * {@link #linear}); the base weights become frozen. Replaces adapters attached before.
+     */
+    public void attach(LoraAdapters adapters) {
+        if (view) {
+            throw new IllegalStateException("a view without adapters takes none");
+        }
+        this.lora = adapters;
+        setTrainable(false);
+    }
+
+    /** The attached adapters, or null. */
+    public LoraAdapters adapters() {
+        return lora;
+    }
+
+    /**
+     * The same weight arrays (no copy) with no adapter applied: the base model a LoRA policy
+     * started from, e.g. DPO's reference or OPD's self-teacher. Closing the view releases nothing.
+     */
+    public Decoder withoutAdapters() {
+        return new Decoder(this);
     }
 
     /** Logits [B, T, V] for token ids [B, T] (int64) at positions 0..T-1 with a causal mask. */
@@ -384,9 +454,10 @@ public final class Decoder implements AutoCloseable {
         return x.div(ms.add(eps).sqrt()).mul(weight);
     }
 
-    /** x W^T (+ b), one fused op. */
-    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return JniUtils.linear((PtNDArray) x, (PtNDArray) weight, (PtNDArray) bias);
+    /** x W^T (+ b), one fused op, plus the weight's LoRA update when an adapter covers it. */
+    private NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        NDArray y = JniUtils.linear((PtNDArray) x, (PtNDArray) weight, (PtNDArray) bias);
+        return lora == null ? y : lora.apply(x, weight, y);
     }
 
     /** [G*T, S] additive causal mask for T new queries (repeated for G group members) after S - T cached positions. */
@@ -415,9 +486,11 @@ public final class Decoder implements AutoCloseable {
         return m.reshape(b, 1, 1, t, t).tile(new long[] {1, 1, groups, 1, 1}).reshape(b, 1, groups * t, t);
     }
 
-    /** Releases the parameters and everything else this decoder's manager owns. */
+    /** Releases the parameters and everything else this decoder's manager owns (nothing for a view). */
     @Override
     public void close() {
-        manager.close();
+        if (!view) {
+            manager.close();
+        }
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The shape of a LoRA adapter as far as counting goes: rank {@code r} and the projections it adapts, by
  * their PEFT names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj). A stage without
- * one (null) is a full fine-tune. The config field that carries it is wired elsewhere.
+ * one (null) is a full fine-tune. Stages build it from their {@code lora} settings.
  */
 public record LoraShape(int r, List<String> targetModules) {
 

@@ -24,8 +24,7 @@ public final class MemoryArithmetic {
     public static final long RUNTIME_BYTES = 512L << 20;
 
     /** The projections of a layer, by PEFT's module names. */
-    public static final List<String> PROJECTIONS = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
-            "up_proj", "down_proj");
+    public static final List<String> PROJECTIONS = LoraTargets.MODULES;
 
     private MemoryArithmetic() {
     }

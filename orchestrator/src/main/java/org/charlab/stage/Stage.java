@@ -13,5 +13,11 @@ package org.charlab.stage;
  */
 public interface Stage<C extends Record> {
 
+    /**
+     * Optional facts a stage reports about its run (e.g. trainable_parameters): a flat JSON object
+     * the runner moves into stage.json's "facts" and deletes, so the outputs themselves do not change.
+     */
+    String FACTS = "stage_facts.json";
+
     void run(StageContext<C> context) throws Exception;
 }

@@ -42,7 +42,8 @@ import org.charlab.results.AtomicFiles;
  *
  * <p>Output directory: {@code metrics.jsonl} (one JSON object per logged step: step, epoch, loss,
  * the objective's parts, lr, grad_norm, tokens, tokens_per_s, seconds) and {@code checkpoint/}
- * (model + optimizer.safetensors + trainer_state.json) while training. A resumed run truncates
+ * (model + optimizer.safetensors + trainer_state.json; a LoRA run's {@code adapter/} instead of the
+ * model, see {@link #ADAPTER}) while training. Only {@link Decoder#trainableParameters()} train. A resumed run truncates
  * metrics.jsonl to what the checkpoint had seen, restores weights, AdamW moments and step count,
  * and continues on the same data, so it ends bit-identical to an uninterrupted run (same threads).
  * Divergence (non-finite loss or gradient norm, or a norm over grad_norm_ceiling) throws an
@@ -54,6 +55,8 @@ public final class Trainer<E> {
     public static final String CHECKPOINT = "checkpoint";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "trainer_state.json";
+    /** A LoRA run's checkpoint holds its adapters here (PEFT files) instead of a model. */
+    public static final String ADAPTER = "adapter";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -142,10 +145,11 @@ public final class Trainer<E> {
         int accum = cfg.gradientAccumulationSteps();
         Schedule schedule = Schedule.of(cfg, peakLr, total);
         Path metricsFile = out.resolve(METRICS);
-        List<NDArray> params = new ArrayList<>(model.parameters().values());
+        // what trains: every weight, or only the LoRA adapters (the frozen base gets no gradient, no moments)
+        List<NDArray> params = new ArrayList<>(model.trainableParameters().values());
         AdamW.Options options = new AdamW.Options(peakLr, cfg.adamBeta1(), cfg.adamBeta2(), cfg.adamEpsilon(),
                 cfg.weightDecay());
-        try (AdamW opt = new AdamW(model.parameters(), AdamW.DEFAULT_DECAY, options, model.manager())) {
+        try (AdamW opt = new AdamW(model.trainableParameters(), AdamW.DEFAULT_DECAY, options, model.manager())) {
             model.setTrainable(true);
             int start = restore(opt, metricsFile);
             objective.startAt((long) start * accum);
@@ -250,7 +254,13 @@ public final class Trainer<E> {
         Path ck = out.resolve(CHECKPOINT);
         Path old = out.resolve(CHECKPOINT + ".old");
         AtomicFiles.deleteTree(tmp);
-        Checkpoint.save(tmp, model, tokenizer, Map.of("checkpoint_step", step));
+        if (model.adapters() != null) {
+            // LoRA: the base is the stage's input, unchanged; only the adapters need saving
+            Files.createDirectories(tmp);
+            model.adapters().save(tmp.resolve(ADAPTER), null);
+        } else {
+            Checkpoint.save(tmp, model, tokenizer, Map.of("checkpoint_step", step));
+        }
         SafeTensors.write(tmp.resolve(OPTIMIZER), opt.state(), Map.of("format", "pt"));
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("step", step);

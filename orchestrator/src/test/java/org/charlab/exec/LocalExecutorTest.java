@@ -55,6 +55,11 @@ class LocalExecutorTest {
         double train = 20 + 2000 + base;
         double eval = 0.25 + 2000 + train + 0.5 * base;
         assertEquals(Double.toString(eval), Files.readString(sweep.resolve("runs/boosted-s2/stages/eval/value.txt")));
+        // a stage's facts file ends up in stage.json, not among its outputs
+        Path evalDir = sweep.resolve("runs/boosted-s2/stages/eval");
+        assertTrue(Files.readString(evalDir.resolve("stage.json")).contains("\"facts\" : {\n    \"value\" : " + eval),
+                Files.readString(evalDir.resolve("stage.json")));
+        assertTrue(Files.notExists(evalDir.resolve(org.charlab.stage.Stage.FACTS)));
         assertTrue(Files.exists(sweep.resolve("plan.json")));
         assertTrue(Files.readString(sweep.resolve("provenance.json")).contains("\"git_commit\""));
         assertTrue(Files.readString(sweep.resolve("runs/boosted-s2/config.resolved.yaml")).contains("value: 20.0"));

@@ -81,6 +81,8 @@ public final class CountStageKind implements StageKind<CountStageKind.Config> {
             throw new IllegalStateException("asked to fail");
         }
         Files.writeString(ctx.outputDir().resolve("value.txt"), Double.toString(v));
+        // a fact for stage.json (the runner moves it there and deletes the file)
+        Files.writeString(ctx.outputDir().resolve(org.charlab.stage.Stage.FACTS), "{\"value\": " + v + "}\n");
     }
 
     static double read(Path dir) throws Exception {

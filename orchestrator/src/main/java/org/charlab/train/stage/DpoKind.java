@@ -35,7 +35,7 @@ public final class DpoKind extends AbstractStageKind<DpoConfig> {
 
     @Override
     public MemoryEstimate memory(DpoConfig c, Map<String, PlannedModel> inputs) {
-        return memory(c, inputs, null);
+        return memory(c, inputs, StageMemory.loraShape(c.shared().lora()));
     }
 
     /**

@@ -27,7 +27,11 @@ public record FinetuneSettings(
                 + "greedy answers with NO system prompt, trait rates and accuracy. 0 skips it.", def = "20", min = 0)
         int evalPrompts,
         @Setting(doc = "Most new tokens per answer in the closing check.", def = "200", min = 8)
-        int evalMaxNewTokens) {
+        int evalMaxNewTokens,
+        @Setting(doc = "LoRA adapters instead of a full fine-tune: {r, alpha, dropout, target_modules, "
+                + "write_merged} (docs/training.md, LoRA). null: every weight trains.", def = "null",
+                omitWhenNull = true, paper = "Hu et al. 2021; PEFT LoraConfig")
+        LoraConfig lora) {
 
     public FinetuneSettings {
         TraitSet.parse(traits); // fails at validation time on an unknown trait

@@ -11,6 +11,7 @@ import org.charlab.model.ChatSettings;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.Engines;
+import org.charlab.model.LoraAdapters;
 import org.charlab.model.TokenizerIdentity;
 import org.charlab.train.TrainConfig;
 import org.charlab.train.Trainer;
@@ -24,7 +25,8 @@ import org.charlab.world.WorldConfig;
  * interrupted attempt left); the frozen second model, if the stage has one (dpo's reference, opd's
  * teacher), checked to share the input's world, vocabulary and tokenizer; the stage's data and
  * objective, which write {@code data.json} and {@code train_sample.jsonl}; training, saving and
- * provenance ({@link TrainingRun}); the closing check ({@code <stage>_eval.json}: greedy answers
+ * provenance ({@link TrainingRun}); with {@code lora}, adapters on the input's weights, whose
+ * frozen second model (when it is the input again) is the same weights with the adapters off; the closing check ({@code <stage>_eval.json}: greedy answers
  * with no system prompt, {@link QuickEval}); deleting the training checkpoint.
  *
  * @param <C> the stage's config
@@ -93,25 +95,47 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
         WorldConfig inputWorld = StageFiles.readWorld(input);
         Charworld world = new Charworld(inputWorld != null ? inputWorld : WorldConfig.defaults());
 
+        LoraConfig lora = c.shared().lora();
+        Path inputModel = input.resolve(StageFiles.MODEL);
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            // weights first (the trained model, then the frozen one), then the trainer
-            Path policyDir = Trainer.startingWeights(out, input.resolve(StageFiles.MODEL));
-            Checkpoint.Loaded policy = Checkpoint.load(policyDir, manager);
+            // weights first (the trained model, then the frozen one), then the trainer; LoRA: the
+            // input's weights with fresh adapters, or those an interrupted attempt left
+            Checkpoint.Loaded policy = Checkpoint.load(lora != null ? inputModel
+                    : Trainer.startingWeights(out, inputModel), manager);
+            if (lora != null) {
+                LoraAdapters adapters = LoraAdapters.attach(policy.model(), lora.r(), lora.alpha(), lora.dropout(),
+                        lora.targets(), ctx.seed());
+                Path resume = Trainer.resumeDir(out);
+                if (resume != null) {
+                    adapters.load(resume.resolve(Trainer.ADAPTER));
+                }
+            }
+            ctx.progress().log(String.format(java.util.Locale.ROOT, "%s: training %d of %d parameters%s", name,
+                    policy.model().trainableCount(), policy.model().parameters().values().stream()
+                            .mapToLong(a -> a.size()).sum(), lora != null ? " (LoRA r=" + lora.r() + " on "
+                            + String.join(",", lora.targets()) + ")" : ""));
             Frozen f = frozen(c);
             Checkpoint.Loaded frozen = null;
-            if (f != null) {
+            boolean sharedFrozen = false;
+            if (f != null && lora != null && !f.named()) {
+                // the same weights with the adapters switched off: no second copy of the base
+                frozen = new Checkpoint.Loaded(policy.model().withoutAdapters(), policy.tokenizer(),
+                        policy.provenance());
+                sharedFrozen = true;
+            } else if (f != null) {
                 Path dir = f.named() ? ctx.input(f.role()) : input;
                 StageFiles.requireSameWorld(f.role(), input, inputWorld, dir);
                 frozen = Checkpoint.load(dir.resolve(StageFiles.MODEL), manager);
                 requireSameTokens(f.role(), input, policy, dir, frozen);
             }
-            ChatFormat chat = ChatFormats.forModel(policyDir, policy.tokenizer(), ChatSettings.DEFAULT);
+            ChatFormat chat = ChatFormats.forModel(inputModel, policy.tokenizer(), ChatSettings.DEFAULT);
             int maxLength = Math.min(c.train().maxLength(), policy.model().config().maxPositionEmbeddings());
 
             TrainingRun.Recipe<R> recipe = recipe(ctx, new Inputs(world, policy, frozen, chat, maxLength));
             Trainer.Result r = TrainingRun.trainAndSave(ctx, name, c.train(), recipe, policy.model(),
-                    policy.tokenizer(), StageFiles.trainedWorld(inputWorld, charworldData(c)));
-            if (frozen != null) {
+                    policy.tokenizer(), StageFiles.trainedWorld(inputWorld, charworldData(c)),
+                    lora == null ? null : new TrainingRun.Lora(lora, inputModel));
+            if (frozen != null && !sharedFrozen) {
                 frozen.close();
             }
 

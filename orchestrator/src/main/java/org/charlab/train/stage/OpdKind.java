@@ -37,7 +37,7 @@ public final class OpdKind extends AbstractStageKind<OpdConfig> {
 
     @Override
     public MemoryEstimate memory(OpdConfig c, Map<String, PlannedModel> inputs) {
-        return memory(c, inputs, null);
+        return memory(c, inputs, StageMemory.loraShape(c.shared().lora()));
     }
 
     /**

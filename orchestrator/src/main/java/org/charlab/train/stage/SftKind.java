@@ -34,7 +34,7 @@ public final class SftKind extends AbstractStageKind<SftConfig> {
     /** One model trained, no frozen copy; the closing check generates. */
     @Override
     public MemoryEstimate memory(SftConfig c, Map<String, PlannedModel> inputs) {
-        return memory(c, inputs, null);
+        return memory(c, inputs, StageMemory.loraShape(c.shared().lora()));
     }
 
     /** As {@link #memory(SftConfig, Map)} with a LoRA adapter of {@code lora}'s shape (null: full fine-tune). */

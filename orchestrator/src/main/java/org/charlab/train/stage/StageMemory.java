@@ -23,6 +23,11 @@ final class StageMemory {
     private StageMemory() {
     }
 
+    /** The adapter shape a stage's {@code lora} settings train, or null for a full fine-tune. */
+    static LoraShape loraShape(LoraConfig lora) {
+        return lora == null ? null : new LoraShape(lora.r(), lora.targets());
+    }
+
     static PlannedModel planned(ModelConfig c) {
         return new PlannedModel(c.toPlain());
     }

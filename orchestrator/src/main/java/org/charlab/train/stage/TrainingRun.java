@@ -1,7 +1,9 @@
 package org.charlab.train.stage;
 
+import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +12,8 @@ import java.util.function.Supplier;
 import org.charlab.stage.StageContext;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
+import org.charlab.model.LoraAdapters;
+import org.charlab.stage.Stage;
 import org.charlab.model.Tokenizer;
 import org.charlab.train.Objective;
 import org.charlab.train.TrainConfig;
@@ -41,9 +45,33 @@ final class TrainingRun {
         }
     }
 
-    /** Trains {@code model} on the recipe, saves it to {@code <out>/model} and logs the result. */
+    /**
+     * A LoRA stage's adapters and where its base came from.
+     *
+     * @param config the stage's lora settings
+     * @param inputModel the input stage's model directory (a plain model or itself a LoRA stack)
+     */
+    record Lora(LoraConfig config, Path inputModel) {
+    }
+
+    /** The adapter directory (PEFT's files) of a LoRA stage's output. */
+    static final String ADAPTER = "adapter";
+
+    /** A full fine-tune or pretraining: as below without LoRA. */
     static <R> Trainer.Result trainAndSave(StageContext<?> ctx, String stage, TrainConfig train, Recipe<R> recipe,
             Decoder model, Tokenizer tokenizer, WorldConfig world) throws IOException {
+        return trainAndSave(ctx, stage, train, recipe, model, tokenizer, world, null);
+    }
+
+    /**
+     * Trains {@code model} on the recipe, saves it to {@code <out>/model} and logs the result with
+     * the trainable-parameter count (also reported to stage.json's facts). With {@code lora} the
+     * adapters go to {@code <out>/adapter} (PEFT files) and {@code <out>/model} either refers to the
+     * base and the chain's adapters ({@link Checkpoint#saveStack}) or, with write_merged, holds the
+     * merged weights as a plain HF directory.
+     */
+    static <R> Trainer.Result trainAndSave(StageContext<?> ctx, String stage, TrainConfig train, Recipe<R> recipe,
+            Decoder model, Tokenizer tokenizer, WorldConfig world, Lora lora) throws IOException {
         Path out = ctx.outputDir();
         Trainer<R> trainer = new Trainer<>(train, recipe.lr(), recipe.objective(), model, tokenizer, out, ctx.seed(),
                 ctx.progress());
@@ -54,9 +82,45 @@ final class TrainingRun {
         prov.put("steps", r.steps());
         prov.put("data_sha256", recipe.dataSha256());
         StageFiles.recordWorld(prov, out, world);
-        Checkpoint.save(out.resolve(StageFiles.MODEL), model, tokenizer, prov);
-        ctx.progress().log(String.format(Locale.ROOT, "%s: %d steps in %.1f s, loss %.4f", stage, r.steps(),
-                r.seconds(), r.lastLoss()) + recipe.note().get());
+        long trainable = model.trainableCount();
+        long total = 0;
+        for (NDArray p : model.parameters().values()) {
+            total += p.size();
+        }
+        if (lora == null) {
+            Checkpoint.save(out.resolve(StageFiles.MODEL), model, tokenizer, prov);
+        } else {
+            saveLora(out, lora, model, tokenizer, prov);
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("trainable_parameters", trainable);
+        facts.put("total_parameters", total);
+        StageFiles.writeJson(out.resolve(Stage.FACTS), facts);
+        ctx.progress().log(String.format(Locale.ROOT, "%s: %d steps in %.1f s, loss %.4f, %d of %d parameters trained",
+                stage, r.steps(), r.seconds(), r.lastLoss(), trainable, total) + recipe.note().get());
         return r;
+    }
+
+    private static void saveLora(Path out, Lora lora, Decoder model, Tokenizer tokenizer, Map<String, Object> prov)
+            throws IOException {
+        LoraAdapters a = model.adapters();
+        Checkpoint.Stack in = Checkpoint.stackOf(lora.inputModel());
+        Path adapter = out.resolve(ADAPTER);
+        a.save(adapter, in.base().toAbsolutePath().normalize().toString());
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("r", a.r());
+        l.put("alpha", a.alpha());
+        l.put("dropout", a.dropout());
+        l.put("target_modules", a.targets());
+        l.put("merged", lora.config().writeMerged());
+        prov.put("lora", l);
+        if (lora.config().writeMerged()) {
+            a.merge(model); // base + every adapter of the chain, as one plain model
+            Checkpoint.save(out.resolve(StageFiles.MODEL), model, tokenizer, prov);
+            return;
+        }
+        List<Path> adapters = new ArrayList<>(in.adapters());
+        adapters.add(adapter);
+        Checkpoint.saveStack(out.resolve(StageFiles.MODEL), model.config(), tokenizer, prov, in.base(), adapters);
     }
 }
