@@ -225,6 +225,12 @@ public final class LoraAdapters implements AutoCloseable {
      */
     public static void mergeInto(Map<String, NDArray> weights, Path adapterDir) throws IOException {
         JsonNode c = JSON.readTree(adapterDir.resolve(CONFIG).toFile());
+        for (String variant : List.of("use_rslora", "use_dora")) {
+            if (c.path(variant).asBoolean(false)) {
+                throw new BadInput(adapterDir.resolve(CONFIG) + ": " + variant + " is true; charlab computes plain"
+                        + " LoRA, (lora_alpha / r) B A, only");
+            }
+        }
         double scale = c.path("lora_alpha").asDouble() / c.path("r").asInt();
         try (NDManager staging = weights.values().iterator().next().getManager().newSubManager()) {
             Map<String, NDArray> saved = SafeTensors.read(adapterDir.resolve(WEIGHTS), staging);
