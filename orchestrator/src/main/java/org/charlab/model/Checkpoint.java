@@ -104,10 +104,22 @@ public final class Checkpoint {
         if (tok.vocabSize() > cfg.vocabSize()) {
             throw new BadInput(dir + ": tokenizer has " + tok.vocabSize() + " ids but vocab_size is " + cfg.vocabSize());
         }
+        return new Loaded(loadModel(dir, cfg, manager), tok, prov);
+    }
+
+    /** The model of a checkpoint directory alone (config.json + weights), without its tokenizer. */
+    public static Decoder loadModel(Path dir, NDManager manager) {
+        Path cfgFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new BadInput(dir + ": no " + CONFIG + " (not an HF-style model directory)");
+        }
+        return loadModel(dir, ModelConfig.read(cfgFile), manager);
+    }
+
+    private static Decoder loadModel(Path dir, ModelConfig cfg, NDManager manager) {
         try (NDManager staging = manager.newSubManager()) {
             Map<String, NDArray> weights = SafeTensors.readModel(dir, staging);
-            Decoder model = Decoder.fromWeights(cfg, manager, weights, dir.resolve(WEIGHTS).toString());
-            return new Loaded(model, tok, prov);
+            return Decoder.fromWeights(cfg, manager, weights, dir.resolve(WEIGHTS).toString());
         }
     }
 
