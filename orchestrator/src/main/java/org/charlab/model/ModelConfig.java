@@ -73,13 +73,18 @@ public record ModelConfig(
     public record Gemma(double ropeLocalTheta, double queryPreAttnScalar, double finalLogitSoftcapping) {
     }
 
-    /** A Llama / Qwen config with SiLU, no o_proj bias, unscaled RoPE and full attention everywhere. */
+    /**
+     * A config with unscaled RoPE, no o_proj bias and full attention everywhere, and the
+     * architecture's activation (SiLU; Gemma 3: GeGLU with query_pre_attn_scalar = head_dim).
+     */
     public ModelConfig(String modelType, int hiddenSize, int numHiddenLayers, int numAttentionHeads,
             int numKeyValueHeads, int headDim, int intermediateSize, double ropeTheta, double rmsNormEps, int vocabSize,
             int maxPositionEmbeddings, boolean tieWordEmbeddings, boolean attentionBias, boolean qkNorm) {
         this(modelType, hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim, intermediateSize,
                 ropeTheta, rmsNormEps, vocabSize, maxPositionEmbeddings, tieWordEmbeddings, attentionBias, qkNorm,
-                "silu", false, RopeScaling.NONE, 0, Collections.nCopies(Math.max(numHiddenLayers, 0), FULL), null);
+                "gemma3_text".equals(modelType) ? "gelu_pytorch_tanh" : "silu", false, RopeScaling.NONE, 0,
+                Collections.nCopies(Math.max(numHiddenLayers, 0), FULL),
+                "gemma3_text".equals(modelType) ? new Gemma(10000.0, headDim, 0) : null);
     }
 
     public ModelConfig {
