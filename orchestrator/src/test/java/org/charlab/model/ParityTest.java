@@ -131,6 +131,76 @@ class ParityTest {
         }
     }
 
+    /**
+     * A left-padded batch through the KV cache, as the generator runs it: row 0 is 6 padding
+     * columns then the prompt's first 18 tokens, row 1 the whole prompt; then 6 cached steps feed
+     * row 0 the rest of the prompt and row 1 HF's greedy tokens. Every real position must get HF's
+     * logits (row 0's window counts columns, which padding does not break), and row 1 HF's greedy path.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama_gqa", "mistral_window", "gemma3_text", "gemma3_softcap"})
+    void leftPaddedCachedBatchMatchesHf(String variant) throws IOException {
+        JsonNode g = golden(variant);
+        long[] prompt = ids(g.get("prompt"));
+        long[] greedy = ids(g.get("greedy"));
+        int pad = 6;
+        int t = prompt.length;
+        int steps = 6;
+        try (NDManager m = NDManager.newBaseManager(); Decoder model = Checkpoint.loadModel(dir(variant), m);
+                KvCache cache = KvCache.allocate(model.config(), m, 2, t + steps)) {
+            float[] hf = SafeTensors.read(dir(variant).resolve("golden.safetensors"), m).get("logits").toFloatArray();
+            int v = model.config().vocabSize();
+            float[] keyMask = new float[2 * (t + steps)];
+            java.util.Arrays.fill(keyMask, 0, pad, Decoder.MASKED);
+            long[] ids = new long[2 * t];
+            long[] pos = new long[2 * t];
+            for (int c = 0; c < t; c++) {
+                ids[c] = c < pad ? 0 : prompt[c - pad];
+                pos[c] = Math.max(0, c - pad);
+                ids[t + c] = prompt[c];
+                pos[t + c] = c;
+            }
+            double max = 0;
+            for (int k = 0; k <= steps; k++) {
+                int width = k == 0 ? t : 1;
+                int s = cache.length() + width;
+                try (NDManager step = m.newSubManager()) {
+                    float[] km = new float[2 * s];
+                    System.arraycopy(keyMask, 0, km, 0, s);
+                    System.arraycopy(keyMask, t + steps, km, s, s);
+                    float[] out = model.forward(step.create(ids, new Shape(2, width)), step.create(pos, new Shape(2, width)),
+                            step.create(km, new Shape(2, s)), cache, false).toFloatArray();
+                    for (int c = 0; c < width; c++) {
+                        int p0 = (int) pos[c]; // row 0: HF's logits at its position, for real columns
+                        if (k > 0 || c >= pad) {
+                            for (int j = 0; j < v; j++) {
+                                max = Math.max(max, Math.abs(out[c * v + j] - hf[p0 * v + j]));
+                            }
+                        }
+                    }
+                    int last = (width - 1) * v + width * v; // row 1, last column
+                    long next = 0;
+                    for (int j = 1; j < v; j++) {
+                        next = out[last + j] > out[last + (int) next] ? j : next;
+                    }
+                    if (k == 0) {
+                        for (int c = 0; c < t; c++) {
+                            for (int j = 0; j < v; j++) {
+                                max = Math.max(max, Math.abs(out[(t + c) * v + j] - hf[c * v + j]));
+                            }
+                        }
+                    }
+                    assertEquals(greedy[k], next, variant + " row 1 greedy step " + k);
+                }
+                if (k < steps) {
+                    ids = new long[] {prompt[t - pad + k], greedy[k]};
+                    pos = new long[] {t - pad + k, t + k};
+                }
+            }
+            assertTrue(max < TOLERANCE, variant + " left-padded cached batch: max |logit diff| " + max);
+        }
+    }
+
     /** Greedy decoding as the generator does it: prefill the prompt into the KV cache, then one token a step. */
     static long[] greedyCached(Decoder model, long[] prompt, int n, NDManager m) {
         long[] out = new long[n];
