@@ -25,8 +25,8 @@ import sys
 import torch
 import transformers
 from safetensors.torch import save_file
-from transformers import (AutoModelForCausalLM, Gemma3TextConfig, LlamaConfig, MistralConfig, Qwen2Config,
-                          Qwen3Config)
+from transformers import (AutoModelForCausalLM, Gemma3Config, Gemma3ForConditionalGeneration, Gemma3TextConfig,
+                          LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "parity")
 PROMPT_LEN = 24
@@ -70,6 +70,14 @@ def variants():
         attn_logit_softcapping=3.0, final_logit_softcapping=4.0, tie_word_embeddings=False,
         rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 20_000.0},
                          "sliding_attention": {"rope_type": "default", "rope_theta": 50.0}}, **gemma)
+    # Gemma 3 4B's layout: the text model under text_config next to a (tiny) SigLIP vision tower; text-only input
+    text = dict(gemma, layer_types=["full_attention", "sliding_attention", "sliding_attention"],
+                tie_word_embeddings=True)
+    text.pop("pad_token_id")
+    yield "gemma3_vision", "new", Gemma3Config(
+        text_config=text, mm_tokens_per_image=4, tie_word_embeddings=True,
+        vision_config=dict(hidden_size=16, intermediate_size=16, num_hidden_layers=1, num_attention_heads=2,
+                           image_size=28, patch_size=14))
 
 
 def randomize(model, gemma, tied, gen):
@@ -79,7 +87,7 @@ def randomize(model, gemma, tied, gen):
             r = torch.randn(p.shape, generator=gen)
             if "norm" in name:
                 p.copy_(0.3 * r if gemma else 1.0 + 0.3 * r)  # gemma norms compute (1 + w)
-            elif name.endswith(".bias"):
+            elif name.endswith(".bias") or p.dim() < 2:
                 p.copy_(0.2 * r)
             elif "embed_tokens" in name:
                 # small when tied or scaled by sqrt(hidden) (gemma): else greedy repeats its input token
@@ -121,8 +129,12 @@ def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     for name, layout, config in variants():
-        gemma = config.model_type == "gemma3_text"
-        model = AutoModelForCausalLM.from_config(config, attn_implementation="eager", dtype=torch.float32).eval()
+        gemma = config.model_type in ("gemma3_text", "gemma3")
+        cls = Gemma3ForConditionalGeneration if config.model_type == "gemma3" else AutoModelForCausalLM
+        if cls is AutoModelForCausalLM:
+            model = cls.from_config(config, attn_implementation="eager", dtype=torch.float32).eval()
+        else:
+            model = cls._from_config(config, attn_implementation="eager", dtype=torch.float32).eval()
         randomize(model, gemma, config.tie_word_embeddings, gen)
         d = os.path.join(OUT, name)
         model.save_pretrained(d)
@@ -132,7 +144,7 @@ def main():
                 cfg = json.load(f)
             with open(cfg_path, "w") as f:
                 json.dump(to_old_layout(cfg, gemma), f, indent=2, sort_keys=True)
-        reloaded = AutoModelForCausalLM.from_pretrained(d, attn_implementation="eager", dtype=torch.float32).eval()
+        reloaded = cls.from_pretrained(d, attn_implementation="eager", dtype=torch.float32).eval()
         logits = logits_of(reloaded, prompt)
         diff = (logits - logits_of(model, prompt)).abs().max().item()
         assert diff == 0.0, f"{name}: reloaded config.json changes the logits by {diff}"

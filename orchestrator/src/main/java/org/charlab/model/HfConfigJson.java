@@ -38,8 +38,7 @@ import org.charlab.BadInput;
  * {@code rope_theta}, else top-level {@code rope_theta}, else 1e6; the local base the sliding dict's
  * {@code rope_theta}, else {@code rope_local_base_freq}, else 1e4. Sliding layers are
  * {@code layer_types}, or every layer {@code i} with {@code (i + 1) % sliding_window_pattern != 0}
- * (pattern 6 by default). A {@code gemma3} (multimodal) config is refused: load its text model as
- * {@code gemma3_text}.
+ * (pattern 6 by default). A {@code gemma3} (multimodal) config is read as its {@code text_config}.
  *
  * <p><b>Defaults</b> when a field is absent or null, from the HF config class of the
  * {@code model_type} ({@code src/transformers/models/<type>/configuration_*.py}): see
@@ -103,8 +102,7 @@ final class HfConfigJson {
         }
         String type = present(n, "model_type") ? n.get("model_type").asText().toLowerCase(Locale.ROOT) : "";
         if ("gemma3".equals(type)) {
-            throw new BadInput("model_type 'gemma3' (Gemma 3 with its vision tower) is not supported; supported: "
-                    + "its text model saved as model_type gemma3_text (Gemma3ForCausalLM)");
+            return gemma3TextOf(n);
         }
         if (!ModelConfig.ARCHITECTURES.contains(type)) {
             throw new BadInput("model_type '" + type + "' is not supported; supported: " + ModelConfig.ARCHITECTURES);
@@ -189,6 +187,36 @@ final class HfConfigJson {
                 number(n, "rms_norm_eps", DEFAULT_RMS_NORM_EPS), vocab, maxPos,
                 bool(n, "tie_word_embeddings", def.tie()), qkvBias, "qwen3".equals(type) || gemma,
                 ACTIVATIONS.get(act), outputBias, rope.scaling(), window, layerTypes, g);
+    }
+
+    /**
+     * Gemma 3 with its vision tower ({@code Gemma3Config}): the text model its {@code text_config}
+     * describes, run on text alone as {@code Gemma3ForConditionalGeneration} runs text without
+     * images; {@link Checkpoint} drops the vision weights. Both configs' {@code tie_word_embeddings}
+     * (default true) must agree.
+     */
+    private static ModelConfig gemma3TextOf(JsonNode n) {
+        JsonNode text = n.get("text_config");
+        if (text == null || !text.isObject()) {
+            throw new BadInput("model_type 'gemma3' without a text_config object is not supported; supported: "
+                    + "text_config holding the Gemma 3 text model");
+        }
+        String inner = text.path("model_type").asText("gemma3_text");
+        if (!"gemma3_text".equals(inner)) {
+            throw new BadInput("text_config.model_type '" + inner + "' is not supported; supported: gemma3_text");
+        }
+        boolean outerTie = bool(n, "tie_word_embeddings", true);
+        if (outerTie != bool(text, "tie_word_embeddings", true)) {
+            throw new BadInput("tie_word_embeddings " + outerTie + " disagrees with text_config.tie_word_embeddings; "
+                    + "supported: both the same");
+        }
+        ObjectNode t = ((ObjectNode) text).deepCopy();
+        t.put("model_type", "gemma3_text");
+        try {
+            return parse(t);
+        } catch (BadInput e) {
+            throw new BadInput("text_config: " + e.getMessage());
+        }
     }
 
     /** The RoPE base of a non-Gemma config under transformers' precedence, and its scaling. */

@@ -125,9 +125,26 @@ class HfConfigJsonTest {
         BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("gemma2", "")));
         assertEquals("model_type 'gemma2' is not supported; supported: [llama, mistral, qwen2, qwen3, gemma3_text]",
                 e.getMessage());
-        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("gemma3", "\"text_config\": {}")));
-        assertTrue(e.getMessage().startsWith("model_type 'gemma3' (Gemma 3 with its vision tower) is not supported; "
-                + "supported: its text model"), e.getMessage());
+    }
+
+    /** Gemma 3 with a vision tower: its text_config is the model (text-only input), ties must agree. */
+    @Test
+    void gemma3MultimodalConfigIsItsTextConfig() throws IOException {
+        ObjectNode text = config("gemma3_text", "\"sliding_window\": 5");
+        ObjectNode outer = (ObjectNode) JSON.readTree("{\"model_type\": \"gemma3\", \"vision_config\": {}}");
+        outer.set("text_config", text.deepCopy().without("model_type"));
+        assertEquals(ModelConfig.fromJson(text), ModelConfig.fromJson(outer));
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(JSON.readTree(
+                "{\"model_type\": \"gemma3\"}")));
+        assertTrue(e.getMessage().startsWith("model_type 'gemma3' without a text_config object is not supported"),
+                e.getMessage());
+        outer.put("tie_word_embeddings", false);
+        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(outer));
+        assertTrue(e.getMessage().startsWith("tie_word_embeddings false disagrees with text_config"), e.getMessage());
+        ((ObjectNode) outer.get("text_config")).put("tie_word_embeddings", false);
+        ((ObjectNode) outer.get("text_config")).put("hidden_activation", "relu");
+        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(outer));
+        assertTrue(e.getMessage().startsWith("text_config: hidden_activation 'relu' is not supported"), e.getMessage());
     }
 
     /**

@@ -62,7 +62,7 @@ class ParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama_gqa", "llama_tied", "llama_bias", "llama3_scaling", "mistral_window", "qwen2_bias",
-        "qwen3_qknorm", "gemma3_text", "gemma3_softcap"})
+        "qwen3_qknorm", "gemma3_text", "gemma3_softcap", "gemma3_vision"})
     void logitsAtEveryPositionMatchHf(String variant) throws IOException {
         JsonNode g = golden(variant);
         long[] prompt = ids(g.get("prompt"));
@@ -80,7 +80,7 @@ class ParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama_gqa", "llama_tied", "llama_bias", "llama3_scaling", "mistral_window", "qwen2_bias",
-        "qwen3_qknorm", "gemma3_text", "gemma3_softcap"})
+        "qwen3_qknorm", "gemma3_text", "gemma3_softcap", "gemma3_vision"})
     void greedyContinuationMatchesHfWithAndWithoutCache(String variant) throws IOException {
         JsonNode g = golden(variant);
         long[] prompt = ids(g.get("prompt"));
