@@ -127,6 +127,30 @@ class HfConfigJsonTest {
                 e.getMessage());
     }
 
+    /** google/gemma-3-1b-it's config.json as published (transformers 4.50 layout). */
+    @Test
+    void gemma3OneBillionConfigReads() throws IOException {
+        ModelConfig g = ModelConfig.fromJson(JSON.readTree("""
+                {"architectures": ["Gemma3ForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+                 "attn_logit_softcapping": null, "bos_token_id": 2, "cache_implementation": "hybrid",
+                 "eos_token_id": [1, 106], "final_logit_softcapping": null, "head_dim": 256,
+                 "hidden_activation": "gelu_pytorch_tanh", "hidden_size": 1152, "initializer_range": 0.02,
+                 "intermediate_size": 6912, "max_position_embeddings": 32768, "model_type": "gemma3_text",
+                 "num_attention_heads": 4, "num_hidden_layers": 26, "num_key_value_heads": 1, "pad_token_id": 0,
+                 "query_pre_attn_scalar": 256, "rms_norm_eps": 1e-06, "rope_local_base_freq": 10000,
+                 "rope_scaling": null, "rope_theta": 1000000, "sliding_window": 512, "sliding_window_pattern": 6,
+                 "torch_dtype": "bfloat16", "transformers_version": "4.50.0.dev0", "use_cache": true,
+                 "vocab_size": 262144}"""));
+        assertEquals(512, g.slidingWindow());
+        assertEquals(ModelConfig.FULL, g.layerTypes().get(5));
+        assertEquals(ModelConfig.SLIDING, g.layerTypes().get(6));
+        assertEquals(1e6, g.ropeTheta());
+        assertEquals(RopeScaling.NONE, g.ropeScaling());
+        assertEquals(new ModelConfig.Gemma(10000.0, 256, 0), g.gemma());
+        assertTrue(g.tieWordEmbeddings());
+        assertEquals(4, g.groups());
+    }
+
     /** Gemma 3 with a vision tower: its text_config is the model (text-only input), ties must agree. */
     @Test
     void gemma3MultimodalConfigIsItsTextConfig() throws IOException {
