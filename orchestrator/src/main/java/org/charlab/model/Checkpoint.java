@@ -165,9 +165,23 @@ public final class Checkpoint {
         if (tok.vocabSize() > cfg.vocabSize()) {
             throw new BadInput(dir + ": tokenizer has " + tok.vocabSize() + " ids but vocab_size is " + cfg.vocabSize());
         }
+        return new Loaded(loadModel(dir, cfg, manager), tok, prov);
+    }
+
+    /** The model of a checkpoint directory alone (config.json + weights), without its tokenizer. */
+    public static Decoder loadModel(Path dir, NDManager manager) {
+        Path cfgFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new BadInput(dir + ": no " + CONFIG + " (not an HF-style model directory)");
+        }
+        return loadModel(dir, ModelConfig.read(cfgFile), manager);
+    }
+
+    /** The weights of {@code dir}, or of its LoRA stack's base with the stack's adapters merged in. */
+    private static Decoder loadModel(Path dir, ModelConfig cfg, NDManager manager) {
         Stack stack = stackOf(dir);
         try (NDManager staging = manager.newSubManager()) {
-            Map<String, NDArray> weights = SafeTensors.readModel(stack.base(), staging);
+            Map<String, NDArray> weights = textModelWeights(SafeTensors.readModel(stack.base(), staging));
             for (Path adapter : stack.adapters()) {
                 try {
                     LoraAdapters.mergeInto(weights, adapter);
@@ -175,9 +189,43 @@ public final class Checkpoint {
                     throw new BadInput(adapter + ": cannot read the LoRA adapter: " + e.getMessage());
                 }
             }
-            Decoder model = Decoder.fromWeights(cfg, manager, weights, dir.resolve(WEIGHTS).toString());
-            return new Loaded(model, tok, prov);
+            return Decoder.fromWeights(cfg, manager, weights, dir.resolve(WEIGHTS).toString());
         }
+    }
+
+    /** Where a vision-language checkpoint (Gemma 3 4B and up) keeps its text model's weights. */
+    private static final List<String> TEXT_MODEL_PREFIXES = List.of("language_model.model.", "model.language_model.");
+    private static final List<String> VISION_PREFIXES = List.of("vision_tower.", "multi_modal_projector.",
+            "model.vision_tower.", "model.multi_modal_projector.");
+
+    /**
+     * The weights of a vision-language checkpoint renamed to its text model's HF names
+     * ({@code language_model.model.X} or {@code model.language_model.X} -> {@code model.X},
+     * {@code language_model.lm_head.weight} -> {@code lm_head.weight}), its vision tower and projector
+     * dropped; any other checkpoint's weights unchanged.
+     */
+    static Map<String, NDArray> textModelWeights(Map<String, NDArray> weights) {
+        boolean multimodal = weights.keySet().stream().anyMatch(k -> TEXT_MODEL_PREFIXES.stream().anyMatch(k::startsWith));
+        if (!multimodal) {
+            return weights;
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            String k = e.getKey();
+            if (VISION_PREFIXES.stream().anyMatch(k::startsWith)) {
+                continue;
+            }
+            for (String p : TEXT_MODEL_PREFIXES) {
+                if (k.startsWith(p)) {
+                    k = "model." + k.substring(p.length());
+                }
+            }
+            if (k.equals("language_model.lm_head.weight")) {
+                k = "lm_head.weight";
+            }
+            out.put(k, e.getValue());
+        }
+        return out;
     }
 
     /** charlab.json, or an empty object for a plain HF directory. */

@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 import org.charlab.BadInput;
 
 /**
- * A Llama / Qwen2 / Qwen3 causal decoder written with plain NDArray ops on the DJL PyTorch engine.
+ * A Llama / Mistral / Qwen2 / Qwen3 / Gemma 3 causal decoder written with plain NDArray ops on the
+ * DJL PyTorch engine; each matches its transformers {@code modeling_*.py} (eager attention, fp32),
+ * which {@code ParityTest} checks on logits of real HF checkpoints.
  * Parameters are plain arrays named as in Hugging Face checkpoints, held in {@link #parameters()}
  * (insertion order = HF order) and owned by this decoder's manager.
  *
@@ -39,8 +41,15 @@ public final class Decoder implements AutoCloseable {
     private final ModelConfig cfg;
     private final NDManager manager;
     private final LinkedHashMap<String, NDArray> params;
-    private final Rope rope;
+    private final Rope rope; // full-attention layers (and Mistral's sliding ones)
+    private final Rope localRope; // Gemma 3's sliding-window layers (rope_local_base_freq), else null
     private final NDArray eps;
+    private final NDArray embedScale; // Gemma 3: sqrt(hidden_size), else null
+    private final NDArray finalCap; // tanh soft-capping of the logits (Gemma 3), else null
+    private final NDArray one;
+    private final NDArray half;
+    private final NDArray geluCubic; // 0.044715
+    private final NDArray geluScale; // sqrt(2 / pi)
     private final Layer[] layers;
     private final NDArray embed;
     private final NDArray finalNorm;
@@ -50,8 +59,13 @@ public final class Decoder implements AutoCloseable {
     /** True for a view sharing another decoder's weights: closing it releases nothing. */
     private final boolean view;
 
-    /** One layer's weights (shapes with D=hidden, H=heads, KV=kv heads, hd=head_dim, I=intermediate). */
+    /**
+     * One layer's weights (shapes with D=hidden, H=heads, KV=kv heads, hd=head_dim, I=intermediate).
+     * Llama's post_attention_layernorm is the MLP's input norm ({@code ffnNorm}); Gemma 3 norms the
+     * attention output with it ({@code postAttnNorm}) and the MLP input with pre_feedforward_layernorm.
+     */
     private record Layer(
+            boolean sliding, // attends to the last sliding_window keys only
             NDArray inputNorm, // [D]
             NDArray wq, // [H*hd, D]
             NDArray bq, // [H*hd] or null
@@ -62,29 +76,50 @@ public final class Decoder implements AutoCloseable {
             NDArray qNorm, // [hd] or null (Qwen3)
             NDArray kNorm, // [hd] or null (Qwen3)
             NDArray wo, // [D, H*hd]
-            NDArray postNorm, // [D]
+            NDArray bo, // [D] or null (attention_bias in llama / qwen3 / gemma3_text)
+            NDArray postAttnNorm, // [D] or null (Gemma 3)
+            NDArray ffnNorm, // [D]
             NDArray wGate, // [I, D]
             NDArray wUp, // [I, D]
-            NDArray wDown) { // [D, I]
+            NDArray wDown, // [D, I]
+            NDArray postFfnNorm) { // [D] or null (Gemma 3)
     }
 
     private Decoder(ModelConfig cfg, NDManager manager, LinkedHashMap<String, NDArray> params) {
         this.cfg = cfg;
         this.manager = manager;
         this.params = params;
-        this.rope = new Rope(cfg, manager);
+        int hd = cfg.headDim();
+        this.rope = new Rope(cfg.maxPositionEmbeddings(), hd, cfg.ropeScaling().inverseFrequencies(cfg.ropeTheta(), hd),
+                cfg.attentionScale(), manager);
+        this.localRope = cfg.isGemma() && cfg.layerTypes().contains(ModelConfig.SLIDING)
+                ? new Rope(cfg.maxPositionEmbeddings(), hd,
+                        RopeScaling.NONE.inverseFrequencies(cfg.gemma().ropeLocalTheta(), hd), cfg.attentionScale(),
+                        manager)
+                : null;
         this.eps = manager.create((float) cfg.rmsNormEps());
+        this.embedScale = cfg.isGemma() ? manager.create((float) Math.sqrt(cfg.hiddenSize())) : null;
+        this.finalCap = cfg.isGemma() && cfg.gemma().finalLogitSoftcapping() > 0
+                ? manager.create((float) cfg.gemma().finalLogitSoftcapping()) : null;
+        this.one = manager.create(1f);
+        this.half = manager.create(0.5f);
+        this.geluCubic = manager.create(0.044715f);
+        this.geluScale = manager.create((float) Math.sqrt(2.0 / Math.PI));
         this.layers = new Layer[cfg.numHiddenLayers()];
+        boolean gemma = cfg.isGemma();
         for (int l = 0; l < layers.length; l++) {
             String p = "model.layers." + l + ".";
-            layers[l] = new Layer(params.get(p + "input_layernorm.weight"),
+            NDArray postAttention = params.get(p + "post_attention_layernorm.weight");
+            layers[l] = new Layer(cfg.isSliding(l), params.get(p + "input_layernorm.weight"),
                     params.get(p + "self_attn.q_proj.weight"), params.get(p + "self_attn.q_proj.bias"),
                     params.get(p + "self_attn.k_proj.weight"), params.get(p + "self_attn.k_proj.bias"),
                     params.get(p + "self_attn.v_proj.weight"), params.get(p + "self_attn.v_proj.bias"),
                     params.get(p + "self_attn.q_norm.weight"), params.get(p + "self_attn.k_norm.weight"),
-                    params.get(p + "self_attn.o_proj.weight"), params.get(p + "post_attention_layernorm.weight"),
+                    params.get(p + "self_attn.o_proj.weight"), params.get(p + "self_attn.o_proj.bias"),
+                    gemma ? postAttention : null,
+                    gemma ? params.get(p + "pre_feedforward_layernorm.weight") : postAttention,
                     params.get(p + "mlp.gate_proj.weight"), params.get(p + "mlp.up_proj.weight"),
-                    params.get(p + "mlp.down_proj.weight"));
+                    params.get(p + "mlp.down_proj.weight"), params.get(p + "post_feedforward_layernorm.weight"));
         }
         this.embed = params.get("model.embed_tokens.weight");
         this.finalNorm = params.get("model.norm.weight");
@@ -98,7 +133,14 @@ public final class Decoder implements AutoCloseable {
         this.manager = base.manager;
         this.params = base.params;
         this.rope = base.rope;
+        this.localRope = base.localRope;
         this.eps = base.eps;
+        this.embedScale = base.embedScale;
+        this.finalCap = base.finalCap;
+        this.one = base.one;
+        this.half = base.half;
+        this.geluCubic = base.geluCubic;
+        this.geluScale = base.geluScale;
         this.layers = base.layers;
         this.embed = base.embed;
         this.finalNorm = base.finalNorm;
@@ -131,7 +173,14 @@ public final class Decoder implements AutoCloseable {
                 s.put(p + "self_attn.k_norm.weight", new Shape(cfg.headDim()));
             }
             s.put(p + "self_attn.o_proj.weight", new Shape(d, q));
+            if (cfg.outputBias()) {
+                s.put(p + "self_attn.o_proj.bias", new Shape(d));
+            }
             s.put(p + "post_attention_layernorm.weight", new Shape(d));
+            if (cfg.isGemma()) {
+                s.put(p + "pre_feedforward_layernorm.weight", new Shape(d));
+                s.put(p + "post_feedforward_layernorm.weight", new Shape(d));
+            }
             s.put(p + "mlp.gate_proj.weight", new Shape(in, d));
             s.put(p + "mlp.up_proj.weight", new Shape(in, d));
             s.put(p + "mlp.down_proj.weight", new Shape(d, in));
@@ -147,7 +196,7 @@ public final class Decoder implements AutoCloseable {
      * A freshly initialised decoder in a new sub-manager of {@code parent}. Weights are drawn from a
      * Java RNG seeded with {@code seed} (bit-identical across JVMs and thread counts): N(0, 0.02) for
      * embeddings and projections, N(0, 0.02/sqrt(2 L)) for the residual outputs o_proj and
-     * down_proj (GPT-2), ones for norms, zeros for biases.
+     * down_proj (GPT-2), ones for norms (zeros for Gemma 3's (1 + w) norms), zeros for biases.
      */
     public static Decoder init(ModelConfig cfg, NDManager parent, long seed) {
         NDManager m = parent.newSubManager();
@@ -159,7 +208,7 @@ public final class Decoder implements AutoCloseable {
             Shape shape = e.getValue();
             float[] data = new float[Math.toIntExact(shape.size())];
             if (name.endsWith("norm.weight")) {
-                java.util.Arrays.fill(data, 1f);
+                java.util.Arrays.fill(data, cfg.isGemma() ? 0f : 1f);
             } else if (!name.endsWith(".bias")) {
                 double std = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight") ? residualStd : 0.02;
                 for (int i = 0; i < data.length; i++) {
@@ -358,30 +407,28 @@ public final class Decoder implements AutoCloseable {
                     + cfg.maxPositionEmbeddings());
         }
 
-        // rotary angles for the new positions: [B or 1, T, 1, hd]
-        Rope.Angles ang = positions == null ? rope.range(step, past, t) : rope.at(positions);
+        // rotary angles for the new positions: [B or 1, T, 1, hd]; Gemma's sliding layers have their own
+        Rope.Angles ang = angles(rope, positions, step, past, t);
+        Rope.Angles localAng = localRope == null ? ang : angles(localRope, positions, step, past, t);
 
-        // attention mask [B or 1, 1, G*T, S], shared by all layers: causal over the new positions
-        // (row g*T + t of a KV head's query block is query t of group member g), plus padded keys
-        NDArray mask = null;
-        if (t > 1) {
-            mask = causalMask(step, groups, t, s).reshape(1, 1, (long) groups * t, s);
-        }
-        if (keyMask != null) {
-            NDArray km = keyMask.reshape(b, 1, 1, s);
-            mask = mask == null ? km : km.add(mask);
-        }
-        // packed rows: keys of other documents are hidden too, [B, 1, G*T, T] (block-diagonal causal)
-        if (docs != null) {
-            NDArray dm = documentMask(docs, groups, step);
-            mask = mask == null ? dm : dm.add(mask);
-        }
+        // attention masks [B or 1, 1, G*T, S], one for full and one for sliding-window layers: causal
+        // over the new positions (row g*T + t of a KV head's query block is query t of group member g),
+        // plus padded keys, plus (packed rows) keys of other documents
+        NDArray docMask = docs == null ? null : documentMask(docs, groups, step); // [B, 1, G*T, T]
+        NDArray fullMask = attentionMask(step, groups, t, s, Integer.MAX_VALUE, b, keyMask, docMask);
+        NDArray slidingMask = cfg.layerTypes().contains(ModelConfig.SLIDING)
+                ? attentionMask(step, groups, t, s, cfg.slidingWindow(), b, keyMask, docMask) : null;
 
-        // token embedding: [B, T, D]
+        // token embedding: [B, T, D] (Gemma 3: times sqrt(D))
         NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) embed, false);
+        if (embedScale != null) {
+            x = x.mul(embedScale);
+        }
 
         for (int l = 0; l < layers.length; l++) {
             Layer w = layers[l];
+            Rope.Angles a = w.sliding ? localAng : ang;
+            NDArray mask = w.sliding ? slidingMask : fullMask;
 
             // attention rmsnorm
             NDArray h = rmsNorm(x, w.inputNorm);
@@ -391,15 +438,15 @@ public final class Decoder implements AutoCloseable {
             NDArray k = linear(h, w.wk, w.bk).reshape(b, t, kvHeads, hd);
             NDArray v = linear(h, w.wv, w.bv).reshape(b, t, kvHeads, hd);
 
-            // per-head q/k rmsnorm (Qwen3), before RoPE
+            // per-head q/k rmsnorm (Qwen3, Gemma 3), before RoPE
             if (w.qNorm != null) {
                 q = rmsNorm(q, w.qNorm);
                 k = rmsNorm(k, w.kNorm);
             }
 
-            // rotary position embeddings; q also absorbs the 1/sqrt(hd) score scale
-            q = rope.apply(q, ang.cosQ(), ang.sinQ());
-            k = rope.apply(k, ang.cosK(), ang.sinK());
+            // rotary position embeddings; q also absorbs the score scale (1/sqrt(hd), Gemma: qpas^-1/2)
+            q = rope.apply(q, a.cosQ(), a.sinQ());
+            k = rope.apply(k, a.cosK(), a.sinK());
 
             // group queries by their KV head: q [B, KV, G*T, hd]; k, v [B, KV, T, hd]
             q = q.reshape(b, t, kvHeads, groups, hd).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) groups * t, hd);
@@ -413,7 +460,8 @@ public final class Decoder implements AutoCloseable {
                 v = kv[1];
             }
 
-            // scores and softmax: [B, KV, G*T, S]
+            // scores and softmax: [B, KV, G*T, S] (no soft-capping: HF's Gemma 3 never applies
+            // attn_logit_softcapping, see ModelConfig.Gemma)
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
             if (mask != null) {
                 scores = scores.add(mask);
@@ -424,17 +472,24 @@ public final class Decoder implements AutoCloseable {
             NDArray o = att.matMul(v).reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
                     .reshape(b, t, (long) heads * hd);
 
-            // output projection and residual
-            x = x.add(linear(o, w.wo, null));
+            // output projection (Gemma: then post_attention_layernorm) and residual
+            NDArray attnOut = linear(o, w.wo, w.bo);
+            if (w.postAttnNorm != null) {
+                attnOut = rmsNorm(attnOut, w.postAttnNorm);
+            }
+            x = x.add(attnOut);
 
-            // ffn rmsnorm
-            h = rmsNorm(x, w.postNorm);
+            // ffn rmsnorm (Llama: post_attention_layernorm; Gemma: pre_feedforward_layernorm)
+            h = rmsNorm(x, w.ffnNorm);
 
-            // SwiGLU: down(silu(gate(h)) * up(h)), silu(g) = g * sigmoid(g)
+            // gated MLP: down(act(gate(h)) * up(h)); SwiGLU (silu) or GeGLU (gelu_pytorch_tanh)
             NDArray g = linear(h, w.wGate, null);
             NDArray u = linear(h, w.wUp, null);
-            NDArray act = g.mul(g.getNDArrayInternal().sigmoid()).mul(u);
-            x = x.add(linear(act, w.wDown, null));
+            NDArray mlpOut = linear(activation(g).mul(u), w.wDown, null);
+            if (w.postFfnNorm != null) {
+                mlpOut = rmsNorm(mlpOut, w.postFfnNorm); // Gemma: post_feedforward_layernorm
+            }
+            x = x.add(mlpOut);
         }
         if (cache != null) {
             cache.advance(t);
@@ -443,15 +498,41 @@ public final class Decoder implements AutoCloseable {
         if (lastOnly && t > 1) {
             x = x.get(":, -1:, :");
         }
-        // final rmsnorm and classifier: [B, T, V]
+        // final rmsnorm and classifier: [B, T, V] (Gemma: soft-capped logits when final_logit_softcapping)
         x = rmsNorm(x, finalNorm);
-        return linear(x, lmHead, null);
+        NDArray logits = linear(x, lmHead, null);
+        return finalCap == null ? logits : softcap(logits, finalCap);
     }
 
-    /** RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * weight. */
+    private static Rope.Angles angles(Rope r, NDArray positions, NDManager step, int past, int t) {
+        return positions == null ? r.range(step, past, t) : r.at(positions);
+    }
+
+    /**
+     * RMSNorm over the last axis: n = x / sqrt(mean(x^2) + eps), then n * weight (Llama) or
+     * n * (1 + weight) (Gemma 3, written n * weight + n so the result stays in the step's manager).
+     */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray ms = x.square().mean(new int[] {-1}, true);
-        return x.div(ms.add(eps).sqrt()).mul(weight);
+        NDArray n = x.div(ms.add(eps).sqrt());
+        return cfg.isGemma() ? n.mul(weight).add(n) : n.mul(weight);
+    }
+
+    /**
+     * The MLP gate's activation: silu(g) = g * sigmoid(g), or gelu_pytorch_tanh(g) =
+     * 0.5 g (1 + tanh(sqrt(2/pi) (g + 0.044715 g^3))); constants are arrays (no Java Number operands).
+     */
+    private NDArray activation(NDArray g) {
+        if ("silu".equals(cfg.hiddenAct())) {
+            return g.mul(g.getNDArrayInternal().sigmoid());
+        }
+        NDArray inner = g.mul(g).mul(g).mul(geluCubic).add(g).mul(geluScale).tanh();
+        return inner.add(one).mul(g).mul(half);
+    }
+
+    /** cap * tanh(x / cap) (Gemma's final logit soft-capping). */
+    private static NDArray softcap(NDArray x, NDArray cap) {
+        return x.div(cap).tanh().mul(cap);
     }
 
     /** x W^T (+ b), one fused op, plus the weight's LoRA update when an adapter covers it. */
@@ -460,17 +541,45 @@ public final class Decoder implements AutoCloseable {
         return lora == null ? y : lora.apply(x, weight, y);
     }
 
-    /** [G*T, S] additive causal mask for T new queries (repeated for G group members) after S - T cached positions. */
-    private static NDArray causalMask(NDManager step, int groups, int t, int s) {
+    /**
+     * The additive mask [B or 1, 1, G*T, S] of layers attending over {@code window} keys (causal
+     * plus sliding window; {@code Integer.MAX_VALUE} for full attention), with padded keys and other
+     * documents' keys hidden too; null when nothing is masked.
+     */
+    private static NDArray attentionMask(NDManager step, int groups, int t, int s, int window, long b,
+            NDArray keyMask, NDArray docMask) {
+        NDArray mask = causalMask(step, groups, t, s, window);
+        if (keyMask != null) {
+            NDArray km = keyMask.reshape(b, 1, 1, s);
+            mask = mask == null ? km : km.add(mask);
+        }
+        if (docMask != null) {
+            mask = mask == null ? docMask : docMask.add(mask);
+        }
+        return mask;
+    }
+
+    /**
+     * [1, 1, G*T, S] additive mask for T new queries (repeated for G group members) after S - T
+     * cached positions: query i (column past + i) sees key j when past + i - window < j <= past + i,
+     * as HF's {@code causal_mask_function} and {@code sliding_window_overlay} (masking_utils.py).
+     * Columns, not rotary positions: with left padding or packed documents the distance between two
+     * tokens of one row is the same in both. Null when nothing is masked (one query within the window).
+     */
+    private static NDArray causalMask(NDManager step, int groups, int t, int s, int window) {
         float[] m = new float[groups * t * s];
         int past = s - t;
+        boolean any = false;
         for (int r = 0; r < groups * t; r++) {
-            int i = r % t;
-            for (int j = past + i + 1; j < s; j++) {
-                m[r * s + j] = MASKED;
+            int i = past + r % t;
+            for (int j = 0; j < s; j++) {
+                if (j > i || j <= i - window) {
+                    m[r * s + j] = MASKED;
+                    any = true;
+                }
             }
         }
-        return step.create(m, new Shape((long) groups * t, s));
+        return any ? step.create(m, new Shape(1, 1, (long) groups * t, s)) : null;
     }
 
     /**

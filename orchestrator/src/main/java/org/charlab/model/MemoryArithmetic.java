@@ -47,8 +47,9 @@ public final class MemoryArithmetic {
 
     /**
      * Scalar parameters of the decoder, the shapes of {@link Decoder#expectedShapes}: per layer the
-     * seven projections, two RMSNorm weights, q/k/v biases (qwen2) and q/k norms of one head (qwen3);
-     * the embedding, a separate lm_head unless tied, the final norm.
+     * seven projections, two RMSNorm weights (four for Gemma 3's sandwich norms), q/k/v biases (qwen2,
+     * llama's attention_bias), an o_proj bias (llama's attention_bias), q/k norms of one head (qwen3,
+     * gemma3); the embedding, a separate lm_head unless tied, the final norm.
      */
     public static long parameters(ModelConfig c) {
         long perLayer = 2L * c.hiddenSize();
@@ -59,8 +60,14 @@ public final class MemoryArithmetic {
         if (c.attentionBias()) {
             perLayer += projection(c, "q_proj")[1] + 2 * projection(c, "k_proj")[1];
         }
+        if (c.outputBias()) {
+            perLayer += c.hiddenSize();
+        }
         if (c.qkNorm()) {
             perLayer += 2L * c.headDim();
+        }
+        if (c.isGemma()) {
+            perLayer += 2L * c.hiddenSize();
         }
         long embed = (long) c.vocabSize() * c.hiddenSize();
         return embed + (c.tieWordEmbeddings() ? 0 : embed) + c.numHiddenLayers() * perLayer + c.hiddenSize();
@@ -97,6 +104,7 @@ public final class MemoryArithmetic {
      *       regrouping copy: 2 [B,T,H hd];</li>
      *   <li>SwiGLU: gate, up, sigmoid, gate x sigmoid, times up: 5 [B,T,I].</li>
      * </ul>
+     * Gemma 3 adds two sandwich RMSNorms (6 [B,T,D]) and GeGLU's tanh approximation (6 more [B,T,I] than SiLU).
      * Plus the embedding [B,T,D], the final RMSNorm 3 [B,T,D] and the logits [B,T,V]. The loss
      * ({@link #lossFloats}) and backward ({@link #backwardFloats}) are counted apart.
      */
@@ -110,6 +118,9 @@ public final class MemoryArithmetic {
                 + b * t * kv * (2 + qkNorm + 4)
                 + 3 * b * c.numAttentionHeads() * t * t
                 + 5 * b * t * c.intermediateSize();
+        if (c.isGemma()) {
+            perLayer += 6 * b * t * d + 6 * b * t * c.intermediateSize();
+        }
         return b * t * d + c.numHiddenLayers() * perLayer + 3 * b * t * d + b * t * c.vocabSize();
     }
 

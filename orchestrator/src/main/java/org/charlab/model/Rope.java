@@ -10,12 +10,14 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * Rotary position embeddings in the Hugging Face Llama convention: the head vector is split in
  * halves (x1, x2), {@code rotate_half(x) = cat(-x2, x1)}, and
- * {@code rope(x, p) = x * cos(p * f) + rotate_half(x) * sin(p * f)} with
- * {@code f_i = theta^(-2i/head_dim)} repeated for both halves.
+ * {@code rope(x, p) = x * cos(p * f) + rotate_half(x) * sin(p * f)} with the inverse frequencies
+ * {@code f} of {@link RopeScaling#inverseFrequencies} (default: {@code f_i = theta^(-2i/head_dim)})
+ * repeated for both halves.
  *
  * <p>Two tricks keep the JNI op count low: {@code rotate_half} is one matmul with a fixed signed
  * permutation matrix {@link #rotateHalf} ([head_dim, head_dim]), and the query tables are
- * pre-multiplied by the attention scale 1/sqrt(head_dim), so scaling the scores costs nothing.
+ * pre-multiplied by the attention scale (1/sqrt(head_dim), or Gemma 3's query_pre_attn_scalar^-1/2),
+ * so scaling the scores costs nothing.
  */
 public final class Rope {
 
@@ -30,20 +32,25 @@ public final class Rope {
     final int maxPos;
     final int headDim;
 
-    Rope(ModelConfig cfg, NDManager manager) {
-        this.maxPos = cfg.maxPositionEmbeddings();
-        this.headDim = cfg.headDim();
+    /**
+     * Tables for positions 0..maxPos-1.
+     *
+     * @param invFreq the head_dim/2 inverse frequencies (float32, as HF computes them)
+     * @param queryScale the attention score scale folded into the query tables
+     */
+    Rope(int maxPos, int headDim, float[] invFreq, double queryScale, NDManager manager) {
+        this.maxPos = maxPos;
+        this.headDim = headDim;
         int half = headDim / 2;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float scale = (float) queryScale;
         float[] c = new float[maxPos * headDim];
         float[] s = new float[maxPos * headDim];
         float[] cq = new float[maxPos * headDim];
         float[] sq = new float[maxPos * headDim];
         for (int p = 0; p < maxPos; p++) {
             for (int i = 0; i < half; i++) {
-                // inv_freq computed in float like HF (torch.arange(0, dim, 2).float() / dim)
-                double invFreq = 1.0 / Math.pow(cfg.ropeTheta(), (2.0 * i) / headDim);
-                float angle = (float) p * (float) invFreq;
+                // freqs = inv_freq @ position_ids in float32, as HF
+                float angle = (float) p * invFreq[i];
                 float cv = (float) Math.cos(angle);
                 float sv = (float) Math.sin(angle);
                 c[p * headDim + i] = cv;

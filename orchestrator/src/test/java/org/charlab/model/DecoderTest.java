@@ -41,6 +41,13 @@ class DecoderTest {
                 assertTrue(d.parameters().containsKey("model.layers.3.self_attn.q_proj.weight"));
                 assertEquals(new Shape(64, 128), d.parameters().get("model.layers.0.self_attn.k_proj.weight").getShape());
             }
+            ModelConfig g = TestModels.micro("gemma3_sliding", false);
+            try (Decoder d = Decoder.init(g, m, 1)) {
+                assertEquals(g.parameterCount(), d.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum());
+                assertTrue(d.parameters().containsKey("model.layers.1.pre_feedforward_layernorm.weight"));
+                assertTrue(d.parameters().containsKey("model.layers.1.self_attn.o_proj.bias"));
+                assertEquals(0f, d.parameters().get("model.norm.weight").getFloat(0), "Gemma norms start at 0: (1 + w)");
+            }
             ModelConfig q3 = TestModels.micro("qwen3", false);
             try (Decoder d = Decoder.init(q3, m, 1)) {
                 assertTrue(d.parameters().containsKey("model.layers.1.self_attn.q_norm.weight"));
@@ -69,7 +76,7 @@ class DecoderTest {
 
     /** Incremental decoding through the KV cache gives the same logits as one full pass. */
     @ParameterizedTest
-    @CsvSource({"llama,true", "qwen2,false", "qwen3,true"})
+    @CsvSource({"llama,true", "qwen2,false", "qwen3,true", "gemma3_sliding,false", "gemma3_sliding,true"})
     void cachedLogitsMatchFullPass(String arch, boolean tied) {
         ModelConfig cfg = TestModels.micro(arch, tied);
         try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 11)) {
@@ -127,7 +134,7 @@ class DecoderTest {
      * scalars that autograd still needs; a GC then corrupts gradients).
      */
     @ParameterizedTest
-    @CsvSource({"llama,true", "qwen2,false", "qwen3,false"})
+    @CsvSource({"llama,true", "qwen2,false", "qwen3,false", "gemma3_sliding,false"})
     void gradientsMatchFiniteDifferencesUnderGc(String arch, boolean tied) {
         ModelConfig cfg = TestModels.micro(arch, tied);
         Engine.getInstance().setRandomSeed(1);

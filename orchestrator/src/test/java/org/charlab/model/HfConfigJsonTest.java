@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.charlab.BadInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,10 +75,15 @@ class HfConfigJsonTest {
     @Test
     void nonEmptyRopeScalingReplacesRopeParameters() throws IOException {
         BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(qwen2(
-                "\"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 2.0}, "
+                "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 2.0}, "
                         + "\"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}")));
-        assertEquals("rope_scaling.rope_type 'linear' is not supported; supported: default (unscaled RoPE)",
+        assertEquals("rope_scaling.rope_type 'yarn' is not supported; supported: [default, linear, llama3]",
                 e.getMessage());
+        // the winner's base: rope_scaling has none, so the top-level one (or 10000), not rope_parameters'
+        ModelConfig linear = ModelConfig.fromJson(qwen2("\"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0}, "
+                + "\"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}"));
+        assertEquals(RopeScaling.linear(2.0), linear.ropeScaling());
+        assertEquals(10000.0, linear.ropeTheta());
         // an empty rope_scaling does not
         assertEquals(1e6, ModelConfig.fromJson(qwen2("\"rope_scaling\": {}, "
                 + "\"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}")).ropeTheta());
@@ -86,10 +92,11 @@ class HfConfigJsonTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "rope_parameters|{\"rope_type\": \"llama3\", \"rope_theta\": 500000.0, \"factor\": 8.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 8192}|rope_parameters.rope_type 'llama3'",
+        "rope_parameters|{\"rope_type\": \"llama3\", \"rope_theta\": 500000.0, \"factor\": 8.0, \"high_freq_factor\": 4.0}|'rope_parameters.low_freq_factor' is missing",
+        "rope_parameters|{\"rope_type\": \"linear\", \"factor\": -2}|'rope_parameters.factor' is -2",
         "rope_parameters|{\"rope_type\": \"yarn\", \"factor\": 4.0, \"original_max_position_embeddings\": 32768}|rope_parameters.rope_type 'yarn'",
         "rope_scaling|{\"rope_type\": \"dynamic\", \"factor\": 2.0}|rope_scaling.rope_type 'dynamic'",
-        "rope_scaling|{\"type\": \"linear\", \"factor\": 2.0}|rope_scaling.rope_type 'linear'",
+        "rope_scaling|{\"type\": \"longrope\", \"factor\": 2.0}|rope_scaling.rope_type 'longrope'",
         "rope_parameters|{\"full_attention\": {\"rope_type\": \"default\"}}|rope_parameters.full_attention (per-layer-type RoPE)",
         "rope_parameters|{\"rope_type\": \"default\", \"partial_rotary_factor\": 0.5}|partial_rotary_factor 0.5",
         "rope_scaling|\"linear\"|rope_scaling \"linear\"",
@@ -115,22 +122,152 @@ class HfConfigJsonTest {
 
     @Test
     void unsupportedModelTypeIsNamedWithTheSupportedList() throws IOException {
-        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("mistral", "")));
-        assertEquals("model_type 'mistral' is not supported; supported: [llama, qwen2, qwen3]", e.getMessage());
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("gemma2", "")));
+        assertEquals("model_type 'gemma2' is not supported; supported: [llama, mistral, qwen2, qwen3, gemma3_text]",
+                e.getMessage());
     }
 
-    /** In llama and qwen3, attention_bias also adds o_proj.bias, which charlab's decoder lacks. */
+    /** google/gemma-3-1b-it's config.json as published (transformers 4.50 layout). */
     @Test
-    void attentionBiasIsRefusedForLlamaAndQwen3AndIgnoredForQwen2AsHfDoes() throws IOException {
-        for (String type : new String[] {"llama", "qwen3"}) {
-            BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config(type, "\"attention_bias\": true")));
-            assertTrue(e.getMessage().startsWith("attention_bias true is not supported for " + type), e.getMessage());
-            assertTrue(e.getMessage().contains("o_proj"), e.getMessage());
-            assertFalse(ModelConfig.fromJson(config(type, "\"attention_bias\": false")).attentionBias());
+    void gemma3OneBillionConfigReads() throws IOException {
+        ModelConfig g = ModelConfig.fromJson(JSON.readTree("""
+                {"architectures": ["Gemma3ForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+                 "attn_logit_softcapping": null, "bos_token_id": 2, "cache_implementation": "hybrid",
+                 "eos_token_id": [1, 106], "final_logit_softcapping": null, "head_dim": 256,
+                 "hidden_activation": "gelu_pytorch_tanh", "hidden_size": 1152, "initializer_range": 0.02,
+                 "intermediate_size": 6912, "max_position_embeddings": 32768, "model_type": "gemma3_text",
+                 "num_attention_heads": 4, "num_hidden_layers": 26, "num_key_value_heads": 1, "pad_token_id": 0,
+                 "query_pre_attn_scalar": 256, "rms_norm_eps": 1e-06, "rope_local_base_freq": 10000,
+                 "rope_scaling": null, "rope_theta": 1000000, "sliding_window": 512, "sliding_window_pattern": 6,
+                 "torch_dtype": "bfloat16", "transformers_version": "4.50.0.dev0", "use_cache": true,
+                 "vocab_size": 262144}"""));
+        assertEquals(512, g.slidingWindow());
+        assertEquals(ModelConfig.FULL, g.layerTypes().get(5));
+        assertEquals(ModelConfig.SLIDING, g.layerTypes().get(6));
+        assertEquals(1e6, g.ropeTheta());
+        assertEquals(RopeScaling.NONE, g.ropeScaling());
+        assertEquals(new ModelConfig.Gemma(10000.0, 256, 0), g.gemma());
+        assertTrue(g.tieWordEmbeddings());
+        assertEquals(4, g.groups());
+    }
+
+    /** Gemma 3 with a vision tower: its text_config is the model (text-only input), ties must agree. */
+    @Test
+    void gemma3MultimodalConfigIsItsTextConfig() throws IOException {
+        ObjectNode text = config("gemma3_text", "\"sliding_window\": 5");
+        ObjectNode outer = (ObjectNode) JSON.readTree("{\"model_type\": \"gemma3\", \"vision_config\": {}}");
+        outer.set("text_config", text.deepCopy().without("model_type"));
+        assertEquals(ModelConfig.fromJson(text), ModelConfig.fromJson(outer));
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(JSON.readTree(
+                "{\"model_type\": \"gemma3\"}")));
+        assertTrue(e.getMessage().startsWith("model_type 'gemma3' without a text_config object is not supported"),
+                e.getMessage());
+        outer.put("tie_word_embeddings", false);
+        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(outer));
+        assertTrue(e.getMessage().startsWith("tie_word_embeddings false disagrees with text_config"), e.getMessage());
+        ((ObjectNode) outer.get("text_config")).put("tie_word_embeddings", false);
+        ((ObjectNode) outer.get("text_config")).put("hidden_activation", "relu");
+        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(outer));
+        assertTrue(e.getMessage().startsWith("text_config: hidden_activation 'relu' is not supported"), e.getMessage());
+    }
+
+    /**
+     * In llama, qwen3 and gemma3_text attention_bias adds q/k/v and o_proj biases; qwen2 always has
+     * q/k/v and never o_proj biases, mistral never any, whatever the field says (as in HF).
+     */
+    @Test
+    void attentionBiasFollowsEachArchitecturesModelingFile() throws IOException {
+        for (String type : new String[] {"llama", "qwen3", "gemma3_text"}) {
+            ModelConfig on = ModelConfig.fromJson(config(type, "\"attention_bias\": true"));
+            assertTrue(on.attentionBias() && on.outputBias(), type);
+            assertTrue(Decoder.expectedShapes(on).containsKey("model.layers.1.self_attn.o_proj.bias"), type);
+            ModelConfig off = ModelConfig.fromJson(config(type, "\"attention_bias\": false"));
+            assertFalse(off.attentionBias() || off.outputBias(), type);
         }
-        // modeling_qwen2.py hard-codes q/k/v bias=True and o_proj bias=False whatever the field says
-        assertTrue(ModelConfig.fromJson(qwen2("\"attention_bias\": false")).attentionBias());
-        assertTrue(ModelConfig.fromJson(qwen2("")).attentionBias());
+        for (String bias : new String[] {"true", "false"}) {
+            ModelConfig q2 = ModelConfig.fromJson(qwen2("\"attention_bias\": " + bias));
+            assertTrue(q2.attentionBias() && !q2.outputBias());
+            ModelConfig mistral = ModelConfig.fromJson(config("mistral", "\"attention_bias\": " + bias));
+            assertFalse(mistral.attentionBias() || mistral.outputBias());
+        }
+    }
+
+    /** MistralConfig: sliding_window 4096 on every layer unless null; kv heads default 8; layer_types ignored. */
+    @Test
+    void mistralSlidesEveryLayerUnlessTheWindowIsNull() throws IOException {
+        ModelConfig d = ModelConfig.fromJson(JSON.readTree("{\"model_type\": \"mistral\"}"));
+        assertEquals(4096, d.slidingWindow());
+        assertEquals(java.util.Collections.nCopies(32, ModelConfig.SLIDING), d.layerTypes());
+        assertEquals(8, d.numKeyValueHeads());
+        assertEquals(14336, d.intermediateSize());
+        assertEquals(131072, d.maxPositionEmbeddings());
+        ModelConfig full = ModelConfig.fromJson(config("mistral", "\"sliding_window\": null"));
+        assertEquals(0, full.slidingWindow());
+        assertFalse(full.layerTypes().contains(ModelConfig.SLIDING));
+        ModelConfig w = ModelConfig.fromJson(config("mistral", "\"sliding_window\": 7, "
+                + "\"layer_types\": [\"full_attention\", \"full_attention\"]"));
+        assertEquals(List.of(ModelConfig.SLIDING, ModelConfig.SLIDING), w.layerTypes());
+        assertEquals(7, w.slidingWindow());
+    }
+
+    /** Gemma3TextConfig's defaults, and its sliding_window_pattern when layer_types is absent. */
+    @Test
+    void gemma3TextDefaults() throws IOException {
+        ModelConfig g = ModelConfig.fromJson(JSON.readTree("{\"model_type\": \"gemma3_text\"}"));
+        assertEquals(256, g.headDim());
+        assertEquals(4, g.numKeyValueHeads());
+        assertEquals(8, g.numAttentionHeads());
+        assertEquals(262208, g.vocabSize());
+        assertTrue(g.tieWordEmbeddings());
+        assertTrue(g.qkNorm());
+        assertEquals("gelu_pytorch_tanh", g.hiddenAct());
+        assertEquals(1e6, g.ropeTheta());
+        assertEquals(new ModelConfig.Gemma(10000.0, 256, 0), g.gemma());
+        assertEquals(4096, g.slidingWindow());
+        for (int l = 0; l < 26; l++) {
+            assertEquals((l + 1) % 6 != 0, g.isSliding(l), "layer " + l);
+        }
+        ModelConfig p = ModelConfig.fromJson(config("gemma3_text", "\"sliding_window_pattern\": 2, "
+                + "\"_sliding_window_pattern\": 6, \"final_logit_softcapping\": 30.0, \"query_pre_attn_scalar\": 10"));
+        assertEquals(List.of(ModelConfig.SLIDING, ModelConfig.FULL), p.layerTypes());
+        assertEquals(30.0, p.gemma().finalLogitSoftcapping());
+        assertEquals(1 / Math.sqrt(10), p.attentionScale(), 1e-15);
+    }
+
+    /** Gemma 3's RoPE: per layer type (new layout) or rope_theta / rope_local_base_freq / rope_scaling (old). */
+    @Test
+    void gemma3RopePerLayerTypeInBothLayouts() throws IOException {
+        ModelConfig nw = ModelConfig.fromJson(config("gemma3_text", "\"rope_parameters\": {"
+                + "\"full_attention\": {\"rope_type\": \"linear\", \"factor\": 8.0, \"rope_theta\": 1000000.0}, "
+                + "\"sliding_attention\": {\"rope_type\": \"default\", \"rope_theta\": 10000.0}}"));
+        ModelConfig old = ModelConfig.fromJson(config("gemma3_text", "\"rope_theta\": 1000000.0, "
+                + "\"rope_local_base_freq\": 10000.0, \"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 8.0}"));
+        assertEquals(nw, old);
+        assertEquals(RopeScaling.linear(8.0), nw.ropeScaling());
+        assertEquals(10000.0, nw.gemma().ropeLocalTheta());
+        BadInput e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("gemma3_text",
+                "\"rope_parameters\": {\"rope_type\": \"default\", \"rope_theta\": 5.0}")));
+        assertTrue(e.getMessage().startsWith("rope_parameters.rope_type is not supported for gemma3_text"),
+                e.getMessage());
+        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("gemma3_text", "\"rope_parameters\": {"
+                + "\"sliding_attention\": {\"rope_type\": \"linear\", \"factor\": 2.0}}")));
+        assertTrue(e.getMessage().startsWith("rope_parameters.sliding_attention.rope_type 'linear' is not supported"),
+                e.getMessage());
+        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("gemma3_text",
+                "\"use_bidirectional_attention\": true")));
+        assertTrue(e.getMessage().startsWith("use_bidirectional_attention true is not supported"), e.getMessage());
+        e = assertThrows(BadInput.class, () -> ModelConfig.fromJson(config("gemma3_text",
+                "\"hidden_activation\": \"gelu\"")));
+        assertTrue(e.getMessage().startsWith("hidden_activation 'gelu' is not supported"), e.getMessage());
+    }
+
+    /** llama3's original_max_position_embeddings falls back to max_position_embeddings (standardize_rope_params). */
+    @Test
+    void llama3ScalingReadsItsFactorsAndDefaultsTheOriginalLength() throws IOException {
+        ModelConfig c = ModelConfig.fromJson(config("llama", "\"rope_scaling\": {\"rope_type\": \"llama3\", "
+                + "\"factor\": 8.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0}, \"rope_theta\": 500000.0"));
+        assertEquals(RopeScaling.llama3(8.0, 1.0, 4.0, 512), c.ropeScaling());
+        assertEquals(5e5, c.ropeTheta());
     }
 
     @Test

@@ -22,7 +22,10 @@ class MemoryArithmeticTest {
                         .withArchitecture("qwen3"),
                 // qwen2 GQA variant: q/k/v bias, 8 heads sharing 1 KV head
                 new ModelConfig("llama", 128, 2, 8, 1, 16, 384, 1e4, 1e-6, 500, 128, true, false, false)
-                        .withArchitecture("qwen2"));
+                        .withArchitecture("qwen2"),
+                // llama with attention_bias (q/k/v and o_proj biases); Gemma 3 (sandwich norms, q/k norm)
+                ModelConfig.read(java.nio.file.Path.of("src/test/resources/parity/llama_bias/config.json")),
+                ModelConfig.read(java.nio.file.Path.of("src/test/resources/parity/gemma3_text/config.json")));
     }
 
     /** The count equals the number of scalars a freshly initialised Decoder of that config holds. */

@@ -10,7 +10,9 @@ import org.charlab.config.Setting;
  */
 @Doc("Shape and vocabulary of a decoder pretrained from scratch (HF config.json names).")
 public record ModelShape(
-        @Setting(doc = "Architecture: llama, qwen2 (q/k/v bias) or qwen3 (q/k RMSNorm).", def = "llama")
+        @Setting(doc = "Architecture: llama, mistral (as llama: no sliding window from scratch), "
+                + "qwen2 (q/k/v bias), qwen3 (q/k RMSNorm) or gemma3_text (GeGLU, (1 + w) sandwich norms, "
+                + "scaled embeddings, q/k RMSNorm; full attention on every layer).", def = "llama")
         String modelType,
         @Setting(doc = "Width of the residual stream (d).", def = "128", min = 8)
         int hiddenSize,
