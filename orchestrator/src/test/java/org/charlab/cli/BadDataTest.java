@@ -70,12 +70,12 @@ class BadDataTest {
         return CliRun.of(args.toArray(String[]::new));
     }
 
-    @ParameterizedTest(name = "{0}: a checkpoint whose config.json asks for llama3 RoPE")
+    @ParameterizedTest(name = "{0}: a checkpoint whose config.json asks for yarn RoPE")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"validate", "plan", "run"})
     void anUnsupportedModelConfigStopsTheCommandBeforeAnyStage(String command, @TempDir Path dir) throws Exception {
         Path model = Files.createDirectories(dir.resolve("model"));
         Files.writeString(model.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 64, "
-                + "\"rope_parameters\": {\"rope_type\": \"llama3\", \"rope_theta\": 500000.0, \"factor\": 8.0}}");
+                + "\"rope_parameters\": {\"rope_type\": \"yarn\", \"rope_theta\": 500000.0, \"factor\": 8.0}}");
         Path exp = dir.resolve("e.yaml");
         Files.writeString(exp, "name: e\nstages:\n  base: {type: checkpoint, path: model}\n  after: {type: count}\n"
                 + "sweep: {seeds: [0]}\n");
@@ -84,7 +84,7 @@ class BadDataTest {
         assertEquals(2, r.exitCode(), r.out() + r.err());
         List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), r.err());
-        assertTrue(lines.get(0).contains(model.resolve("config.json").toString()) && lines.get(0).contains("llama3"),
+        assertTrue(lines.get(0).contains(model.resolve("config.json").toString()) && lines.get(0).contains("yarn"),
                 lines.get(0));
         assertFalse(Files.exists(results), "nothing under results/");
     }
