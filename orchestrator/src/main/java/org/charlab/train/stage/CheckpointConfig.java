@@ -14,7 +14,8 @@ public record CheckpointConfig(
         FileRef path,
         @Setting(doc = "How this model's conversations become tokens {format, cot, enable_thinking} "
                 + "(docs/chat-templates.md), recorded in the copied model's charlab.json so every later stage that "
-                + "leaves chat unset uses it. null: auto (its chat_template, else plain text) and nothing recorded.",
+                + "leaves chat unset uses it. null: nothing recorded (later stages use auto, or what the directory's own "
+                + "charlab.json recorded).",
                 def = "null", omitWhenNull = true)
         ChatSettings chat) {
 
