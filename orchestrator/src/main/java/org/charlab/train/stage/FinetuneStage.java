@@ -22,7 +22,8 @@ import org.charlab.world.WorldConfig;
  * The outline every fine-tuning stage (sft, dpo, opd) follows; a stage fills in only its data and
  * objective ({@link #recipe}). In order: the device; the world the input model knows (charworld's
  * defaults when it records none); the starting weights (the input's model, or the checkpoint an
- * interrupted attempt left); the frozen second model, if the stage has one (dpo's reference, opd's
+ * interrupted attempt left); the chat format (the stage's {@code chat}, else what the input recorded,
+ * {@link ChatFormats#effective}; recorded again in the output's charlab.json); the frozen second model, if the stage has one (dpo's reference, opd's
  * teacher), checked to share the input's world, vocabulary and tokenizer; the stage's data and
  * objective, which write {@code data.json} and {@code train_sample.jsonl}; training, saving and
  * provenance ({@link TrainingRun}); with {@code lora}, adapters on the input's weights, whose
