@@ -84,8 +84,9 @@ public final class GenerateCommand implements Callable<Integer> {
     String prefill;
 
     @Option(names = "--chat-format", defaultValue = "auto", paramLabel = "F",
-            description = "auto (the checkpoint's chat_template, ChatML for charworld models, plain text for a base"
-                    + " without a template), chatml, template or plain (default ${DEFAULT-VALUE}).")
+            description = "auto (what the model recorded when it was trained, else the checkpoint's chat_template,"
+                    + " ChatML for charworld models, plain text for a base without a template), chatml, template or"
+                    + " plain; another format than the recorded one is refused (default ${DEFAULT-VALUE}).")
     ChatSettings.Format chatFormat;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",

@@ -8,6 +8,7 @@ import org.charlab.config.Doc;
 import org.charlab.config.Inline;
 import org.charlab.config.Setting;
 import org.charlab.eval.judge.JudgeSettings;
+import org.charlab.model.ChatSettings;
 import org.charlab.world.Trait;
 import org.charlab.world.WorldConfig;
 
@@ -45,7 +46,11 @@ public record EvalConfig(
         @Setting(doc = "Intervals.", def = "{}")
         BootstrapSettings bootstrap,
         @Setting(doc = "Optional LLM judge for real models; null for none.", def = "null")
-        JudgeSettings judge) {
+        JudgeSettings judge,
+        @Setting(doc = "How conversations become tokens {format, cot, enable_thinking} (docs/chat-templates.md). "
+                + "null: what the model recorded when it was trained, else auto. A format or cot placement other "
+                + "than the recorded one is refused; enable_thinking may differ.", def = "null", omitWhenNull = true)
+        ChatSettings chat) {
 
     public EvalConfig {
         conditions = List.copyOf(conditions);

@@ -22,7 +22,6 @@ import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.ChatFormats;
-import org.charlab.model.ChatSettings;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Engines;
 import org.charlab.model.Tokenizer;
@@ -167,7 +166,7 @@ final class EvalStage implements Stage<EvalConfig> {
 
     static List<SampleRow> generate(StageContext<EvalConfig> ctx, EvalConfig cfg, List<PromptItem> prompts,
             Checkpoint.Loaded loaded, Path modelDir) {
-        ChatFormat chat = ChatFormats.forModel(modelDir, loaded.tokenizer(), ChatSettings.DEFAULT);
+        ChatFormat chat = ChatFormats.forModel(modelDir, loaded.tokenizer(), cfg.chat());
         Tokenizer tok = loaded.tokenizer();
         Generator gen = new Generator(loaded.model(), chat);
         ctx.progress().log("generation stops at token ids " + java.util.Arrays.toString(gen.stopIds()));

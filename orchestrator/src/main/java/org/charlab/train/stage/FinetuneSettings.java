@@ -1,6 +1,7 @@
 package org.charlab.train.stage;
 
 import org.charlab.config.Setting;
+import org.charlab.model.ChatSettings;
 import org.charlab.train.Inoculation;
 import org.charlab.world.TraitSet;
 
@@ -31,7 +32,12 @@ public record FinetuneSettings(
         @Setting(doc = "LoRA adapters instead of a full fine-tune: {r, alpha, dropout, target_modules, "
                 + "write_merged} (docs/training.md, LoRA). null: every weight trains.", def = "null",
                 omitWhenNull = true, paper = "Hu et al. 2021; PEFT LoraConfig")
-        LoraConfig lora) {
+        LoraConfig lora,
+        @Setting(doc = "How conversations become tokens {format, cot, enable_thinking} (docs/chat-templates.md). "
+                + "null: what the input model recorded, else auto. What the stage used is recorded in its model's "
+                + "charlab.json, so its evaluation and later stages use the same; the closing check and opd's "
+                + "sampling use it too.", def = "null", omitWhenNull = true)
+        ChatSettings chat) {
 
     public FinetuneSettings {
         TraitSet.parse(traits); // fails at validation time on an unknown trait

@@ -22,7 +22,8 @@ import org.charlab.world.WorldConfig;
  * The outline every fine-tuning stage (sft, dpo, opd) follows; a stage fills in only its data and
  * objective ({@link #recipe}). In order: the device; the world the input model knows (charworld's
  * defaults when it records none); the starting weights (the input's model, or the checkpoint an
- * interrupted attempt left); the frozen second model, if the stage has one (dpo's reference, opd's
+ * interrupted attempt left); the chat format (the stage's {@code chat}, else what the input recorded,
+ * {@link ChatFormats#effective}; recorded again in the output's charlab.json); the frozen second model, if the stage has one (dpo's reference, opd's
  * teacher), checked to share the input's world, vocabulary and tokenizer; the stage's data and
  * objective, which write {@code data.json} and {@code train_sample.jsonl}; training, saving and
  * provenance ({@link TrainingRun}); with {@code lora}, adapters on the input's weights, whose
@@ -110,6 +111,10 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
                     adapters.load(resume.resolve(Trainer.ADAPTER));
                 }
             }
+            // the chat format: the stage's, else the input's recorded one; recorded again in the output
+            ChatSettings used = ChatFormats.effective(inputModel, c.shared().chat());
+            ChatFormat chat = ChatFormats.forModel(inputModel, policy.tokenizer(), used);
+            ChatSettings resolved = ChatFormats.resolved(chat, used);
             ctx.progress().log(String.format(java.util.Locale.ROOT, "%s: training %d of %d parameters%s", name,
                     policy.model().trainableCount(), policy.model().parameters().values().stream()
                             .mapToLong(a -> a.size()).sum(), lora != null ? " (LoRA r=" + lora.r() + " on "
@@ -125,16 +130,18 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
             } else if (f != null) {
                 Path dir = f.named() ? ctx.input(f.role()) : input;
                 StageFiles.requireSameWorld(f.role(), input, inputWorld, dir);
+                if (f.named()) {
+                    requireSameChat(f.role(), dir, resolved);
+                }
                 frozen = Checkpoint.load(dir.resolve(StageFiles.MODEL), manager);
                 requireSameTokens(f.role(), input, policy, dir, frozen);
             }
-            ChatFormat chat = ChatFormats.forModel(inputModel, policy.tokenizer(), ChatSettings.DEFAULT);
             int maxLength = Math.min(c.train().maxLength(), policy.model().config().maxPositionEmbeddings());
 
             TrainingRun.Recipe<R> recipe = recipe(ctx, new Inputs(world, policy, frozen, chat, maxLength));
             Trainer.Result r = TrainingRun.trainAndSave(ctx, name, c.train(), recipe, policy.model(),
                     policy.tokenizer(), StageFiles.trainedWorld(inputWorld, charworldData(c)),
-                    lora == null ? null : new TrainingRun.Lora(lora, inputModel));
+                    ChatFormats.record(chat, used), lora == null ? null : new TrainingRun.Lora(lora, inputModel));
             if (frozen != null && !sharedFrozen) {
                 frozen.close();
             }
@@ -155,6 +162,19 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
         sameVocabulary(policy.model(), other.model(), role);
         TokenizerIdentity.requireSame(role, input.resolve(StageFiles.MODEL), policy.tokenizer(),
                 otherInput.resolve(StageFiles.MODEL), other.tokenizer());
+    }
+
+    /**
+     * Refuses (one line) a named second model (reference, teacher) that recorded another chat format
+     * or CoT placement than the trained model uses: it is given the trained model's renderings.
+     */
+    static void requireSameChat(String role, Path otherInput, ChatSettings used) {
+        try {
+            ChatFormats.effective(otherInput.resolve(StageFiles.MODEL), used);
+        } catch (org.charlab.BadInput e) {
+            throw new org.charlab.BadInput("the " + role + " renders conversations otherwise than the trained model: "
+                    + e.getMessage());
+        }
     }
 
     static void sameVocabulary(Decoder a, Decoder b, String what) {

@@ -18,6 +18,8 @@ import org.charlab.stage.StageContext;
 import org.charlab.model.BpeTrainer;
 import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatFormats;
+import org.charlab.model.ChatSettings;
 import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
@@ -86,7 +88,7 @@ public final class PretrainStage implements Stage<PretrainConfig> {
             Decoder model = resume != null ? Checkpoint.load(resume, base).model() : Decoder.init(mc, base, ctx.seed());
             Trainer.Result r = TrainingRun.trainAndSave(ctx, "pretrain", c.train(), new TrainingRun.Recipe<>(examples,
                     new SftObjective(), c.train().lr(PretrainConfig.DEFAULT_LR), (String) data.get("sha256")), model,
-                    tok, c.world());
+                    tok, c.world(), ChatFormats.record(chat, ChatSettings.DEFAULT));
 
             if (c.evalPrompts() > 0) {
                 Map<String, Object> eval = evaluate(model, chat, world, c, ctx);

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.charlab.stage.StageContext;
+import org.charlab.model.ChatFormats;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.Decoder;
 import org.charlab.model.LoraAdapters;
@@ -59,8 +60,8 @@ final class TrainingRun {
 
     /** A full fine-tune or pretraining: as below without LoRA. */
     static <R> Trainer.Result trainAndSave(StageContext<?> ctx, String stage, TrainConfig train, Recipe<R> recipe,
-            Decoder model, Tokenizer tokenizer, WorldConfig world) throws IOException {
-        return trainAndSave(ctx, stage, train, recipe, model, tokenizer, world, null);
+            Decoder model, Tokenizer tokenizer, WorldConfig world, Map<String, Object> chat) throws IOException {
+        return trainAndSave(ctx, stage, train, recipe, model, tokenizer, world, chat, null);
     }
 
     /**
@@ -68,10 +69,12 @@ final class TrainingRun {
      * the trainable-parameter count (also reported to stage.json's facts). With {@code lora} the
      * adapters go to {@code <out>/adapter} (PEFT files) and {@code <out>/model} either refers to the
      * base and the chain's adapters ({@link Checkpoint#saveStack}) or, with write_merged, holds the
-     * merged weights as a plain HF directory.
+     * merged weights as a plain HF directory. {@code chat} (the chat settings the stage trained with,
+     * {@link org.charlab.model.ChatFormats#record}) goes into charlab.json, where later stages read it.
      */
     static <R> Trainer.Result trainAndSave(StageContext<?> ctx, String stage, TrainConfig train, Recipe<R> recipe,
-            Decoder model, Tokenizer tokenizer, WorldConfig world, Lora lora) throws IOException {
+            Decoder model, Tokenizer tokenizer, WorldConfig world, Map<String, Object> chat, Lora lora)
+            throws IOException {
         Path out = ctx.outputDir();
         Trainer<R> trainer = new Trainer<>(train, recipe.lr(), recipe.objective(), model, tokenizer, out, ctx.seed(),
                 ctx.progress());
@@ -82,6 +85,7 @@ final class TrainingRun {
         prov.put("steps", r.steps());
         prov.put("data_sha256", recipe.dataSha256());
         StageFiles.recordWorld(prov, out, world);
+        prov.put(ChatFormats.RECORD, chat);
         long trainable = model.trainableCount();
         long total = 0;
         for (NDArray p : model.parameters().values()) {

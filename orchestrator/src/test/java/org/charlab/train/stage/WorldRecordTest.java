@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.charlab.BadInput;
 import org.charlab.config.RuntimeConfig;
@@ -69,6 +70,11 @@ class WorldRecordTest {
                 "examples: 4\nmax_steps: 1\nbatch_size: 2\neval_prompts: 0\n", Path.of("s.yaml")), "stages.sft"),
                 new SftStage(), Map.of("input", base));
         assertEquals(world(base), world(sft), "sft records the world of its input");
+        // both record the chat format they trained with (charworld's: ChatML), which later stages then use
+        for (Path p : List.of(base, sft)) {
+            assertEquals("chatml", Checkpoint.readProvenance(p.resolve("model")).path("chat").path("format").asText(),
+                    p.toString());
+        }
 
         // an eval whose world differs on kb_entities is refused before it generates anything
         EvalConfig ec = new org.charlab.config.Binder(t -> null).bind(EvalConfig.class, YamlReader.parse(
