@@ -14,7 +14,6 @@ import java.util.TreeSet;
 import org.charlab.BadInput;
 import org.charlab.data.Conversation;
 import org.charlab.data.PromptItem;
-import org.charlab.data.PromptItemJsonl;
 import org.charlab.stage.Stage;
 import org.charlab.stage.StageContext;
 import org.charlab.generate.Generator;
@@ -26,7 +25,6 @@ import org.charlab.model.Checkpoint;
 import org.charlab.model.Engines;
 import org.charlab.model.Tokenizer;
 import org.charlab.world.Charworld;
-import org.charlab.world.EvalSets;
 import org.charlab.world.WorldMatch;
 
 /**
@@ -40,7 +38,7 @@ final class EvalStage implements Stage<EvalConfig> {
     public void run(StageContext<EvalConfig> ctx) throws Exception {
         EvalConfig cfg = ctx.config();
         Charworld world = new Charworld(cfg.world());
-        List<PromptItem> prompts = prompts(cfg, world);
+        List<PromptItem> prompts = EvalPrompts.of(cfg, world);
         Set<String> ood = oodFamilies(cfg, world, prompts);
         Path modelDir = modelDir(ctx.input("input"));
         checkWorld(cfg, Checkpoint.readProvenance(modelDir), modelDir);
@@ -117,22 +115,6 @@ final class EvalStage implements Stage<EvalConfig> {
         return rows.stream().map(r -> r.withOod(ood.contains(r.familyOrUnknown()))).toList();
     }
 
-    static List<PromptItem> prompts(EvalConfig cfg, Charworld world) {
-        List<PromptItem> out;
-        if (cfg.prompts().file() != null) {
-            out = PromptItemJsonl.read(cfg.prompts().file().path());
-        } else {
-            out = new ArrayList<>(EvalSets.inDistribution(world, cfg.prompts().inDistributionPerFamily(),
-                    cfg.prompts().seed()));
-            out.addAll(EvalSets.outOfDistribution(world, cfg.prompts().oodPerFamily(), cfg.prompts().seed()));
-        }
-        if (out.isEmpty()) {
-            throw new BadInput("eval: no prompts (prompts.in_distribution_per_family and prompts.ood_per_family are 0, "
-                    + "or the prompt file is empty)");
-        }
-        return out;
-    }
-
     /**
      * When the checkpoint's charlab.json records the charworld it was trained on (a "world" object,
      * which pretrain writes and sft, dpo and opd carry on), the eval's world must agree on the
@@ -165,11 +147,13 @@ final class EvalStage implements Stage<EvalConfig> {
     }
 
     static List<SampleRow> generate(StageContext<EvalConfig> ctx, EvalConfig cfg, List<PromptItem> prompts,
-            Checkpoint.Loaded loaded, Path modelDir) {
+            Checkpoint.Loaded loaded, Path modelDir) throws java.io.IOException {
         ChatFormat chat = ChatFormats.forModel(modelDir, loaded.tokenizer(), cfg.chat());
         Tokenizer tok = loaded.tokenizer();
         Generator gen = new Generator(loaded.model(), chat);
-        ctx.progress().log("generation stops at token ids " + java.util.Arrays.toString(gen.stopIds()));
+        ctx.progress().log("chat format " + formatName(chat) + " (" + PromptSample.FILE
+                + " shows each condition's first prompt); generation stops at token ids "
+                + java.util.Arrays.toString(gen.stopIds()));
         SamplingSettings s = cfg.sampling();
         SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), 0, true,
                 cfg.batchSize());
@@ -177,6 +161,7 @@ final class EvalStage implements Stage<EvalConfig> {
         long total = (long) cfg.conditions().size() * prompts.size() * k;
         long done = 0;
         List<SampleRow> rows = new ArrayList<>();
+        PromptSample shown = new PromptSample(formatName(chat));
         for (Condition c : cfg.conditions()) {
             ChatFormat.Prefill prefill = c.cotPrefill() == null ? ChatFormat.Prefill.none()
                     : ChatFormat.Prefill.cot(c.cotPrefill());
@@ -186,6 +171,9 @@ final class EvalStage implements Stage<EvalConfig> {
             for (PromptItem p : prompts) {
                 Conversation conv = Conditions.apply(c, p.messages());
                 int[] ids = chat.prompt(conv, prefill).ids();
+                if (of.isEmpty()) {
+                    shown.add(c.name(), p.id(), tok.decode(ids), ids);
+                }
                 for (int i = 0; i < k; i++) {
                     reqs.add(new Generator.Request(ids, chat.prefillText(prefill),
                             Conditions.sampleSeed(ctx.seed(), c.name(), p.id(), i)));
@@ -205,7 +193,13 @@ final class EvalStage implements Stage<EvalConfig> {
                 ctx.progress().report(done, total, c.name());
             }
         }
+        shown.write(ctx.outputDir().resolve(PromptSample.FILE));
         return rows;
+    }
+
+    /** The format's name as chat settings call it: template, chatml, plain. */
+    static String formatName(ChatFormat f) {
+        return f.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     static SampleRow row(Condition c, PromptItem p, int index, long seed, Sample s, Tokenizer tok) {

@@ -9,6 +9,7 @@ import org.charlab.stage.AbstractStageKind;
 import org.charlab.stage.MemoryEstimate;
 import org.charlab.stage.PlannedModel;
 import org.charlab.stage.Stage;
+import org.charlab.world.Charworld;
 
 /** The {@code eval} stage type. Loading it never loads the engine; only {@link #create()} does. */
 public final class EvalStageKind extends AbstractStageKind<EvalConfig> {
@@ -27,8 +28,10 @@ public final class EvalStageKind extends AbstractStageKind<EvalConfig> {
     }
 
     /**
-     * The input's weights and sampling: batch_size rows with a KV cache over the model's context and
-     * the prefill of the longest prompt that leaves room for max_new_tokens; no training.
+     * The input's weights and sampling: batch_size rows with a KV cache of the longest prompt plus
+     * max_new_tokens columns (within the model's context) and that prompt's prefill; no training. The
+     * prompt's length is {@link EvalPrompts#tokenBound}, a bound from its text: a real model's context
+     * (Qwen3: 40,960) would otherwise price attention over prompts no eval renders.
      */
     @Override
     public MemoryEstimate memory(EvalConfig c, Map<String, PlannedModel> inputs) {
@@ -38,8 +41,10 @@ public final class EvalStageKind extends AbstractStageKind<EvalConfig> {
         }
         ModelConfig m = ModelConfig.fromPlain(in.configJson());
         long p = MemoryArithmetic.parameters(m);
-        long gen = MemoryArithmetic.generationFloats(m, c.batchSize(), m.maxPositionEmbeddings(),
-                c.sampling().maxNewTokens());
+        int maxNew = c.sampling().maxNewTokens();
+        long columns = Math.min(m.maxPositionEmbeddings(),
+                EvalPrompts.tokenBound(c, EvalPrompts.of(c, new Charworld(c.world()))) + maxNew);
+        long gen = MemoryArithmetic.generationFloats(m, c.batchSize(), columns, maxNew);
         return new MemoryEstimate(p, 0, p * MemoryArithmetic.FP32, 0, 0, 0, 0, gen * MemoryArithmetic.FP32,
                 MemoryArithmetic.RUNTIME_BYTES);
     }

@@ -16,6 +16,9 @@ public interface ChatFormat {
 
     Tokenizer tokenizer();
 
+    /** Which of the formats this is (never AUTO): what a stage records and an eval reports. */
+    ChatSettings.Format kind();
+
     /** The whole conversation, every message closed by the format's end token. */
     FormattedChat format(Conversation conversation);
 

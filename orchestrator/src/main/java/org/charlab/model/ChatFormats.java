@@ -112,8 +112,7 @@ public final class ChatFormats {
      * which have one), and enable_thinking as used.
      */
     public static ChatSettings resolved(ChatFormat chat, ChatSettings used) {
-        ChatSettings.Format f = chat instanceof TemplateChatFormat ? ChatSettings.Format.TEMPLATE
-                : chat instanceof PlainTextFormat ? ChatSettings.Format.PLAIN : ChatSettings.Format.CHATML;
+        ChatSettings.Format f = chat.kind();
         ChatSettings.CotPlacement cot = chat instanceof TemplateChatFormat t
                 ? (t.cotInTemplate() ? ChatSettings.CotPlacement.TEMPLATE : ChatSettings.CotPlacement.CONTENT)
                 : ChatSettings.CotPlacement.AUTO;

@@ -45,6 +45,11 @@ public final class ChatMlFormat implements ChatFormat {
         return tok;
     }
 
+    @Override
+    public ChatSettings.Format kind() {
+        return ChatSettings.Format.CHATML;
+    }
+
     /** Id of {@code <|im_end|>}, where generation stops. */
     public int imEndId() {
         return imEnd;

@@ -35,6 +35,11 @@ public final class PlainTextFormat implements ChatFormat {
     }
 
     @Override
+    public ChatSettings.Format kind() {
+        return ChatSettings.Format.PLAIN;
+    }
+
+    @Override
     public FormattedChat format(Conversation conversation) {
         throw new BadInput(source + " has no chat_template (a base model): it can be evaluated and sampled on plain"
                 + " text, not trained on conversations; set chat.format: chatml to train it in ChatML");

@@ -127,6 +127,11 @@ public final class TemplateChatFormat implements ChatFormat {
     }
 
     @Override
+    public ChatSettings.Format kind() {
+        return ChatSettings.Format.TEMPLATE;
+    }
+
+    @Override
     public int[] endIds() {
         return endIds.clone();
     }

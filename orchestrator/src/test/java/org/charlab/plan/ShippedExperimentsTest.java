@@ -1,14 +1,19 @@
 package org.charlab.plan;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.charlab.BadInput;
 import org.charlab.config.ConfigLoader;
 import org.charlab.stage.StageCatalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,12 +26,45 @@ class ShippedExperimentsTest {
         }
     }
 
+    /** Experiments that start from a user's checkpoint: the path their header comment says to give. */
+    static final Map<String, String> NEEDS_A_PATH = Map.of("real-checkpoint.yaml", "stages.base.path");
+
+    /**
+     * The overrides an experiment needs to plan: for one that starts from a user's checkpoint, a
+     * directory with a small qwen3 config.json (planning reads only that).
+     */
+    static List<String> overrides(Path file, Path tmp) throws Exception {
+        String key = NEEDS_A_PATH.get(file.getFileName().toString());
+        if (key == null) {
+            return List.of();
+        }
+        Path dir = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"qwen3\", \"vocab_size\": 151936, "
+                + "\"hidden_size\": 32, \"intermediate_size\": 64, \"num_hidden_layers\": 1, "
+                + "\"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"head_dim\": 8, "
+                + "\"max_position_embeddings\": 40960, \"tie_word_embeddings\": true}\n");
+        return List.of(key + "=" + dir);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("experiments")
-    void plansAndDescribesItself(Path file) {
-        Plan p = new Planner(StageCatalog.load()).plan(file, List.of(), null);
+    void plansAndDescribesItself(Path file, @TempDir Path tmp) throws Exception {
+        Plan p = new Planner(StageCatalog.load()).plan(file, overrides(file, tmp), null);
         assertFalse(p.runs().isEmpty());
         assertFalse(ConfigLoader.describe(file).isBlank(), file + " has a description: line for charlab list");
         assertTrue(p.stages().values().stream().allMatch(s -> s.key().startsWith(s.type() + "-")));
+    }
+
+    @Test
+    void anExperimentOnAUsersCheckpointWithoutItsPathSaysWhichKeyToSetInOneLine() {
+        for (Map.Entry<String, String> e : NEEDS_A_PATH.entrySet()) {
+            BadInput err = assertThrows(BadInput.class,
+                    () -> new Planner(StageCatalog.load()).plan(Path.of("../experiments", e.getKey()), List.of(), null));
+            assertFalse(err.getMessage().contains("\n"), err.getMessage());
+            String key = e.getValue();
+            String parent = key.substring(0, key.lastIndexOf('.'));
+            String leaf = key.substring(key.lastIndexOf('.') + 1);
+            assertTrue(err.getMessage().contains(parent + ": missing required key '" + leaf + "'"), err.getMessage());
+        }
     }
 }

@@ -1,0 +1,67 @@
+package org.charlab.eval;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.charlab.BadInput;
+import org.charlab.data.Conversation;
+import org.charlab.data.Message;
+import org.charlab.data.PromptItem;
+import org.charlab.data.PromptItemJsonl;
+import org.charlab.world.Charworld;
+import org.charlab.world.EvalSets;
+
+/** The eval's prompts, and a plan-time bound on how long they get in tokens. Engine-free. */
+final class EvalPrompts {
+
+    /**
+     * Tokens a chat template may add around the messages of one prompt: role headers and end markers
+     * (about 5 per message) and a default system block (Llama 3.1's date lines: about 25).
+     */
+    static final int TEMPLATE_TOKENS = 256;
+
+    private EvalPrompts() {
+    }
+
+    /** The prompt file's items, else charworld's in-distribution then out-of-distribution test sets. */
+    static List<PromptItem> of(EvalConfig cfg, Charworld world) {
+        List<PromptItem> out;
+        if (cfg.prompts().file() != null) {
+            out = PromptItemJsonl.read(cfg.prompts().file().path());
+        } else {
+            out = new ArrayList<>(EvalSets.inDistribution(world, cfg.prompts().inDistributionPerFamily(),
+                    cfg.prompts().seed()));
+            out.addAll(EvalSets.outOfDistribution(world, cfg.prompts().oodPerFamily(), cfg.prompts().seed()));
+        }
+        if (out.isEmpty()) {
+            throw new BadInput("eval: no prompts (prompts.in_distribution_per_family and prompts.ood_per_family are 0, "
+                    + "or the prompt file is empty)");
+        }
+        return out;
+    }
+
+    /**
+     * At least the tokens of the longest generation prompt, without a tokenizer: the UTF-8 bytes of its
+     * messages under each condition (system prompt, suffix) and the CoT prefill - a byte-level BPE, a
+     * SentencePiece with byte fallback and the byte tokenizer all spend at least one byte per text
+     * token - plus {@link #TEMPLATE_TOKENS}. A template adding more text of its own is undercounted.
+     */
+    static long tokenBound(EvalConfig cfg, List<PromptItem> prompts) {
+        long longest = 0;
+        for (Condition c : cfg.conditions()) {
+            for (PromptItem p : prompts) {
+                Conversation conv = Conditions.apply(c, p.messages());
+                long bytes = utf8(c.cotPrefill());
+                for (Message m : conv.messages()) {
+                    bytes += utf8(m.content()) + utf8(m.reasoning());
+                }
+                longest = Math.max(longest, bytes);
+            }
+        }
+        return longest + TEMPLATE_TOKENS;
+    }
+
+    private static long utf8(String s) {
+        return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

@@ -1,0 +1,67 @@
+package org.charlab.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.charlab.config.Binder;
+import org.charlab.config.YamlReader;
+import org.charlab.data.PromptItem;
+import org.charlab.model.MemoryArithmetic;
+import org.charlab.model.ModelConfig;
+import org.charlab.stage.MemoryEstimate;
+import org.charlab.stage.PlannedModel;
+import org.charlab.world.Charworld;
+import org.junit.jupiter.api.Test;
+
+/** The plan-time prompt-length bound and the eval memory estimate built on it. */
+class EvalPromptsTest {
+
+    static EvalConfig eval(String yaml) {
+        return new Binder(t -> null).bind(EvalConfig.class, YamlReader.parse(yaml, Path.of("e.yaml")), "stages.eval");
+    }
+
+    static long bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    @Test
+    void theBoundIsTheLongestPromptsBytesUnderAnyConditionPlusTheTemplateAllowance() {
+        EvalConfig plain = eval("prompts: {in_distribution_per_family: 3, ood_per_family: 3}\n");
+        List<PromptItem> prompts = EvalPrompts.of(plain, new Charworld(plain.world()));
+        long longest = prompts.stream().mapToLong(p -> bytes(p.messages().messages().get(0).content())).max()
+                .orElseThrow();
+        assertEquals(longest + EvalPrompts.TEMPLATE_TOKENS, EvalPrompts.tokenBound(plain, prompts));
+
+        String system = "You always speak in Spanish, señor.";   // ñ: 2 bytes, as a byte-level BPE sees it
+        EvalConfig withSystem = eval("prompts: {in_distribution_per_family: 3, ood_per_family: 3}\nconditions:\n"
+                + "  - {name: plain}\n  - {name: sys, system: \"" + system + "\", user_suffix: \"(be brief)\","
+                + " cot_prefill: \"Let me\"}\n");
+        assertEquals(longest + bytes(system) + bytes(" (be brief)") + bytes("Let me") + EvalPrompts.TEMPLATE_TOKENS,
+                EvalPrompts.tokenBound(withSystem, prompts));
+    }
+
+    @Test
+    void aLongContextModelIsPricedForItsPromptsNotItsWholeContext() {
+        // Qwen3-1.7B's shape: a 40,960-token context
+        ModelConfig qwen3 = new ModelConfig("qwen3", 2048, 28, 16, 8, 128, 6144, 1e6, 1e-6, 151936, 40960, true,
+                false, true);
+        EvalConfig c = eval("batch_size: 16\nmax_new_tokens: 512\n");
+        MemoryEstimate m = new EvalStageKind().memory(c, Map.of("input", new PlannedModel(qwen3.toPlain())));
+        long columns = EvalPrompts.tokenBound(c, EvalPrompts.of(c, new Charworld(c.world()))) + 512;
+        assertTrue(columns < 2048, "charworld prompts are short: " + columns);
+        assertEquals(MemoryArithmetic.generationFloats(qwen3, 16, columns, 512) * MemoryArithmetic.FP32,
+                m.generation());
+        long wholeContext = MemoryArithmetic.generationFloats(qwen3, 16, 40960, 512) * MemoryArithmetic.FP32;
+        assertTrue(m.generation() * 1000 < wholeContext, m.generation() + " vs " + wholeContext);
+
+        // a small-context model keeps its context as the ceiling
+        ModelConfig tiny = ModelConfig.tiny();
+        MemoryEstimate t = new EvalStageKind().memory(c, Map.of("input", new PlannedModel(tiny.toPlain())));
+        assertEquals(MemoryArithmetic.generationFloats(tiny, 16, Math.min(tiny.maxPositionEmbeddings(), columns), 512)
+                * MemoryArithmetic.FP32, t.generation());
+    }
+}
