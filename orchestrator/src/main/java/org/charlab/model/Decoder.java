@@ -294,7 +294,9 @@ public final class Decoder implements AutoCloseable {
         LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray w = e.getValue();
-            NDArray c = w.getShape().dimension() == 2 ? w.toType(storage, true) : w.duplicate();
+            // toType to the array's own dtype may return the same storage even with copy=true: duplicate
+            NDArray c = w.getShape().dimension() == 2 && storage != w.getDataType() ? w.toType(storage, true)
+                    : w.duplicate();
             NDArray frozen = c.stopGradient(); // the same storage, outside any graph
             c.close();
             frozen.attach(m);

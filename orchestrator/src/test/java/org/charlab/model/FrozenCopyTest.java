@@ -120,6 +120,23 @@ class FrozenCopyTest {
         }
     }
 
+    /** Both copies own their storage: training the original in place changes neither. */
+    @Test
+    void copiesAreIndependentOfTheOriginal() {
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TestModels.micro("llama", false), m, 7);
+                Decoder full = d.frozenCopy(m, DataType.FLOAT32); Decoder half = d.frozenCopy(m, DataType.FLOAT16)) {
+            for (String name : new String[] {"lm_head.weight", "model.layers.0.mlp.up_proj.weight", "model.norm.weight"}) {
+                float[] f = full.parameters().get(name).toFloatArray();
+                float[] h = half.parameters().get(name).toType(DataType.FLOAT32, true).toFloatArray();
+                d.parameters().get(name).muli(m.create(2f));
+                assertEquals(java.util.Arrays.toString(f), java.util.Arrays.toString(full.parameters().get(name)
+                        .toFloatArray()), name);
+                assertEquals(java.util.Arrays.toString(h), java.util.Arrays.toString(half.parameters().get(name)
+                        .toType(DataType.FLOAT32, true).toFloatArray()), name);
+            }
+        }
+    }
+
     @Test
     void bfloat16IsRefusedBeforeAnyArrayIsMade() {
         try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TestModels.micro("llama", true), m, 7)) {
