@@ -273,15 +273,37 @@ public final class Decoder implements AutoCloseable {
      * frozen reference model of DPO or a teacher snapshot.
      */
     public Decoder copy(NDManager parent) {
-        try (NDManager staging = parent.newSubManager()) {
-            Map<String, NDArray> w = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                NDArray c = e.getValue().duplicate();
-                c.attach(staging);
-                w.put(e.getKey(), c.stopGradient());
-            }
-            return fromWeights(cfg, parent, w, "copy");
+        return frozenCopy(parent, DataType.FLOAT32);
+    }
+
+    /**
+     * A copy for forward passes only (DPO's reference, OPD's teacher; never trained) in a new
+     * sub-manager of {@code parent}, its matrices (projections, embedding, lm_head) stored as
+     * {@code storage}, norms and biases in fp32. FLOAT16 halves the matrices' bytes; {@link #linear}
+     * and the embedding compute in fp32 (docs/precision.md: about 2e-4 relative error). Adapters are
+     * not copied.
+     *
+     * @param storage FLOAT32 or FLOAT16; BFLOAT16 is refused (casting to it aborts the JVM on this engine)
+     */
+    public Decoder frozenCopy(NDManager parent, DataType storage) {
+        if (storage != DataType.FLOAT32 && storage != DataType.FLOAT16) {
+            throw new IllegalArgumentException("frozen weights are stored as float32 or float16, not " + storage
+                    + (storage == DataType.BFLOAT16 ? " (any bfloat16 array aborts the JVM on the CPU engine)" : ""));
         }
+        NDManager m = parent.newSubManager();
+        LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray w = e.getValue();
+            // toType to the array's own dtype may return the same storage even with copy=true: duplicate
+            NDArray c = w.getShape().dimension() == 2 && storage != w.getDataType() ? w.toType(storage, true)
+                    : w.duplicate();
+            NDArray frozen = c.stopGradient(); // the same storage, outside any graph
+            c.close();
+            frozen.attach(m);
+            frozen.setName(e.getKey());
+            p.put(e.getKey(), frozen);
+        }
+        return new Decoder(cfg, m, p);
     }
 
     public ModelConfig config() {
@@ -420,7 +442,7 @@ public final class Decoder implements AutoCloseable {
                 ? attentionMask(step, groups, t, s, cfg.slidingWindow(), b, keyMask, docMask) : null;
 
         // token embedding: [B, T, D] (Gemma 3: times sqrt(D))
-        NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) embed, false);
+        NDArray x = upcast(JniUtils.embedding((PtNDArray) ids, (PtNDArray) embed, false)); // fp16 copy: its rows
         if (embedScale != null) {
             x = x.mul(embedScale);
         }
@@ -535,10 +557,34 @@ public final class Decoder implements AutoCloseable {
         return x.div(cap).tanh().mul(cap);
     }
 
-    /** x W^T (+ b), one fused op, plus the weight's LoRA update when an adapter covers it. */
+    /**
+     * x W^T (+ b), one fused op, plus the weight's LoRA update when an adapter covers it. An fp16
+     * weight ({@link #frozenCopy}) is upcast for this op only: the fp32 temporary is closed at once
+     * when no graph records the op, so a forward pass holds one upcast matrix at a time instead of
+     * every layer's until the step's manager closes; when one does (x requires a gradient), the graph
+     * keeps it and it joins the step's manager.
+     */
     private NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        NDArray y = JniUtils.linear((PtNDArray) x, (PtNDArray) weight, (PtNDArray) bias);
+        NDArray w = weight.getDataType() == DataType.FLOAT16 ? weight.toType(DataType.FLOAT32, true) : weight;
+        NDArray y = JniUtils.linear((PtNDArray) x, (PtNDArray) w, (PtNDArray) bias);
+        if (w != weight) {
+            if (JniUtils.isGradMode() && JniUtils.requiresGrad((PtNDArray) x)) {
+                w.attach(x.getManager());
+            } else {
+                w.close();
+            }
+        }
         return lora == null ? y : lora.apply(x, weight, y);
+    }
+
+    /** {@code a} in fp32: itself, or (fp16) an fp32 copy with {@code a} closed. */
+    private static NDArray upcast(NDArray a) {
+        if (a.getDataType() != DataType.FLOAT16) {
+            return a;
+        }
+        NDArray f = a.toType(DataType.FLOAT32, true);
+        a.close();
+        return f;
     }
 
     /**

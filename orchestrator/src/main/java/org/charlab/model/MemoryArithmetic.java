@@ -74,6 +74,25 @@ public final class MemoryArithmetic {
     }
 
     /**
+     * Bytes of a frozen copy of the weights ({@link Decoder#frozenCopy}): 4 per parameter, or with
+     * {@code half} 2 per element of a matrix (the seven projections per layer, the embedding, an
+     * untied lm_head) and 4 per norm or bias element.
+     */
+    public static long frozenBytes(ModelConfig c, boolean half) {
+        if (!half) {
+            return FP32 * parameters(c);
+        }
+        long perLayer = 0;
+        for (String m : PROJECTIONS) {
+            long[] io = projection(c, m);
+            perLayer += io[0] * io[1];
+        }
+        long embed = (long) c.vocabSize() * c.hiddenSize();
+        long matrices = embed + (c.tieWordEmbeddings() ? 0 : embed) + c.numHiddenLayers() * perLayer;
+        return 2 * matrices + FP32 * (parameters(c) - matrices);
+    }
+
+    /**
      * Parameters that get gradients and AdamW state: all of them for a full fine-tune ({@code lora}
      * null); with LoRA only the adapters, A [r, in] and B [out, r] per layer and targeted projection,
      * r (in + out) each (Hu et al. 2021, eq. 3: W0 + BA).

@@ -69,6 +69,10 @@ public record DpoConfig(
         @Setting(doc = "generated pairs: drop a pair whose chosen output does not end in punctuation (. ! ? and "
                 + "the like).", def = "true", paper = "OCT's pair filter")
         boolean requirePunctuation,
+        @Setting(doc = "How the reference stores its weight matrices: fp32, or fp16 (half their memory, computed "
+                + "in fp32, about 2e-4 relative error; a full fine-tune's or a named reference's copy only: LoRA's "
+                + "own base is shared, not copied). bf16 is refused. null: fp32.", def = "null", omitWhenNull = true)
+        FrozenDtype referenceDtype,
         @Inline
         FinetuneSettings shared,
         @Inline(defaults = "learning_rate=" + DpoConfig.DEFAULT_LR)
@@ -93,6 +97,7 @@ public record DpoConfig(
             throw new IllegalArgumentException("loss_on: all would count the prompt; use assistant, output, cot or "
                     + "cot+output");
         }
+        FrozenDtype.require("reference_dtype", referenceDtype);
         if (labelSmoothing > 0 && lossType != DpoLossType.SIGMOID) {
             throw new IllegalArgumentException("label_smoothing applies to loss_type sigmoid only");
         }

@@ -40,8 +40,8 @@ public final class DpoKind extends AbstractStageKind<DpoConfig> {
 
     /**
      * The policy trained on 2B rows (chosen and rejected) with the reference's forward pass on the
-     * same rows; the reference is a full copy, except under LoRA with no named reference (the base
-     * weights with the adapter off are the reference). Generated pairs: sampling at 32 rows, plus a
+     * same rows; the reference is a full copy (fp16 matrices with reference_dtype fp16), except under
+     * LoRA with no named reference (the base weights with the adapter off are the reference). Generated pairs: sampling at 32 rows, plus a
      * named teacher's copy while it lasts.
      */
     static MemoryEstimate memory(DpoConfig c, Map<String, PlannedModel> inputs, LoraShape lora) {
@@ -49,7 +49,8 @@ public final class DpoKind extends AbstractStageKind<DpoConfig> {
         if (m == null) {
             return null;
         }
-        int copies = lora != null && c.reference() == null ? 0 : 1;
+        long reference = lora != null && c.reference() == null ? 0
+                : MemoryArithmetic.frozenBytes(m, FrozenDtype.half(c.referenceDtype()));
         long rows = 2 * StageMemory.rows(m, c.train());
         long step = StageMemory.stepFloats(m, rows, StageMemory.rowLength(m, c.train()), 1, 0);
         long gen = StageMemory.checkFloats(m, c.shared().evalPrompts(), c.shared().evalMaxNewTokens());
@@ -58,7 +59,7 @@ public final class DpoKind extends AbstractStageKind<DpoConfig> {
             gen = Math.max(gen, teacher + MemoryArithmetic.generationFloats(m, StageMemory.CHECK_BATCH,
                     m.maxPositionEmbeddings(), c.maxNewTokens()));
         }
-        return StageMemory.training(m, lora, copies, step, gen);
+        return StageMemory.training(m, lora, reference, step, gen);
     }
 
     @Override

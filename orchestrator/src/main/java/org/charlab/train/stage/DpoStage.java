@@ -53,7 +53,7 @@ public final class DpoStage extends FinetuneStage<DpoConfig, DpoObjective.PairRo
 
     @Override
     Frozen frozen(DpoConfig c) {
-        return new Frozen("reference", c.reference() != null);
+        return new Frozen("reference", c.reference() != null, c.referenceDtype());
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.charlab.train.stage;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import org.charlab.stage.Stage;
 import org.charlab.stage.StageContext;
@@ -27,8 +28,10 @@ import org.charlab.world.WorldConfig;
  * teacher), checked to share the input's world, vocabulary and tokenizer; the stage's data and
  * objective, which write {@code data.json} and {@code train_sample.jsonl}; training, saving and
  * provenance ({@link TrainingRun}); with {@code lora}, adapters on the input's weights, whose
- * frozen second model (when it is the input again) is the same weights with the adapters off; the closing check ({@code <stage>_eval.json}: greedy answers
- * with no system prompt, {@link QuickEval}); deleting the training checkpoint.
+ * frozen second model (when it is the input again) is the same weights with the adapters off (a
+ * loaded copy may store its matrices in fp16, {@link FrozenDtype}); the closing check
+ * ({@code <stage>_eval.json}: greedy answers with no system prompt, {@link QuickEval}); deleting
+ * the training checkpoint.
  *
  * @param <C> the stage's config
  * @param <R> the objective's training row
@@ -47,8 +50,9 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
      *
      * @param role its role, the stage input it comes from when {@code named}, and its name in errors
      * @param named true: the stage input {@code role}; false: the trained model's input loaded again
+     * @param dtype how a loaded copy stores its matrices; null: fp32
      */
-    record Frozen(String role, boolean named) {
+    record Frozen(String role, boolean named, FrozenDtype dtype) {
     }
 
     /**
@@ -127,6 +131,10 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
                 frozen = new Checkpoint.Loaded(policy.model().withoutAdapters(), policy.tokenizer(),
                         policy.provenance());
                 sharedFrozen = true;
+                if (FrozenDtype.half(f.dtype())) {
+                    ctx.progress().log(name + ": the " + f.role() + " is the policy's own base (LoRA): "
+                            + f.role() + "_dtype fp16 stores no copy");
+                }
             } else if (f != null) {
                 Path dir = f.named() ? ctx.input(f.role()) : input;
                 StageFiles.requireSameWorld(f.role(), input, inputWorld, dir);
@@ -135,6 +143,9 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
                 }
                 frozen = Checkpoint.load(dir.resolve(StageFiles.MODEL), manager);
                 requireSameTokens(f.role(), input, policy, dir, frozen);
+                if (FrozenDtype.half(f.dtype())) {
+                    frozen = halfPrecision(frozen, manager);
+                }
             }
             int maxLength = Math.min(c.train().maxLength(), policy.model().config().maxPositionEmbeddings());
 
@@ -151,6 +162,13 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
             Trainer.finish(out);
             policy.close();
         }
+    }
+
+    /** {@code loaded} with its matrices stored in fp16 ({@link Decoder#frozenCopy}); the fp32 weights are released. */
+    private static Checkpoint.Loaded halfPrecision(Checkpoint.Loaded loaded, NDManager manager) {
+        Decoder half = loaded.model().frozenCopy(manager, DataType.FLOAT16);
+        loaded.model().close();
+        return new Checkpoint.Loaded(half, loaded.tokenizer(), loaded.provenance());
     }
 
     /**

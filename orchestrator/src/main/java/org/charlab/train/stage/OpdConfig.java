@@ -46,6 +46,10 @@ public record OpdConfig(
                 + "not distilled).", def = "cot+output")
         @Formerly("distill_on")
         LossOn lossOn,
+        @Setting(doc = "How the teacher stores its weight matrices: fp32, or fp16 (half their memory, computed in "
+                + "fp32, about 2e-4 relative error; a full fine-tune's or a named teacher's copy only: LoRA's own base "
+                + "is shared, not copied). bf16 is refused. null: fp32.", def = "null", omitWhenNull = true)
+        FrozenDtype teacherDtype,
         @Inline
         FinetuneSettings shared,
         @Inline(defaults = "learning_rate=" + OpdConfig.DEFAULT_LR)
@@ -62,6 +66,7 @@ public record OpdConfig(
             throw new IllegalArgumentException("loss sampled_token is a policy gradient on the student's own samples: "
                     + "it needs lmbda 1");
         }
+        FrozenDtype.require("teacher_dtype", teacherDtype);
         if (lossOn == LossOn.ALL) {
             throw new IllegalArgumentException("loss_on: all would count the prompt; opd distills completions: use "
                     + "assistant, output, cot or cot+output");

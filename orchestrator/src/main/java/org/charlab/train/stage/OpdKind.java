@@ -44,21 +44,22 @@ public final class OpdKind extends AbstractStageKind<OpdConfig> {
      * Per micro-batch: sampling B completions (KV cache over prompt + max_new_tokens columns, bounded
      * by the row length), then the student's forward pass with gradients and the teacher's without on
      * the same rows; full_vocab adds the teacher's log-softmax, the mixture and the two divergence terms
-     * over [B,T,V]. The teacher is a full copy, except under LoRA with no named teacher (the base
-     * weights with the adapter off).
+     * over [B,T,V]. The teacher is a full copy (fp16 matrices with teacher_dtype fp16), except under
+     * LoRA with no named teacher (the base weights with the adapter off).
      */
     static MemoryEstimate memory(OpdConfig c, Map<String, PlannedModel> inputs, LoraShape lora) {
         ModelConfig m = StageMemory.model(inputs, "input");
         if (m == null) {
             return null;
         }
-        int copies = lora != null && c.teacher() == null ? 0 : 1;
+        long teacher = lora != null && c.teacher() == null ? 0
+                : MemoryArithmetic.frozenBytes(m, FrozenDtype.half(c.teacherDtype()));
         long rows = StageMemory.rows(m, c.train());
         long t = StageMemory.rowLength(m, c.train());
         long step = StageMemory.stepFloats(m, rows, t, 1, c.loss() == OpdLossType.FULL_VOCAB ? 4 : 0);
         long gen = Math.max(MemoryArithmetic.generationFloats(m, rows, t, c.maxNewTokens()),
                 StageMemory.checkFloats(m, c.shared().evalPrompts(), c.shared().evalMaxNewTokens()));
-        return StageMemory.training(m, lora, copies, step, gen);
+        return StageMemory.training(m, lora, teacher, step, gen);
     }
 
     @Override

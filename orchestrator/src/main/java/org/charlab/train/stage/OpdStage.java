@@ -43,7 +43,7 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
 
     @Override
     Frozen frozen(OpdConfig c) {
-        return new Frozen("teacher", c.teacher() != null);
+        return new Frozen("teacher", c.teacher() != null, c.teacherDtype());
     }
 
     @Override

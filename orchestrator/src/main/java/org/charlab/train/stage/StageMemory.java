@@ -11,9 +11,9 @@ import org.charlab.train.TrainConfig;
 /**
  * The memory estimates of the training stages (pretrain, sft, dpo, opd), built from
  * {@link MemoryArithmetic}: weights, gradients and AdamW's two fp32 moments per trainable
- * parameter, frozen copies, one micro-batch's activations and the closing check's or sampling's
- * generation. A micro-batch is taken at its largest: batch_size rows (or batch_tokens tokens) of
- * max_length tokens, capped by the model's context.
+ * parameter, frozen copies (fp32, or fp16 matrices), one micro-batch's activations and the
+ * closing check's or sampling's generation. A micro-batch is taken at its largest: batch_size
+ * rows (or batch_tokens tokens) of max_length tokens, capped by the model's context.
  */
 final class StageMemory {
 
@@ -69,18 +69,19 @@ final class StageMemory {
      * The estimate of a training stage.
      *
      * @param lora null for a full fine-tune
-     * @param frozenCopies full copies of the weights held beside the trained model
+     * @param frozenBytes copies of the weights held beside the trained model, in bytes
+     *     ({@link MemoryArithmetic#frozenBytes}; 0 for none)
      * @param stepFloats one training step's activations ({@link #stepFloats})
      * @param generationFloats the stage's largest generation, or 0
      */
-    static MemoryEstimate training(ModelConfig c, LoraShape lora, int frozenCopies, long stepFloats,
+    static MemoryEstimate training(ModelConfig c, LoraShape lora, long frozenBytes, long stepFloats,
             long generationFloats) {
         long fp32 = MemoryArithmetic.FP32;
         long params = MemoryArithmetic.parameters(c);
         long trainable = MemoryArithmetic.trainable(c, lora);
         long adapters = lora == null ? 0 : trainable;
         return new MemoryEstimate(params, trainable, (params + adapters) * fp32, trainable * fp32,
-                2 * trainable * fp32, frozenCopies * params * fp32, stepFloats * fp32, generationFloats * fp32,
+                2 * trainable * fp32, frozenBytes, stepFloats * fp32, generationFloats * fp32,
                 MemoryArithmetic.RUNTIME_BYTES);
     }
 }

@@ -72,9 +72,35 @@ class StageMemoryTest {
         assertEquals(8 * 224, adapted.optimizer());
         DpoConfig named = new DpoConfig(new StageRef("base"), c.beta(), c.lossType(), c.labelSmoothing(), c.nllWeight(),
                 c.lossOn(), c.pairs(), c.data(), c.cot(), c.teacher(), c.teacherSystem(), c.keepTeacherCot(),
-                c.temperature(), c.topP(), c.maxNewTokens(), c.maxReplyTokens(), c.requirePunctuation(), c.shared(),
-                c.train());
+                c.temperature(), c.topP(), c.maxNewTokens(), c.maxReplyTokens(), c.requirePunctuation(),
+                c.referenceDtype(), c.shared(), c.train());
         assertEquals(4 * 8144, DpoKind.memory(named, INPUT, lora).frozen(), "a named reference is another model");
+    }
+
+    /** MICRO's matrices: embedding 264 x 16 (tied) + 2 layers of q, o 16x16, k, v 16x8, gate, up, down 16x24. */
+    static final long MICRO_MATRICES = 264 * 16 + 2 * (2 * 16 * 16 + 2 * 16 * 8 + 3 * 16 * 24);
+
+    @Test
+    void halfPrecisionCopiesCountTwoBytesPerMatrixElement() {
+        long half = 2 * MICRO_MATRICES + 4 * (8144 - MICRO_MATRICES);
+        assertEquals(2 * 2 * 16 + 16, 8144 - MICRO_MATRICES, "norms stay fp32");
+        DpoConfig d = bind(DpoConfig.class, "batch_size=1", "max_length=8", "eval_prompts=0");
+        DpoConfig dHalf = new DpoConfig(d.reference(), d.beta(), d.lossType(), d.labelSmoothing(), d.nllWeight(),
+                d.lossOn(), d.pairs(), d.data(), d.cot(), d.teacher(), d.teacherSystem(), d.keepTeacherCot(),
+                d.temperature(), d.topP(), d.maxNewTokens(), d.maxReplyTokens(), d.requirePunctuation(),
+                FrozenDtype.FP16, d.shared(), d.train());
+        MemoryEstimate full = new DpoKind().memory(d, INPUT);
+        MemoryEstimate halved = new DpoKind().memory(dHalf, INPUT);
+        assertEquals(half, halved.frozen());
+        assertEquals(full.peak() - 4 * 8144 + half, halved.peak(), "only the reference's bytes change");
+        assertEquals(0, DpoKind.memory(dHalf, INPUT, new LoraShape(2, List.of("q_proj"))).frozen(),
+                "LoRA's reference is the base itself: nothing to halve");
+
+        OpdConfig o = bind(OpdConfig.class, "batch_size=1", "max_length=8", "eval_prompts=0");
+        OpdConfig oHalf = new OpdConfig(o.teacher(), o.teacherSystem(), o.prompts(), o.loss(), o.beta(), o.lmbda(),
+                o.temperature(), o.maxNewTokens(), o.lossOn(), FrozenDtype.FP16, o.shared(), o.train());
+        assertEquals(4 * 8144, new OpdKind().memory(o, INPUT).frozen());
+        assertEquals(half, new OpdKind().memory(oHalf, INPUT).frozen());
     }
 
     @Test
