@@ -95,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
                 new Comparison.Settings(m, level, resamples, seed));
         Table t = ComparisonTable.of(rows, baseline != null, fmt == Table.Format.CSV || fmt == Table.Format.JSON);
         if (fmt == Table.Format.CSV || fmt == Table.Format.JSON) {
-            t = withDuplicates(t, found);
+            t = ComparisonTable.withDuplicates(t, found);
         }
         out.print(t.render(fmt));
         if (fmt == Table.Format.TEXT || fmt == Table.Format.MARKDOWN) {
@@ -108,20 +108,6 @@ final class CompareCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.EXIT_OK;
-    }
-
-    /** The table plus column duplicates_dropped: per row, the runs of its group counted once ("a = b; c = d"). */
-    private static Table withDuplicates(Table t, RunResults.Found found) {
-        List<String> cols = new ArrayList<>(t.columns());
-        int group = cols.indexOf("group");
-        cols.add("duplicates_dropped");
-        Table out = new Table(cols);
-        for (List<String> row : t.rows()) {
-            List<String> cells = new ArrayList<>(row);
-            cells.add(found.duplicatesOf(row.get(group)));
-            out.add(cells);
-        }
-        return out;
     }
 
     private Predicate<MetricEntry> filter() {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Plan, run and measure character-training experiments described in YAML.",
         subcommands = {
                 ValidateCommand.class, PlanCommand.class, RunCommand.class, StatusCommand.class,
-                ListCommand.class, ExplainCommand.class, CompareCommand.class, ReportCommand.class, StatsCommand.class, BenchCommand.class, DoctorCommand.class, GenerateCommand.class,
+                ListCommand.class, ExplainCommand.class, CompareCommand.class, ReportCommand.class, ViewCommand.class, StatsCommand.class, BenchCommand.class, DoctorCommand.class, GenerateCommand.class,
                 ExecStageCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -55,6 +55,23 @@ public final class ComparisonTable {
         return t;
     }
 
+    /**
+     * The table plus column duplicates_dropped: per row, the runs of its group counted once ("a = b;
+     * c = d"). What {@code compare --format csv|json} prints, and {@code charlab view}'s compare JSON.
+     */
+    public static Table withDuplicates(Table t, RunResults.Found found) {
+        List<String> cols = new ArrayList<>(t.columns());
+        int group = cols.indexOf("group");
+        cols.add("duplicates_dropped");
+        Table out = new Table(cols);
+        for (List<String> row : t.rows()) {
+            List<String> cells = new ArrayList<>(row);
+            cells.add(found.duplicatesOf(row.get(group)));
+            out.add(cells);
+        }
+        return out;
+    }
+
     private static String noteOf(Comparison.Row r, Interval v) {
         return v.isDefined() ? r.note() : ("undefined: " + v.undefinedReason() + (r.note().isEmpty() ? "" : "; " + r.note()));
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class EngineBoundaryTest {
 
     static final Path MAIN = Path.of("src/main/java/org/charlab");
-    static final List<String> ORCHESTRATION = List.of("config", "stage", "plan", "exec", "results", "stats", "report");
+    static final List<String> ORCHESTRATION = List.of("config", "stage", "plan", "exec", "results", "stats", "report", "view");
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?(org\\.charlab\\.[\\w.]+|ai\\.djl[\\w.]*)", Pattern.MULTILINE);
 
     @Test

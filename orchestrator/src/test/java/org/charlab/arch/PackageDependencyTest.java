@@ -58,8 +58,9 @@ class PackageDependencyTest {
         allow("train.stage", ROOT, "config", "data", "eval", "generate", "model", "results", "stage", "stats",
                 "train", "world", "world.detect");
         allow("report", ROOT, "config", "eval", "plan", "results", "stats");
+        allow("view", ROOT, "eval", "plan", "report", "results", "stats");
         allow("cli", ROOT, "config", "data", "eval", "eval.judge", "exec", "exec.slurm", "generate", "model", "plan",
-                "report", "results", "stage", "stats", "train", "train.stage", "world", "world.detect");
+                "report", "results", "stage", "stats", "train", "train.stage", "view", "world", "world.detect");
     }
 
     private static void allow(String pkg, String... targets) {
