@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Layers, bottom up: the root package (BuildInfo, BadInput) and config, stats, results; data;
  * the stage plug-in contract (stage) and charworld (world); the engine side (model, generate);
- * planning and execution (plan, exec); the stage kinds (eval, train); reading results (report);
+ * planning and execution (plan, exec); the stage kinds (eval, train); reading results (report) and browsing them (view);
  * and cli on top, which may use everything.
  */
 class PackageDependencyTest {
