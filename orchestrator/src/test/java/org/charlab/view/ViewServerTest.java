@@ -245,6 +245,14 @@ class ViewServerTest {
     }
 
     @Test
+    void theCommandRefusesAMissingDirectoryInOneLine() {
+        CliRun r = CliRun.of("view", dir.resolve("nowhere").toString(), "--port", "0");
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertEquals(List.of("charlab: " + dir.resolve("nowhere") + ": not a directory (the results directory to view)"),
+                r.errLines());
+    }
+
+    @Test
     void aSessionOfRequestsWritesNothing() throws Exception {
         Map<String, String> before = snapshot(results);
         for (String p : List.of("/", "/sweep/study/s", "/sweep/study/live", "/api/status/study/live", "/run/study/s/low-s0",
