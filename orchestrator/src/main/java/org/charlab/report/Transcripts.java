@@ -293,17 +293,18 @@ public final class Transcripts {
     /** CSS for the fragment's classes. */
     public static String css() {
         StringBuilder sb = new StringBuilder(".tr-wrap{overflow-x:auto}table.transcripts{table-layout:fixed;width:100%}"
-                + "table.transcripts td,table.transcripts th{min-width:14em}.txt{white-space:pre-wrap;"
-                + "font-family:ui-monospace,monospace;font-size:.95em;margin:.1em 0 .5em}.prefill{color:#777}"
+                + "table.transcripts thead th:first-child{width:8em}.txt{white-space:pre-wrap;line-height:1.9;"
+                + "font-family:ui-monospace,monospace;font-size:.95em;margin:.1em 0 .5em}.prefill{color:#666}"
                 + ".part-label{font-weight:bold;font-size:.85em}.fired{font-size:.85em;color:#333;margin:.2em 0}"
-                + ".flag{font-weight:bold;color:#8a1c00;margin:.2em 0}mark.hit{text-decoration-line:underline;"
-                + "text-decoration-thickness:2px;text-underline-offset:3px}");
+                + ".flag{font-weight:bold;color:#8a1c00;margin:.2em 0}p.legend{line-height:1.9}mark.hit{"
+                + "text-decoration-line:underline;text-decoration-thickness:1.5px;color:inherit}");
         String[] bg = {"#ffe08a", "#c9e7ff", "#ffd0c0", "#dff5c8"};
         int i = 0;
         for (Map.Entry<String, String> e : new TreeMap<>(UNDERLINE).entrySet()) {
+            // nested marks (two detectors on one stretch) keep both underlines apart by their offsets
             sb.append("mark.d-").append(e.getKey()).append("{background:").append(bg[i % bg.length])
                     .append(";text-decoration-style:").append(e.getValue()).append(";text-underline-offset:")
-                    .append(2 + 3 * i++).append("px}");
+                    .append(2 + 2 * i++).append("px}");
         }
         return sb.toString();
     }
