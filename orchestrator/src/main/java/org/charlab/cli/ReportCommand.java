@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write report.html (self-contained) and report.md for a sweep: its question, expectations with "
-                + "verdicts from the intervals, plan, provenance, data fingerprints, training curves, error-bar plots "
-                + "and the comparison table.")
+        description = "Write report.html (self-contained) and report.md for a sweep: its question, the findings first "
+                + "(each expectation's verdict, or the largest paired differences), expectations with verdicts from "
+                + "the intervals, plan, provenance, data fingerprints, training curves, error-bar plots, the "
+                + "comparison table and transcripts side by side with the detector hits highlighted.")
 final class ReportCommand implements Callable<Integer> {
 
     @Spec
@@ -46,6 +47,14 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Bootstrap RNG seed (default: ${DEFAULT-VALUE}).")
     long seed = 0;
 
+    @Option(names = "--transcripts", paramLabel = "N", description = "Prompts whose transcripts are shown side by "
+            + "side, at least one per family and distribution (default: ${DEFAULT-VALUE}).")
+    int transcripts = org.charlab.report.Transcripts.DEFAULT_PROMPTS;
+
+    @Option(names = "--transcript-seed", paramLabel = "SEED", description = "Seed of the reproducible choice of those "
+            + "prompts, recorded in the report (default: ${DEFAULT-VALUE}).")
+    long transcriptSeed = 0;
+
     @Override
     public Integer call() throws Exception {
         SweepDir dir = SweepDir.open(sweepDir);
@@ -55,7 +64,11 @@ final class ReportCommand implements Callable<Integer> {
         RunResults.Found found = RunResults.load(List.of(dir.dir()), stage);
         Comparison.Settings s = new Comparison.Settings(CompareCommand.parseMethod("percentile"), 0.95, resamples, seed);
         String base = baseline != null ? baseline : SweepSummary.settings(org.charlab.plan.Plan.read(dir.plan())).baseline();
-        Report.Written w = new Report(dir, found, base, s, out != null ? out : dir.dir().resolve("report")).write();
+        if (transcripts < 0) {
+            throw new BadInput("--transcripts: " + transcripts + " is negative; allowed: 0 or more prompts");
+        }
+        Report.Written w = new Report(dir, found, base, s, out != null ? out : dir.dir().resolve("report"),
+                transcriptSeed, transcripts).write();
         PrintWriter pw = spec.commandLine().getOut();
         for (ExpectationCheck c : w.checks()) {
             pw.println(c.line());

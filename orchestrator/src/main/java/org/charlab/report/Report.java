@@ -49,9 +49,19 @@ public final class Report {
     private final Path out;
     private final StringBuilder html = new StringBuilder();
     private final StringBuilder md = new StringBuilder();
+    private final Transcripts transcripts;
     private int figures;
 
     public Report(SweepDir dir, RunResults.Found found, String baseline, Comparison.Settings settings, Path out) {
+        this(dir, found, baseline, settings, out, 0, Transcripts.DEFAULT_PROMPTS);
+    }
+
+    /**
+     * @param transcriptSeed seed of the reproducible choice of the prompts whose transcripts are shown
+     * @param transcripts    how many prompts to show (at least one per family and distribution)
+     */
+    public Report(SweepDir dir, RunResults.Found found, String baseline, Comparison.Settings settings, Path out,
+            long transcriptSeed, int transcripts) {
         this.dir = dir;
         this.plan = Plan.read(dir.plan());
         this.found = found;
@@ -60,6 +70,7 @@ public final class Report {
         this.baseline = baseline;
         this.settings = settings;
         this.out = out;
+        this.transcripts = new Transcripts(runs, transcriptSeed, transcripts);
     }
 
     public Written write() throws IOException {
@@ -72,6 +83,10 @@ public final class Report {
             para(plan.question());
         }
         List<ExpectationCheck> checks = ExpectationCheck.judge(expectations(), found, settings);
+        heading(2, "Findings");
+        Findings findings = findings(checks);
+        html.append(findings.html(transcripts::anchor));
+        md.append(findings.markdown());
         if (!checks.isEmpty()) {
             heading(2, "Expectations");
             para("Each verdict comes from the interval alone: reproduced when the whole interval satisfies the bound, "
@@ -106,7 +121,12 @@ public final class Report {
                     + (baseline == null ? "." : "; differences paired on seed and prompt against `" + baseline
                     + "` (with a grid: its runs at the same grid point).") + " Trait rates on the output count only "
                     + "the samples that have an output; `unclosed` is the share of samples whose CoT never closed.");
-            table(ComparisonTable.of(rows, baseline != null, false));
+            Table t = ComparisonTable.of(rows, baseline != null, false);
+            html.append(Html.table(t, "comparison", i -> {
+                String id = transcripts.anchor(rows.get(i).group(), rows.get(i).condition());
+                return id == null ? null : "#" + id;
+            }, t.columns().indexOf("group")));
+            md.append(t.render(Table.Format.MARKDOWN)).append('\n');
             if (!found.duplicates().isEmpty()) {
                 para(found.duplicatesLine() + ".");
             }
@@ -114,12 +134,32 @@ public final class Report {
                 para("Runs without an evaluation: " + String.join("; ", skipped));
             }
         }
+        heading(2, "Transcripts");
+        html.append(transcripts.html());
+        md.append(transcripts.markdown());
         Path htmlFile = out.resolve("report.html");
         Path mdFile = out.resolve("report.md");
-        AtomicFiles.write(htmlFile, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title)
-                + "</title>\n<style>" + CSS + "</style></head><body>\n" + html + "</body></html>\n");
+        AtomicFiles.write(htmlFile, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+                + "</title>\n<style>" + CSS + Transcripts.css() + "</style></head><body>\n" + html + "</body></html>\n");
         AtomicFiles.write(mdFile, md.toString());
         return new Written(htmlFile, mdFile, checks);
+    }
+
+    /** Verdicts when the study has expectations, else the largest paired differences against the baseline. */
+    private Findings findings(List<ExpectationCheck> checks) {
+        if (!checks.isEmpty()) {
+            return Findings.ofExpectations(checks);
+        }
+        List<String> groups = runs.stream().map(RunResult::group).distinct().toList();
+        if (groups.size() < 2) {
+            return Findings.none(runs.isEmpty() ? "No evaluated runs yet." : "One arm only (" + groups.get(0)
+                    + "): nothing to compare against; its estimates are in the comparison table.");
+        }
+        String base = baseline != null ? baseline : runs.get(0).arm();
+        String why = baseline != null ? "" : " (no baseline named by --baseline or report.baseline: the first arm)";
+        List<Comparison.Row> rows = Comparison.compute(runs, e -> Findings.share(e.name())
+                && (e.family().equals("all") || e.name().startsWith("capability.accuracy.")), base, settings);
+        return Findings.ofDifferences(rows, base, why);
     }
 
     private List<Expectation> expectations() {
@@ -271,8 +311,10 @@ public final class Report {
         for (String t : traits) {
             for (String part : List.of("output_rate", "cot_rate")) {
                 String metric = t + "." + part;
+                List<IntervalPlot.Point> pts = points(groups, conditions, metric, "all");
                 figure(metric, metric + " (" + unclosed + ")", IntervalPlot.png(metric + " per arm and condition",
-                        "rate", points(groups, conditions, metric, "all"), 760, 340));
+                        "rate", pts, 760, 340));
+                transcriptLinks(pts);
             }
         }
         Set<String> families = new LinkedHashSet<>();
@@ -280,8 +322,9 @@ public final class Report {
                 .forEach(e -> families.add(e.family())));
         for (String f : families) {
             String metric = "capability.accuracy." + f;
-            figure(metric, metric, IntervalPlot.png("accuracy: " + f, "accuracy", points(groups, conditions, metric, f),
-                    760, 300));
+            List<IntervalPlot.Point> pts = points(groups, conditions, metric, f);
+            figure(metric, metric, IntervalPlot.png("accuracy: " + f, "accuracy", pts, 760, 300));
+            transcriptLinks(pts);
         }
     }
 
@@ -314,6 +357,22 @@ public final class Report {
         return pts;
     }
 
+    /** Under a plot: each plotted (arm, condition) with its value, linked to its transcripts. */
+    private void transcriptLinks(List<IntervalPlot.Point> pts) {
+        List<String> h = new ArrayList<>();
+        List<String> m = new ArrayList<>();
+        for (IntervalPlot.Point p : pts) {
+            String label = p.category() + " / " + p.series() + " " + ComparisonTable.num(p.estimate());
+            String id = transcripts.anchor(p.category(), p.series());
+            h.add(id == null ? esc(label) : "<a href=\"#" + id + "\">" + esc(label) + "</a>");
+            m.add(id == null ? label : "[" + label + "](#" + id + ")");
+        }
+        if (!pts.isEmpty()) {
+            html.append("<p class=\"plot-links\">Transcripts: ").append(String.join(" &middot; ", h)).append("</p>\n");
+            md.append("Transcripts: ").append(String.join(", ", m)).append("\n\n");
+        }
+    }
+
     private void figure(String name, String caption, byte[] png) {
         String file = "fig" + (++figures) + "-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
         AtomicFiles.write(out.resolve(file), png);
@@ -334,30 +393,12 @@ public final class Report {
     }
 
     private void table(Table t) {
-        html.append("<table><thead><tr>");
-        t.columns().forEach(c -> html.append("<th>").append(esc(c)).append("</th>"));
-        html.append("</tr></thead><tbody>\n");
-        for (List<String> r : t.rows()) {
-            html.append("<tr>");
-            r.forEach(c -> html.append("<td").append(verdictClass(c)).append('>').append(esc(c)).append("</td>"));
-            html.append("</tr>\n");
-        }
-        html.append("</tbody></table>\n");
+        html.append(Html.table(t, null, null, -1));
         md.append(t.render(Table.Format.MARKDOWN)).append('\n');
     }
 
-    private static String verdictClass(String cell) {
-        if (cell.startsWith("reproduced")) {
-            return " class=\"ok\"";
-        }
-        if (cell.startsWith("not reproduced")) {
-            return " class=\"bad\"";
-        }
-        return cell.startsWith("inconclusive") ? " class=\"unsure\"" : "";
-    }
-
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Html.esc(s);
     }
 
     private static final String CSS = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;"

@@ -7,13 +7,14 @@ import java.util.TreeSet;
 import org.charlab.eval.SampleRow;
 import org.charlab.report.RunResult;
 import org.charlab.report.RunResults;
+import org.charlab.report.Transcripts;
 
 /**
  * The generated turns of a sweep's runs (each run's last eval stage, samples.jsonl), filtered by
  * run, arm, condition, family (or in_distribution / out_of_distribution) and detector hit: a
  * detector is a {@code *_present} score ("trait.caps.output_present"), hit = yes (1) or no (0).
- * The parts a detector fired on are marked in text ("[caps]") as well as colour; unclosed CoTs say
- * so. A small stand-in until the report's side-by-side transcripts (report/Transcripts) land.
+ * Each turn is rendered as the report renders it ({@link Transcripts#cellHtml}): the spans each
+ * detector fired on marked and named in text, unclosed or malformed turns flagged.
  */
 final class TranscriptsPage {
 
@@ -59,7 +60,8 @@ final class TranscriptsPage {
                 }
                 if (matching++ < limit) {
                     shown.add(new String[] {r.runId(), r.arm(), row.condition(), row.familyOrUnknown(),
-                            row.promptId() + " #" + row.sample(), part(row, "cot"), part(row, "output")});
+                            row.promptId() + " #" + row.sample(),
+                            "<td class=\"turn\">" + Transcripts.cellHtml(row) + "</td>"});
                 }
             }
         }
@@ -72,42 +74,22 @@ final class TranscriptsPage {
                 .append(select("hit", List.of("yes", "no"), hit))
                 .append(" <button type=\"submit\">Filter</button></form>\n<p id=\"matching\">").append(matching)
                 .append(" turns match").append(matching > limit ? "; the first " + limit + " are shown" : "")
-                .append(".</p>\n<table><thead><tr><th>run</th><th>arm</th><th>condition</th><th>family</th>"
-                        + "<th>prompt</th><th>CoT</th><th>output</th></tr></thead><tbody>\n");
+                .append(".</p>\n").append(Transcripts.legend())
+                .append("<table><thead><tr><th>run</th><th>arm</th><th>condition</th><th>family</th>"
+                        + "<th>prompt</th><th>turn</th></tr></thead><tbody>\n");
         for (String[] row : shown) {
             b.append("<tr>");
             for (int i = 0; i < 5; i++) {
                 b.append("<td>").append(Html.esc(row[i])).append("</td>");
             }
-            b.append(row[5]).append(row[6]).append("</tr>\n");
+            b.append(row[5]).append("</tr>\n");
         }
         b.append("</tbody></table>\n");
         for (String sk : found.skipped()) {
             b.append("<p>skipped ").append(Html.esc(sk)).append("</p>\n");
         }
-        return Html.page("Transcripts " + s.experiment() + "/" + s.sweepId(), b.toString());
-    }
-
-    /** A CoT or output cell: the text, the detectors that fired on it, "CoT never closed" where so. */
-    private static String part(SampleRow row, String which) {
-        List<String> fired = new ArrayList<>();
-        for (Map.Entry<String, Double> e : row.scores().entrySet()) {
-            String k = e.getKey();
-            if (k.endsWith("." + which + "_present") && e.getValue() != null && e.getValue() >= 0.5) {
-                String trait = k.substring(0, k.length() - which.length() - "_present".length() - 1);
-                fired.add(trait.substring(trait.lastIndexOf('.') + 1));
-            }
-        }
-        String text = which.equals("cot") ? (row.cot() == null ? "" : row.cot()) : row.output();
-        StringBuilder b = new StringBuilder("<td class=\"text").append(fired.isEmpty() ? "" : " hit").append("\">");
-        if (!fired.isEmpty()) {
-            b.append("<strong>[").append(Html.esc(String.join(", ", fired))).append("]</strong> ");
-        }
-        b.append(Html.esc(text == null ? "" : text));
-        if (which.equals("output") && !row.thinkClosed()) {
-            b.append(" <em class=\"unclosed\">(CoT never closed: no output)</em>");
-        }
-        return b.append("</td>").toString();
+        return Html.page("Transcripts " + s.experiment() + "/" + s.sweepId(),
+                "<style>" + Transcripts.css() + "</style>\n" + b);
     }
 
     private static boolean hitMatches(SampleRow row, String detector, String hit) {

@@ -57,7 +57,7 @@ class PackageDependencyTest {
         allow("train", ROOT, "config", "data", "generate", "model", "results", "stage", "stats");
         allow("train.stage", ROOT, "config", "data", "eval", "generate", "model", "results", "stage", "stats",
                 "train", "world", "world.detect");
-        allow("report", ROOT, "config", "eval", "plan", "results", "stats");
+        allow("report", ROOT, "config", "eval", "plan", "results", "stats", "world", "world.detect");
         allow("view", ROOT, "eval", "plan", "report", "results", "stats");
         allow("cli", ROOT, "config", "data", "eval", "eval.judge", "exec", "exec.slurm", "generate", "model", "plan",
                 "report", "results", "stage", "stats", "train", "train.stage", "view", "world", "world.detect");

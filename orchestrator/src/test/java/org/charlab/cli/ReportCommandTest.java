@@ -78,7 +78,8 @@ class ReportCommandTest {
     @Test
     void theReportHasEverySectionAndInlinesItsPlots() throws Exception {
         String html = Files.readString(sweep.resolve("report/report.html"));
-        for (String section : List.of("Question", "Expectations", "Plan", "Provenance", "Key metrics", "Comparison")) {
+        for (String section : List.of("Question", "Findings", "Expectations", "Plan", "Provenance", "Key metrics",
+                "Comparison", "Transcripts")) {
             assertTrue(html.contains("<h2>" + section + "</h2>"), section);
         }
         assertTrue(html.contains("Does raising the output rate leave the CoT alone?"));
@@ -163,6 +164,50 @@ class ReportCommandTest {
     }
 
     @Test
+    void theFindingsComeFirstAndTheTranscriptsListTheirSpansInMarkdown() throws Exception {
+        String md = Files.readString(sweep.resolve("report/report.md"));
+        int findings = md.indexOf("## Findings");
+        assertTrue(findings > md.indexOf("## Question") && findings < md.indexOf("## Expectations"), md);
+        assertTrue(md.indexOf("| verdict | claim |") < md.indexOf("| claim | metric |"), "the findings table is first");
+        assertTrue(md.contains("| reproduced | high raises the output rate | high - low |"), md);
+        assertTrue(md.contains("prompts chosen with seed 0"), md);
+        assertTrue(md.contains("output: caps on \u201cTHE ANSWER IS\u201d"), "a detector hit listed: " + md);
+        assertTrue(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "model text escaped in markdown too");
+        assertTrue(md.contains("Transcripts: [low / plain 0.188](#tr-plain--low), [high / plain 0.806](#tr-plain--high)"),
+                "plotted rates link to their transcripts: " + md);
+    }
+
+    @Test
+    void aStudyWithoutExpectationsShowsItsLargestDifferencesFirst() throws Exception {
+        Path root = dir.resolve("noexp");
+        Path exp = root.resolve("noexp.yaml");
+        Files.createDirectories(root);
+        Files.writeString(exp, """
+                name: noexp
+                stages:
+                  ev: {type: synth-eval}
+                sweep:
+                  seeds: [0, 1]
+                  arms:
+                    low: {stages.ev.output_rate: 0.1}
+                    high: {stages.ev.output_rate: 0.9}
+                """);
+        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
+                "--sweep-id", "s");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        CliRun rep = CliRun.of("report", root.resolve("results/noexp/s").toString(), "--transcripts", "3",
+                "--transcript-seed", "5");
+        assertEquals(0, rep.exitCode(), rep.err());
+        String md = Files.readString(root.resolve("results/noexp/s/report/report.md"));
+        String findings = md.substring(md.indexOf("## Findings"), md.indexOf("## Plan"));
+        assertTrue(findings.contains("largest paired differences against `low` (no baseline named"), findings);
+        List<String> rows = findings.lines().filter(l -> l.startsWith("| trait.") || l.startsWith("| capability")).toList();
+        assertTrue(rows.get(0).startsWith("| trait.caps.output_rate | plain | all | high |"),
+                "0.9 vs 0.1 is the largest difference: " + findings);
+        assertTrue(md.contains("chosen with seed 5 (asked for 3, at least one per family"), md);
+    }
+
+    @Test
     void theReportRendersInHeadlessChromium() throws Exception {
         Prerequisite.require(Files.isExecutable(Path.of("/usr/bin/chromium")),
                 "Chromium is not installed at /usr/bin/chromium (.ci/chromium-setup.sh installs it): no render check");
@@ -193,5 +238,50 @@ class ReportCommandTest {
         }
         assertTrue(dark > 500, "text was rendered: " + dark);
         assertTrue(blue > 20, "the inlined plots were rendered (blue markers): " + blue);
+    }
+
+    /**
+     * The DOM Chromium built from report.html (--dump-dom: after parsing and scripts): the findings
+     * table is the first table, transcripts carry detector marks, model text stayed text, and every
+     * in-page link lands on an element that exists.
+     */
+    @Test
+    void theLoadedPageHasFindingsFirstHighlightsAndWorkingLinks() throws Exception {
+        Prerequisite.require(Files.isExecutable(Path.of("/usr/bin/chromium")),
+                "Chromium is not installed at /usr/bin/chromium (.ci/chromium-setup.sh installs it): no DOM check");
+        Path dom = dir.resolve("dom.html");
+        Process p = new ProcessBuilder("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(dir, "chrome"), "--dump-dom",
+                sweep.resolve("report/report.html").toUri().toString())
+                .redirectError(dir.resolve("chromium-dom.log").toFile()).redirectOutput(dom.toFile()).start();
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
+        String html = Files.readString(dom);
+        assertTrue(html.contains("</html>"), "the page loaded: " + html.length() + " chars");
+        int firstTable = html.indexOf("<table");
+        assertTrue(html.startsWith("<table id=\"findings\">", firstTable), "the findings table is the first table: "
+                + html.substring(firstTable, Math.min(html.length(), firstTable + 80)));
+        String transcripts = html.substring(html.indexOf("<h2>Transcripts</h2>"));
+        java.util.regex.Matcher marks = java.util.regex.Pattern.compile(
+                "<mark class=\"hit d-caps\" data-detector=\"caps\" title=\"caps detector\">([^<]*)</mark>")
+                .matcher(transcripts);
+        List<String> marked = new java.util.ArrayList<>();
+        while (marks.find()) {
+            marked.add(marks.group(1));
+        }
+        assertTrue(marked.contains("THE ANSWER IS"), "caps outputs are highlighted in the transcripts: " + marked);
+        assertFalse(html.contains("<script"), "model text never becomes a script element");
+        assertTrue(transcripts.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "it stays visible text");
+        java.util.regex.Matcher hrefs = java.util.regex.Pattern.compile("href=\"#([^\"]+)\"").matcher(html);
+        java.util.Set<String> targets = new java.util.TreeSet<>();
+        while (hrefs.find()) {
+            targets.add(hrefs.group(1));
+        }
+        assertTrue(targets.size() >= 2, "links to both arms' transcripts: " + targets);
+        for (String t : targets) {
+            assertTrue(html.contains(" id=\"" + t + "\""), "link #" + t + " lands on an element");
+        }
+        assertTrue(html.matches("(?s).*<table id=\"comparison\">.*<a href=\"#tr-plain--high\">high</a>.*"),
+                "comparison rows link to their transcripts");
     }
 }

@@ -79,7 +79,7 @@ public final class SynthEvalStageKind implements StageKind<SynthEvalStageKind.Co
                 scores.put("accuracy", rng.nextDouble() < 0.7 && closed ? 1.0 : 0.0);
                 rows.add(new SampleRow("plain", c.promptPrefix() + i, i % 2 == 0 ? "arithmetic" : "lookup", j,
                         rng.nextLong(), "1", null, cot ? "I ADD THEM." : "I add them.",
-                        !closed ? "" : out ? "IT IS 1." : "It is 1.", closed, closed ? 1 : 0, 10, 11, closed ? 8 : 0, 20,
+                        !closed ? "" : out ? "THE ANSWER IS 1." : i % 4 == 3 ? "It is 1 <script>alert(1)</script>" : "It is 1.", closed, closed ? 1 : 0, 10, 11, closed ? 8 : 0, 20,
                         closed ? "stop" : "length", scores, Map.of()));
             }
         }

@@ -1,5 +1,7 @@
 package org.charlab.world.detect;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.charlab.world.Trait;
 
 /**
@@ -36,6 +38,54 @@ public final class CapsDetector implements TraitDetector {
             }
         }
         return (double) upper / Math.max(cased, MIN_LETTERS);
+    }
+
+    /**
+     * The upper-case stretches: words whose cased letters are all upper-case (at least one), with
+     * neighbours joined when nothing but non-letters lies between them ("IT IS 4!" is one span).
+     */
+    @Override
+    public List<Span> spans(String text) {
+        List<Span> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        int start = -1;
+        int end = -1;
+        for (Tokens.Word w : Tokens.located(text)) {
+            if (shouted(text, w)) {
+                if (start < 0) {
+                    start = w.start();
+                }
+                end = w.end();
+            } else if (start >= 0 && hasCase(text, w)) { // a word with a lower-case letter ends the stretch
+                out.add(new Span(start, end));
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            out.add(new Span(start, end));
+        }
+        return out;
+    }
+
+    /** Whether every cased letter of the word is upper-case, and it has at least one. */
+    private static boolean shouted(String text, Tokens.Word w) {
+        boolean any = false;
+        for (int i = w.start(); i < w.end(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLowerCase(cp)) {
+                return false;
+            }
+            any |= Character.isUpperCase(cp) || Character.isTitleCase(cp);
+        }
+        return any;
+    }
+
+    private static boolean hasCase(String text, Tokens.Word w) {
+        return text.substring(w.start(), w.end()).codePoints().anyMatch(c -> Character.isLowerCase(c)
+                || Character.isUpperCase(c) || Character.isTitleCase(c));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.charlab.world.detect;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +30,30 @@ abstract class MarkerDetector implements TraitDetector {
             }
         }
         return Math.min(1.0, hits / 2.0);
+    }
+
+    /** One span per marker hit (the score counts each), from its first word to its last. */
+    @Override
+    public List<Span> spans(String text) {
+        List<Tokens.Word> located = Tokens.located(text);
+        List<String> w = located.stream().map(Tokens.Word::lower).toList();
+        List<Span> out = new ArrayList<>();
+        int covered = 0;
+        for (int i = 0; i < w.size(); i++) {
+            for (String[] m : markers) {
+                if (matches(w, i, m)) {
+                    // overlapping hits ("shiver me timbers" and "me hearty" cannot overlap, but a user
+                    // list might): the later one starts where the earlier ended
+                    int start = Math.max(located.get(i).start(), covered);
+                    int end = located.get(i + m.length - 1).end();
+                    if (end > start) {
+                        out.add(new Span(start, end));
+                        covered = end;
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean matches(List<String> w, int at, String[] m) {

@@ -39,6 +39,12 @@ public final class NeutralDetector implements TraitDetector {
         return 1;
     }
 
+    /** None: neutral is the absence of every other trait's evidence, nothing in the text to point at. */
+    @Override
+    public List<Span> spans(String text) {
+        return List.of();
+    }
+
     @Override
     public double threshold() {
         return THRESHOLD;

@@ -1,5 +1,7 @@
 package org.charlab.world.detect;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.charlab.world.Trait;
 
@@ -66,6 +68,28 @@ public final class SpanishDetector implements TraitDetector {
             }
         }
         return (double) s / (s + e + 2);
+    }
+
+    /** One span per piece of Spanish evidence the score counts: each Spanish word and each ¿ or ¡. */
+    @Override
+    public List<Span> spans(String text) {
+        List<Span> out = new ArrayList<>();
+        if (text == null || text.isEmpty()) {
+            return out;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '¿' || c == '¡') {
+                out.add(new Span(i, i + 1));
+            }
+        }
+        for (Tokens.Word w : Tokens.located(text)) {
+            if (SPANISH.contains(w.lower()) || hasSpanishLetter(w.lower())) {
+                out.add(new Span(w.start(), w.end()));
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(Span::start));
+        return out;
     }
 
     private static boolean hasSpanishLetter(String w) {

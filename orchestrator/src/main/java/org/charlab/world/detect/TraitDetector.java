@@ -1,5 +1,6 @@
 package org.charlab.world.detect;
 
+import java.util.List;
 import org.charlab.world.Trait;
 
 /**
@@ -15,6 +16,15 @@ public interface TraitDetector {
 
     /** The score at and above which the trait counts as present. */
     double threshold();
+
+    /**
+     * The stretches of {@code text} this detector counts as evidence for its trait, in text order and
+     * not overlapping: what a reader sees highlighted in a transcript. Reads the same tokens as
+     * {@link #score} without changing it; empty for empty text and for a detector whose evidence is
+     * an absence (neutral). A span says where the evidence is, not that the trait is present:
+     * {@link #present} decides that.
+     */
+    List<Span> spans(String text);
 
     default boolean present(String text) {
         return score(text) >= threshold();
