@@ -37,6 +37,7 @@ public final class ChildJvmLauncher implements StageLauncher {
         List<String> cmd = command(dir, key, threads, plan.stages().get(key).runtime().get("interop_threads"));
         try {
             Files.createDirectories(log.getParent());
+            cmd.addAll(1, ClassDataArchive.forThisJvm(progress::log));
             AtomicFiles.appendLine(log, "# " + java.time.Instant.now() + " " + String.join(" ", cmd));
             Process p = processBuilder(cmd, threads)
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
