@@ -110,12 +110,15 @@ public final class BenchModelCommand implements Callable<Integer> {
                 PeerBench.Outcome po = peer.run(cfg, ModelBench.threads(), tiny ? 16 : 8, 256, steps, newTokens,
                         List.of(1, 32), java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
                 if (po.ran()) {
-                    Map<String, Double> ratios = ratios(train, gen, po.report(), newTokens);
+                    Map<String, PeerRow> rows = peerRows(train, gen, po.report(), newTokens);
                     r.put("peer", new ObjectMapper().convertValue(po.report(), Map.class));
-                    r.put("charlab_over_peer", ratios);
-                    for (Map.Entry<String, Double> e : ratios.entrySet()) {
-                        progress(out, "%s %-28s charlab / peer %.2f", size, e.getKey(), e.getValue());
+                    Map<String, Object> side = new LinkedHashMap<>();
+                    for (Map.Entry<String, PeerRow> e : rows.entrySet()) {
+                        side.put(e.getKey(), e.getValue().toMap());
+                        progress(out, "%s %-36s charlab %8.0f   peer %8.0f   charlab / peer %.2f", size, e.getKey(),
+                                e.getValue().charlab(), e.getValue().peer(), e.getValue().ratio());
                     }
+                    r.put("charlab_vs_peer", side);
                 } else {
                     progress(out, "%s %s", size, po.skipped());
                     r.put("peer", Map.of("skipped", po.skipped()));
@@ -140,16 +143,28 @@ public final class BenchModelCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** charlab / peer per row (training tokens/s, cached decode tokens/s per batch), from the same run. */
-    static Map<String, Double> ratios(Map<String, Object> train, Map<String, Object> gen,
+    /** One benchmark row measured by both in the same run. */
+    record PeerRow(double charlab, double peer) {
+        double ratio() {
+            return charlab / peer;
+        }
+
+        Map<String, Double> toMap() {
+            return Map.of("charlab", charlab, "peer", peer, "charlab_over_peer", ratio());
+        }
+    }
+
+    /** charlab and peer per row (training tokens/s, cached decode tokens/s per batch), from the same run. */
+    static Map<String, PeerRow> peerRows(Map<String, Object> train, Map<String, Object> gen,
             com.fasterxml.jackson.databind.JsonNode peer, int newTokens) {
-        Map<String, Double> r = new LinkedHashMap<>();
-        r.put("train tokens/s", (double) train.get("tokens_per_s") / peer.path("train").path("tokens_per_s").asDouble());
+        Map<String, PeerRow> r = new LinkedHashMap<>();
+        r.put("train tokens/s", new PeerRow((double) train.get("tokens_per_s"),
+                peer.path("train").path("tokens_per_s").asDouble()));
         com.fasterxml.jackson.databind.JsonNode pg = peer.path("generate_" + newTokens + "_new_tokens");
         for (String k : gen.keySet()) {
             if (k.endsWith("_cached_tokens_per_s") && !k.contains("uncached") && pg.has(k)) {
                 String batch = k.substring("batch".length(), k.indexOf('_'));
-                r.put("batch-" + batch + " cached decode tokens/s", (double) gen.get(k) / pg.get(k).asDouble());
+                r.put("batch-" + batch + " cached decode tokens/s", new PeerRow((double) gen.get(k), pg.get(k).asDouble()));
             }
         }
         return r;

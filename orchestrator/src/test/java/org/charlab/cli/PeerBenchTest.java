@@ -63,9 +63,13 @@ class PeerBenchTest {
         gen.put("batch1_cached_tokens_per_s", 100.0);
         gen.put("batch1_uncached_tokens_per_s", 10.0);
         gen.put("batch32_cached_tokens_per_s", 8000.0);
-        Map<String, Double> r = BenchModelCommand.ratios(train, gen, o.report(), 256);
-        assertEquals(Map.of("train tokens/s", 1.5, "batch-1 cached decode tokens/s", 0.5,
-                "batch-32 cached decode tokens/s", 2.0), r);
+        Map<String, BenchModelCommand.PeerRow> r = BenchModelCommand.peerRows(train, gen, o.report(), 256);
+        assertEquals(List.of("train tokens/s", "batch-1 cached decode tokens/s", "batch-32 cached decode tokens/s"),
+                List.copyOf(r.keySet()), "uncached rows have no peer");
+        assertEquals(new BenchModelCommand.PeerRow(1500.0, 1000.0), r.get("train tokens/s"));
+        assertEquals(1.5, r.get("train tokens/s").ratio());
+        assertEquals(0.5, r.get("batch-1 cached decode tokens/s").ratio());
+        assertEquals(2.0, r.get("batch-32 cached decode tokens/s").ratio());
     }
 
     @Test
