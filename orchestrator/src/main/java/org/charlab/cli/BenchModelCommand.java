@@ -46,6 +46,11 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(names = "--peer-python", defaultValue = "",
+            description = "Python with torch and transformers for the Hugging Face peer run on the same config in the same run; "
+                    + "'none' skips it (default: $CHARLAB_PEER_PYTHON, else python3 if it imports both).")
+    String peerPython;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -64,6 +69,13 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
         report.put("matmul_peak_gflops", peak);
         progress(out, "fp32 matmul peak: %.1f GFLOP/s", peak);
+        PeerBench peer = PeerBench.find(peerPython);
+        if (peer.skipReason() != null) {
+            progress(out, "%s", peer.skipReason());
+            report.put("peer", Map.of("skipped", peer.skipReason()));
+        } else {
+            progress(out, "peer: %s (%s)", peer.versions(), peerPython.isBlank() ? "python3" : peerPython);
+        }
         for (String size : sizes) {
             ModelConfig cfg = config(size);
             Map<String, Object> r = new LinkedHashMap<>();
@@ -94,6 +106,24 @@ public final class BenchModelCommand implements Callable<Integer> {
                 }
             }
             r.put("generate_" + newTokens + "_new_tokens", gen);
+            if (peer.skipReason() == null) {
+                PeerBench.Outcome po = peer.run(cfg, ModelBench.threads(), tiny ? 16 : 8, 256, steps, newTokens,
+                        List.of(1, 32), java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+                if (po.ran()) {
+                    Map<String, PeerRow> rows = peerRows(train, gen, po.report(), newTokens);
+                    r.put("peer", new ObjectMapper().convertValue(po.report(), Map.class));
+                    Map<String, Object> side = new LinkedHashMap<>();
+                    for (Map.Entry<String, PeerRow> e : rows.entrySet()) {
+                        side.put(e.getKey(), e.getValue().toMap());
+                        progress(out, "%s %-36s charlab %8.0f   peer %8.0f   charlab / peer %.2f", size, e.getKey(),
+                                e.getValue().charlab(), e.getValue().peer(), e.getValue().ratio());
+                    }
+                    r.put("charlab_vs_peer", side);
+                } else {
+                    progress(out, "%s %s", size, po.skipped());
+                    r.put("peer", Map.of("skipped", po.skipped()));
+                }
+            }
             report.put(size, r);
         }
         if (rssSteps > 0) {
@@ -111,6 +141,33 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** One benchmark row measured by both in the same run. */
+    record PeerRow(double charlab, double peer) {
+        double ratio() {
+            return charlab / peer;
+        }
+
+        Map<String, Double> toMap() {
+            return Map.of("charlab", charlab, "peer", peer, "charlab_over_peer", ratio());
+        }
+    }
+
+    /** charlab and peer per row (training tokens/s, cached decode tokens/s per batch), from the same run. */
+    static Map<String, PeerRow> peerRows(Map<String, Object> train, Map<String, Object> gen,
+            com.fasterxml.jackson.databind.JsonNode peer, int newTokens) {
+        Map<String, PeerRow> r = new LinkedHashMap<>();
+        r.put("train tokens/s", new PeerRow((double) train.get("tokens_per_s"),
+                peer.path("train").path("tokens_per_s").asDouble()));
+        com.fasterxml.jackson.databind.JsonNode pg = peer.path("generate_" + newTokens + "_new_tokens");
+        for (String k : gen.keySet()) {
+            if (k.endsWith("_cached_tokens_per_s") && !k.contains("uncached") && pg.has(k)) {
+                String batch = k.substring("batch".length(), k.indexOf('_'));
+                r.put("batch-" + batch + " cached decode tokens/s", new PeerRow((double) gen.get(k), pg.get(k).asDouble()));
+            }
+        }
+        return r;
     }
 
     private void progress(PrintWriter out, String fmt, Object... args) {

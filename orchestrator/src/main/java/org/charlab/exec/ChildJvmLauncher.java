@@ -37,12 +37,10 @@ public final class ChildJvmLauncher implements StageLauncher {
         List<String> cmd = command(dir, key, threads, plan.stages().get(key).runtime().get("interop_threads"));
         try {
             Files.createDirectories(log.getParent());
+            cmd.addAll(1, ClassDataArchive.forThisJvm(progress::log));
             AtomicFiles.appendLine(log, "# " + java.time.Instant.now() + " " + String.join(" ", cmd));
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.environment().put("OPT_OUT_TRACKING", "true");
-            pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-            Process p = pb.start();
+            Process p = processBuilder(cmd, threads)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             live.add(p);
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -63,6 +61,13 @@ public final class ChildJvmLauncher implements StageLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a JVM for stage " + key, e);
         }
+    }
+
+    /** The child's process: its command and {@link StageEnvironment#forStage} over the inherited environment. */
+    static ProcessBuilder processBuilder(List<String> cmd, int threads) {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(StageEnvironment.forStage(threads, pb.environment()));
+        return pb;
     }
 
     static List<String> command(SweepDir dir, String key, int threads, Object interop) {

@@ -74,7 +74,7 @@ public final class JobScript {
         }
         s.append("KEY=\"${KEYS[$SLURM_ARRAY_TASK_ID]}\"\n");
         s.append("THREADS=\"${SLURM_CPUS_PER_TASK:-").append(cfg.cpusPerTask()).append("}\"\n");
-        s.append("export OPT_OUT_TRACKING=true OMP_NUM_THREADS=\"$THREADS\"\n");
+        s.append("export OPT_OUT_TRACKING=true OMP_NUM_THREADS=\"$THREADS\" OMP_WAIT_POLICY=\"${OMP_WAIT_POLICY:-PASSIVE}\"\n");
         s.append("echo \"charlab: stage $KEY on $(hostname) as job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" >&2\n");
         s.append("exec ").append(quote(java)).append(" -Dai.djl.offline=true -Djava.awt.headless=true")
                 .append(" -Dai.djl.pytorch.num_threads=\"$THREADS\" -Dai.djl.pytorch.num_interop_threads=1")

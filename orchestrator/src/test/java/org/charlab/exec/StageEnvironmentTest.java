@@ -1,0 +1,47 @@
+package org.charlab.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The OpenMP settings of a stage JVM: PASSIVE waiting unless the user chose, and they reach the child's environment. */
+class StageEnvironmentTest {
+
+    @Test
+    void passiveWaitingAndThreadCountUnlessTheUserSetAPolicy() {
+        Map<String, String> env = StageEnvironment.forStage(3, Map.of());
+        assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"));
+        assertEquals("3", env.get("OMP_NUM_THREADS"));
+        assertEquals("ACTIVE", StageEnvironment.forStage(3, Map.of("OMP_WAIT_POLICY", "ACTIVE")).get("OMP_WAIT_POLICY"),
+                "a policy the user exported is kept");
+    }
+
+    @Test
+    void theSettingsReachTheStageJvm() throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.charlab.testing.PrintEnv", "OMP_WAIT_POLICY", "OMP_NUM_THREADS");
+        ProcessBuilder pb = ChildJvmLauncher.processBuilder(cmd, 3);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        String policy = System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE");
+        assertTrue(out.contains("OMP_WAIT_POLICY=" + policy + "\n"), out);
+        assertTrue(out.contains("OMP_NUM_THREADS=3\n"), out);
+    }
+
+    @Test
+    void theContentionBenchCanLeaveThePolicyUnsetForTheBaseline() {
+        Map<String, String> env = new HashMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE"));
+        ContentionBench.withPolicy(env, ContentionBench.UNSET, 2);
+        assertTrue(!env.containsKey("OMP_WAIT_POLICY"), env.toString());
+        ContentionBench.withPolicy(env, "PASSIVE", 2);
+        assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"));
+        assertEquals("2", env.get("OMP_NUM_THREADS"));
+    }
+}
