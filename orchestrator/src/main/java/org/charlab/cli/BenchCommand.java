@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure performance on this machine (see BENCHMARKS.md).",
-        subcommands = {BenchModelCommand.class, BenchStatsCommand.class})
+        subcommands = {BenchModelCommand.class, BenchStatsCommand.class, BenchResultsCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
