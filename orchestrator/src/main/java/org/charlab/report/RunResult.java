@@ -9,19 +9,20 @@ import org.charlab.eval.SampleRow;
 
 /**
  * The evaluation of one run, as compare and report see it: where it sits in its sweep (arm, seed,
- * the other sweep axes), what its eval stage wrote (metrics.json and samples.jsonl), and what
+ * the other sweep axes), what its eval stage wrote (metrics.json, and samples.jsonl reduced to
+ * {@link SampleCells}), and what
  * identifies that evaluation: {@code stageKey}, the eval stage's content key from plan.json (the
  * same key means the same cached result, whichever sweep reached it). {@code scope} is the
  * experiment name when a comparison keeps several experiments apart, else empty.
  */
 public record RunResult(String experiment, String sweepId, Path sweepDir, String runId, String arm, long seed,
-        Map<String, Object> axes, String stage, List<MetricEntry> metrics, List<SampleRow> samples, String stageKey,
+        Map<String, Object> axes, String stage, List<MetricEntry> metrics, SampleCells cells, String stageKey,
         String scope) {
 
     /** A run without a known stage key (each such run counts as its own evaluation), in no scope. */
     public RunResult(String experiment, String sweepId, Path sweepDir, String runId, String arm, long seed,
             Map<String, Object> axes, String stage, List<MetricEntry> metrics, List<SampleRow> samples) {
-        this(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, samples, null, "");
+        this(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, SampleCells.of(samples), null, "");
     }
 
     /** Experiment (when scoped), arm and any grid/zip values: the runs of one group differ only in their seed. */
@@ -57,7 +58,7 @@ public record RunResult(String experiment, String sweepId, Path sweepDir, String
 
     /** This run placed in a scope (an experiment name, or empty to pool). */
     public RunResult inScope(String s) {
-        return new RunResult(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, samples, stageKey, s);
+        return new RunResult(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, cells, stageKey, s);
     }
 
     /** "experiment/sweep-id/run-id": names the run in messages about several sweeps. */
