@@ -146,13 +146,15 @@ public final class SampleScan {
         Row row = new Row();
         try (InputStream in = Files.newInputStream(file); JsonParser p = Samples.JSON.getFactory().createParser(in)) {
             JsonToken t;
+            int line = 0;
             while (true) {
                 try {
+                    line = 0;
                     t = p.nextToken();
                     if (t == null) {
                         break;
                     }
-                    int line = p.currentTokenLocation().getLineNr();
+                    line = p.currentTokenLocation().getLineNr();
                     if (t != JsonToken.START_OBJECT) {
                         throw new BadInput(file + ":" + line + ": not a samples.jsonl row: not a JSON object");
                     }
@@ -164,7 +166,9 @@ public final class SampleScan {
                         throw new BadInput(file + ":" + line + ": not a samples.jsonl row: missing '" + missing + "'");
                     }
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new BadInput(file + ":" + e.getLocation().getLineNr() + ": not a samples.jsonl row: "
+                    // the line the row starts on (an unclosed row fails only at the end of the file)
+                    int at = line > 0 ? line : e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+                    throw new BadInput(file + ":" + at + ": not a samples.jsonl row: "
                             + e.getOriginalMessage().split("\n")[0]);
                 }
                 visitor.row(row);
