@@ -48,11 +48,16 @@ public final class SampleScan {
         private String[] names = new String[16];
         private double[] values = new double[16];
         private boolean[] nulls = new boolean[16];
+        /** A number's text, parsed only when the score is read (most scores of a line never are). */
+        private char[][] texts = new char[16][];
+        private int[] textLengths = new int[16];
+        private boolean[] parsed = new boolean[16];
         private int[] stamp = new int[16];
         /** Slots set on this line, in order. */
         private int[] present = new int[16];
         private int presentCount;
-        private int line;
+        /** Rows started so far: marks the score slots set on this row. */
+        private int rowNo;
 
         public String condition() {
             return condition;
@@ -85,8 +90,12 @@ public final class SampleScan {
         @Override
         public Double score(String name) {
             Integer s = slots.get(name);
-            if (s == null || stamp[s] != line || nulls[s]) {
+            if (s == null || stamp[s] != rowNo || nulls[s]) {
                 return null;
+            }
+            if (!parsed[s]) {
+                values[s] = parse(texts[s], textLengths[s]);
+                parsed[s] = true;
             }
             return values[s];
         }
@@ -101,8 +110,8 @@ public final class SampleScan {
             return names[present[i]];
         }
 
-        private void start(int lineNo) {
-            line = lineNo;
+        private void start() {
+            rowNo++;
             presentCount = 0;
             condition = null;
             promptId = null;
@@ -114,7 +123,37 @@ public final class SampleScan {
             hasSeed = false;
         }
 
+        /** The value Jackson's getDoubleValue gives for this number text (Double.parseDouble), "0.0"/"1.0" fast. */
+        private static double parse(char[] t, int n) {
+            if (n == 3 && t[1] == '.' && t[2] == '0' && (t[0] == '0' || t[0] == '1')) {
+                return t[0] - '0';
+            }
+            if (n == 1 && (t[0] == '0' || t[0] == '1')) {
+                return t[0] - '0';
+            }
+            return Double.parseDouble(new String(t, 0, n));
+        }
+
+        private void putNumber(String name, JsonParser p) throws IOException {
+            int s = slot(name);
+            nulls[s] = false;
+            parsed[s] = false;
+            int n = p.getTextLength();
+            if (texts[s] == null || texts[s].length < n) {
+                texts[s] = new char[Math.max(32, n)];
+            }
+            System.arraycopy(p.getTextCharacters(), p.getTextOffset(), texts[s], 0, n);
+            textLengths[s] = n;
+        }
+
         private void put(String name, boolean isNull, double value) {
+            int s = slot(name);
+            nulls[s] = isNull;
+            values[s] = value;
+            parsed[s] = true;
+        }
+
+        private int slot(String name) {
             Integer s = slots.get(name);
             if (s == null) {
                 s = slots.size();
@@ -125,19 +164,21 @@ public final class SampleScan {
                     values = Arrays.copyOf(values, n);
                     nulls = Arrays.copyOf(nulls, n);
                     stamp = Arrays.copyOf(stamp, n);
+                    texts = Arrays.copyOf(texts, n);
+                    textLengths = Arrays.copyOf(textLengths, n);
+                    parsed = Arrays.copyOf(parsed, n);
                 }
                 names[s] = name;
                 stamp[s] = -1;
             }
-            if (stamp[s] != line) {
-                stamp[s] = line;
+            if (stamp[s] != rowNo) {
+                stamp[s] = rowNo;
                 if (presentCount == present.length) {
                     present = Arrays.copyOf(present, 2 * presentCount);
                 }
                 present[presentCount++] = s;
             }
-            nulls[s] = isNull;
-            values[s] = value;
+            return s;
         }
     }
 
@@ -158,7 +199,7 @@ public final class SampleScan {
                     if (t != JsonToken.START_OBJECT) {
                         throw new BadInput(file + ":" + line + ": not a samples.jsonl row: not a JSON object");
                     }
-                    row.start(line);
+                    row.start();
                     readObject(p, row);
                     String missing = row.condition == null ? "condition" : row.promptId == null ? "prompt_id"
                             : !row.hasSample ? "sample" : !row.hasSeed ? "seed" : null;
@@ -197,7 +238,11 @@ public final class SampleScan {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String s = p.currentName();
                             JsonToken sv = p.nextToken();
-                            row.put(s, sv == JsonToken.VALUE_NULL, number(p));
+                            if (sv == JsonToken.VALUE_NUMBER_FLOAT || sv == JsonToken.VALUE_NUMBER_INT) {
+                                row.putNumber(s, p);
+                            } else {
+                                row.put(s, sv == JsonToken.VALUE_NULL, number(p));
+                            }
                         }
                     } else {
                         p.skipChildren();
