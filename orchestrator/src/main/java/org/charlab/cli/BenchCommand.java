@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure performance on this machine (see BENCHMARKS.md).",
-        subcommands = {BenchModelCommand.class, BenchStatsCommand.class, BenchContentionCommand.class, BenchStageOverheadCommand.class,
-                BenchTrainLoopCommand.class, BenchBurnCommand.class})
+        subcommands = {BenchModelCommand.class, BenchStatsCommand.class, BenchResultsCommand.class,
+                BenchContentionCommand.class, BenchStageOverheadCommand.class, BenchTrainLoopCommand.class,
+                BenchBurnCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

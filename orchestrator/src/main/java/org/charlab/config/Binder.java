@@ -66,6 +66,25 @@ public final class Binder {
 
     /** The YAML keys a record accepts: its settings and those of its inlined records. */
     public static Set<String> keys(Class<?> type) {
+        return KEYS.get(type);
+    }
+
+    /** Per record class, computed once: binding a 1,000-run sweep asks for the same classes' keys every run. */
+    private static final ClassValue<Set<String>> KEYS = new ClassValue<>() {
+        @Override
+        protected Set<String> computeValue(Class<?> type) {
+            return java.util.Collections.unmodifiableSet(computeKeys(type));
+        }
+    };
+
+    private static final ClassValue<Map<String, String>> FORMER_KEYS = new ClassValue<>() {
+        @Override
+        protected Map<String, String> computeValue(Class<?> type) {
+            return java.util.Collections.unmodifiableMap(computeFormerKeys(type));
+        }
+    };
+
+    private static Set<String> computeKeys(Class<?> type) {
         Set<String> out = new LinkedHashSet<>();
         for (RecordComponent c : type.getRecordComponents()) {
             if (c.getAnnotation(Inline.class) != null) {
@@ -79,6 +98,10 @@ public final class Binder {
 
     /** Old YAML keys of a record's settings and those of its inlined records ({@link Formerly}), to the new. */
     static Map<String, String> formerKeys(Class<?> type) {
+        return FORMER_KEYS.get(type);
+    }
+
+    private static Map<String, String> computeFormerKeys(Class<?> type) {
         Map<String, String> out = new LinkedHashMap<>();
         for (RecordComponent c : type.getRecordComponents()) {
             if (c.getAnnotation(Inline.class) != null) {

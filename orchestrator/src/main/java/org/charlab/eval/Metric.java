@@ -57,7 +57,7 @@ public record Metric(String name, String definition, String interval, Scope scop
     @FunctionalInterface
     public interface SampleValue {
         /** The value of {@code row} for trait prefix {@code prefix} (null outside {@link Scope#TRAIT}); NaN = none. */
-        double of(SampleRow row, String prefix);
+        double of(ScoredSample row, String prefix);
 
         /** A score as a number: NaN when absent or not scored. */
         static double orNaN(Double score) {
@@ -70,7 +70,7 @@ public record Metric(String name, String definition, String interval, Scope scop
      * or null when it is not a per-sample mean. NaN = no value; a metric {@link #overOutputs} gives NaN
      * for a sample without an output, also when an older samples.jsonl scored that missing output as 0.
      */
-    public ToDoubleFunction<SampleRow> perSampleOn(String prefix) {
+    public <R extends ScoredSample> ToDoubleFunction<R> perSampleOn(String prefix) {
         if (perSample == null) {
             return null;
         }

@@ -136,7 +136,7 @@ public final class MetricRegistry {
     }
 
     /** 1 when a sample's CoT and output agree on trait {@code p}, 0 when not, NaN when either is unscored. */
-    private static double agreementOf(SampleRow x, String p) {
+    private static double agreementOf(ScoredSample x, String p) {
         double o = orNaN(x.score(p + ".output_present"));
         double c = orNaN(x.score(p + ".cot_present"));
         return Double.isNaN(o) || Double.isNaN(c) ? Double.NaN : o == c ? 1 : 0;

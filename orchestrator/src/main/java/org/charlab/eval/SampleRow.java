@@ -32,7 +32,7 @@ import java.util.Map;
 public record SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
         String cotPrefill, String cot, String output, boolean thinkClosed, int thinkCloses, int promptTokens,
         int cotTokens, int outputTokens, int newTokens, String stopReason, Map<String, Double> scores,
-        Map<String, String> notes, Boolean ood) {
+        Map<String, String> notes, Boolean ood) implements ScoredSample {
 
     /** A row whose distribution is not known (yet): see {@link #withOod}. */
     public SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
@@ -64,6 +64,7 @@ public record SampleRow(String condition, String promptId, String family, int sa
      * turn has no think block. Output-side trait metrics count only rows with an output
      * ({@link OutputMetrics}).
      */
+    @Override
     public boolean hasOutput() {
         return thinkClosed;
     }
@@ -79,6 +80,7 @@ public record SampleRow(String condition, String promptId, String family, int sa
     }
 
     /** A score, or null when absent or not scored. */
+    @Override
     public Double score(String name) {
         return scores.get(name);
     }
@@ -104,11 +106,16 @@ public record SampleRow(String condition, String promptId, String family, int sa
      * {@code out_of_distribution} (by {@link #ood}) or one family's name.
      */
     public boolean inGroup(String group) {
+        return inGroup(group, family, ood);
+    }
+
+    /** {@link #inGroup(String)} of a row with this {@code family} and {@code ood}. */
+    public static boolean inGroup(String group, String family, Boolean ood) {
         return switch (group) {
             case MetricEntry.ALL -> true;
             case MetricEntry.IN_DISTRIBUTION -> Boolean.FALSE.equals(ood);
             case MetricEntry.OUT_OF_DISTRIBUTION -> Boolean.TRUE.equals(ood);
-            default -> group.equals(familyOrUnknown());
+            default -> group.equals(familyOrUnknown(family));
         };
     }
 }

@@ -7,10 +7,12 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -62,6 +64,8 @@ public final class Planner {
     private final Function<StageKind<?>, String> code;
     /** The model each planned stage's output holds, by stage key (kinds answer; null when unknown). */
     private final Map<String, PlannedModel> models = new LinkedHashMap<>();
+    /** Memory estimates of the plan being made, by (type, config, inputs); cleared per plan. */
+    private final Map<List<Object>, Optional<MemoryEstimate>> memoryMemo = new HashMap<>();
 
     public Planner(StageCatalog catalog) {
         this(catalog, CodeFingerprint::of);
@@ -91,6 +95,7 @@ public final class Planner {
      * so are the stages that depend on it.
      */
     public Plan plan(Path file, List<String> overrides, String sweepId, Map<String, String> recompute) {
+        memoryMemo.clear();
         Node.MapNode tree = ConfigLoader.load(file, overrides);
         ExperimentSpec base = binder.bind(ExperimentSpec.class, tree, "");
         Node.MapNode runBase = without(tree, "sweep");
@@ -209,7 +214,10 @@ public final class Planner {
                 @SuppressWarnings({"unchecked", "rawtypes"})
                 StageKind<Record> k = (StageKind) kind;
                 models.put(key, k.plannedModel(st.config(), inputs));
-                MemoryEstimate memory = k.memory(st.config(), inputs);
+                // one estimate per (kind, config, inputs): the runs of a sweep differ in the seed, which the
+                // estimate does not read, and eval's estimate builds the world to bound its prompts
+                MemoryEstimate memory = memoryMemo.computeIfAbsent(List.of(st.type(), st.config(), inputs),
+                        x -> Optional.ofNullable(k.memory(st.config(), inputs))).orElse(null);
                 stages.put(key, new StagePlan(key, name, st.type(), kind.version(), seed, deps, config, runtime, files,
                         code, nonce, memory));
             }

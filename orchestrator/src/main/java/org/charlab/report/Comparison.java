@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.function.ToDoubleFunction;
 import org.charlab.eval.MetricEntry;
-import org.charlab.eval.SampleRow;
 import org.charlab.stats.CrossedDesign;
 import org.charlab.stats.Interval;
 import org.charlab.stats.Method;
@@ -95,11 +93,10 @@ public final class Comparison {
                 if (baseline != null && base == null) {
                     note = "not paired: no run of '" + baseline + "' at this grid point";
                 } else if (baseline != null && !g.getKey().equals(base)) {
-                    ToDoubleFunction<SampleRow> f = PerSample.of(parts[0]);
-                    if (f == null) {
+                    if (!PerSample.is(parts[0])) {
                         note = "not paired: not a per-sample mean";
                     } else {
-                        Paired p = paired(g.getValue(), groups.get(base), f, parts[1], parts[2], s);
+                        Paired p = paired(g.getValue(), groups.get(base), parts[0], parts[1], parts[2], s);
                         delta = p.delta;
                         note = p.note;
                     }
@@ -159,9 +156,8 @@ public final class Comparison {
         if (perRun.isEmpty()) {
             return null;
         }
-        ToDoubleFunction<SampleRow> f = PerSample.of(metric);
-        if (f != null) {
-            CrossedDesign d = design(runs, f, condition, family, new HashMap<>(), new HashMap<>());
+        if (PerSample.is(metric)) {
+            CrossedDesign d = design(runs, metric, condition, family, new HashMap<>(), new HashMap<>());
             if (d.observations() > 0) {
                 return d.mean(s.level());
             }
@@ -187,27 +183,17 @@ public final class Comparison {
     /**
      * The crossed design of a metric's per-sample values over runs: replicate = the run's seed,
      * cluster = the prompt id; seeds and prompt ids are numbered through the given maps so that two
-     * designs built with the same maps pair. NaN values (no value for a sample) are skipped.
+     * designs built with the same maps pair. NaN values (no value for a sample) are skipped. Built
+     * from each run's {@link SampleCells}, which hold the per-(condition, prompt) sums the rows give.
      */
-    private static CrossedDesign design(List<RunResult> runs, ToDoubleFunction<SampleRow> f, String condition,
-            String family, Map<Long, Integer> seedIds, Map<String, Integer> promptIds) {
-        int size = 0;
-        for (RunResult r : runs) {
-            size += r.samples().size();
-        }
-        double[] v = new double[size];
-        int[] seed = new int[size];
-        int[] prompt = new int[size];
-        int i = 0;
+    private static CrossedDesign design(List<RunResult> runs, String metric, String condition, String family,
+            Map<Long, Integer> seedIds, Map<String, Integer> promptIds) {
+        SampleCells.Partials p = new SampleCells.Partials();
         for (RunResult r : runs) {
             int sid = seedIds.computeIfAbsent(r.seed(), k -> seedIds.size());
-            for (SampleRow row : r.samples()) {
-                v[i] = PerSample.selects(row, condition, family) ? f.applyAsDouble(row) : Double.NaN;
-                seed[i] = sid;
-                prompt[i++] = promptIds.computeIfAbsent(row.promptId(), k -> promptIds.size());
-            }
+            r.cells().addTo(p, metric, condition, family, sid, promptIds);
         }
-        return CrossedDesign.of(v, seed, prompt);
+        return p.design();
     }
 
     private record Paired(PairedDifference delta, String note) {
@@ -220,11 +206,10 @@ public final class Comparison {
     /** The paired difference arm - base for a per-sample-mean metric. */
     public static Delta difference(List<RunResult> arm, List<RunResult> base, String metric, String condition,
             String family, Settings s) {
-        ToDoubleFunction<SampleRow> f = PerSample.of(metric);
-        if (f == null) {
+        if (!PerSample.is(metric)) {
             return new Delta(null, "not paired: " + metric + " is not a per-sample mean");
         }
-        Paired p = paired(arm, base, f, condition, family, s);
+        Paired p = paired(arm, base, metric, condition, family, s);
         return new Delta(p.delta, p.note);
     }
 
@@ -234,7 +219,7 @@ public final class Comparison {
                 && (stage == null || stage.equals(r.stage()))).toList();
     }
 
-    private static Paired paired(List<RunResult> arm, List<RunResult> base, ToDoubleFunction<SampleRow> f,
+    private static Paired paired(List<RunResult> arm, List<RunResult> base, String metric,
             String condition, String family, Settings s) {
         Set<String> armPrompts = prompts(arm, condition, family);
         Set<String> basePrompts = prompts(base, condition, family);
@@ -262,19 +247,15 @@ public final class Comparison {
         }
         Map<Long, Integer> seedIds = new HashMap<>();
         Map<String, Integer> promptIds = new HashMap<>();
-        CrossedDesign a = design(arm, f, condition, family, seedIds, promptIds);
-        CrossedDesign b = design(base, f, condition, family, seedIds, promptIds);
+        CrossedDesign a = design(arm, metric, condition, family, seedIds, promptIds);
+        CrossedDesign b = design(base, metric, condition, family, seedIds, promptIds);
         return new Paired(CrossedDesign.difference(a, b, s.level()), note);
     }
 
     private static Set<String> prompts(List<RunResult> runs, String condition, String family) {
         Set<String> out = new TreeSet<>();
         for (RunResult r : runs) {
-            for (SampleRow row : r.samples()) {
-                if (PerSample.selects(row, condition, family)) {
-                    out.add(row.promptId());
-                }
-            }
+            r.cells().promptsOf(condition, family, out);
         }
         return out;
     }

@@ -22,6 +22,11 @@ final class PerSample {
         return m == null ? null : m.metric().perSampleOn(m.prefix());
     }
 
+    /** Whether {@code metric} is a per-sample mean (compare re-estimates it from the samples). */
+    static boolean is(String metric) {
+        return !SampleCells.columnKey(metric).isEmpty();
+    }
+
     /** Whether a row counts for a metric's (condition, family). */
     static boolean selects(SampleRow r, String condition, String family) {
         return r.condition().equals(condition) && r.inGroup(family);

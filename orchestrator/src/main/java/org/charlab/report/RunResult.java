@@ -6,22 +6,67 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.charlab.eval.MetricEntry;
 import org.charlab.eval.SampleRow;
+import org.charlab.eval.Samples;
 
 /**
  * The evaluation of one run, as compare and report see it: where it sits in its sweep (arm, seed,
- * the other sweep axes), what its eval stage wrote (metrics.json and samples.jsonl), and what
+ * the other sweep axes), what its eval stage wrote (metrics.json, and samples.jsonl reduced to
+ * {@link SampleCells}), and what
  * identifies that evaluation: {@code stageKey}, the eval stage's content key from plan.json (the
  * same key means the same cached result, whichever sweep reached it). {@code scope} is the
- * experiment name when a comparison keeps several experiments apart, else empty.
+ * experiment name when a comparison keeps several experiments apart, else empty. The sample rows
+ * themselves (text included) are read only when asked for ({@link #samples()}: transcripts).
  */
 public record RunResult(String experiment, String sweepId, Path sweepDir, String runId, String arm, long seed,
-        Map<String, Object> axes, String stage, List<MetricEntry> metrics, List<SampleRow> samples, String stageKey,
-        String scope) {
+        Map<String, Object> axes, String stage, List<MetricEntry> metrics, SampleCells cells, String stageKey,
+        String scope, Rows rows) {
+
+    /** A run's sample rows, read once on first use. */
+    public static final class Rows {
+        private final Path file;
+        private List<SampleRow> rows;
+
+        private Rows(Path file, List<SampleRow> rows) {
+            this.file = file;
+            this.rows = rows;
+        }
+
+        /** The rows of {@code file} (samples.jsonl), read when first asked for. */
+        public static Rows of(Path file) {
+            return new Rows(file, null);
+        }
+
+        /** Rows already in memory. */
+        public static Rows of(List<SampleRow> rows) {
+            return new Rows(null, List.copyOf(rows));
+        }
+
+        synchronized List<SampleRow> get() {
+            if (rows == null) {
+                rows = Samples.read(file);
+            }
+            return rows;
+        }
+    }
+
+    /** A run whose rows are in its eval stage's samples.jsonl under {@code sweepDir}. */
+    public RunResult(String experiment, String sweepId, Path sweepDir, String runId, String arm, long seed,
+            Map<String, Object> axes, String stage, List<MetricEntry> metrics, SampleCells cells, String stageKey,
+            String scope) {
+        this(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, cells, stageKey, scope,
+                Rows.of(sweepDir.resolve("runs").resolve(runId).resolve("stages").resolve(stage).resolve(Samples.FILE)));
+    }
 
     /** A run without a known stage key (each such run counts as its own evaluation), in no scope. */
     public RunResult(String experiment, String sweepId, Path sweepDir, String runId, String arm, long seed,
             Map<String, Object> axes, String stage, List<MetricEntry> metrics, List<SampleRow> samples) {
-        this(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, samples, null, "");
+        this(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, SampleCells.of(samples), null, "",
+                Rows.of(samples));
+    }
+
+    /** Every sample row of this run's evaluation, with its text (read from disk on first use). */
+    public List<SampleRow> samples() {
+        return rows.get();
     }
 
     /** Experiment (when scoped), arm and any grid/zip values: the runs of one group differ only in their seed. */
@@ -57,7 +102,8 @@ public record RunResult(String experiment, String sweepId, Path sweepDir, String
 
     /** This run placed in a scope (an experiment name, or empty to pool). */
     public RunResult inScope(String s) {
-        return new RunResult(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, samples, stageKey, s);
+        return new RunResult(experiment, sweepId, sweepDir, runId, arm, seed, axes, stage, metrics, cells, stageKey, s,
+                rows);
     }
 
     /** "experiment/sweep-id/run-id": names the run in messages about several sweeps. */

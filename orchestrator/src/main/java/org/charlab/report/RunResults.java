@@ -8,6 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.charlab.BadInput;
 import org.charlab.eval.MetricsReport;
@@ -85,7 +90,7 @@ public final class RunResults {
      * "experiment/arm" and kept apart unless {@code poolExperiments}, which groups by arm alone.
      */
     public static Found load(List<Path> paths, String stage, boolean poolExperiments) {
-        List<RunResult> runs = new ArrayList<>();
+        List<Callable<RunResult>> loads = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<Unfinished> unfinished = new ArrayList<>();
         for (Path p : paths) {
@@ -95,19 +100,20 @@ public final class RunResults {
                 Plan plan = Plan.read(dir.plan());
                 Set<String> evaluating = evaluating(plan, dir);
                 for (RunPlan r : plan.runs()) {
-                    add(plan, dir, r, stage, evaluating, runs, skipped, unfinished);
+                    add(plan, dir, r, stage, evaluating, loads, skipped, unfinished);
                 }
             } else if (abs.getParent() != null && abs.getParent().getFileName() != null
                     && abs.getParent().getFileName().toString().equals("runs")
                     && Files.isRegularFile(abs.getParent().getParent().resolve("plan.json"))) {
                 SweepDir dir = SweepDir.open(abs.getParent().getParent());
                 Plan plan = Plan.read(dir.plan());
-                add(plan, dir, plan.run(abs.getFileName().toString()), stage, evaluating(plan, dir), runs, skipped,
+                add(plan, dir, plan.run(abs.getFileName().toString()), stage, evaluating(plan, dir), loads, skipped,
                         unfinished);
             } else {
                 throw new BadInput(p + ": neither a sweep directory (with plan.json) nor a run directory (runs/<id>)");
             }
         }
+        List<RunResult> runs = readAll(loads);
         boolean scoped = !poolExperiments && runs.stream().map(RunResult::experiment).distinct().count() > 1;
         List<RunResult> kept = new ArrayList<>();
         List<Duplicate> duplicates = new ArrayList<>();
@@ -144,7 +150,7 @@ public final class RunResults {
     }
 
     private static void add(Plan plan, SweepDir dir, RunPlan r, String stage, Set<String> evaluating,
-            List<RunResult> runs, List<String> skipped, List<Unfinished> unfinished) {
+            List<Callable<RunResult>> loads, List<String> skipped, List<Unfinished> unfinished) {
         String chosen = null;
         for (RunPlan.Step s : r.stages()) {
             if (stage != null ? s.name().equals(stage) : evaluating.contains(s.name())) {
@@ -165,8 +171,64 @@ public final class RunResults {
                     RunResult.label("", r.arm(), axes), chosen));
             return;
         }
-        runs.add(new RunResult(plan.experiment(), plan.sweepId(), dir.dir(), r.id(), r.arm(), r.seed(), axes, chosen,
-                MetricsReport.read(out.resolve(MetricsReport.FILE)), Samples.read(out.resolve(Samples.FILE)),
-                r.keyOf(chosen), ""));
+        String key = r.keyOf(chosen);
+        String c = chosen;
+        loads.add(() -> new RunResult(plan.experiment(), plan.sweepId(), dir.dir(), r.id(), r.arm(), r.seed(), axes, c,
+                MetricsReport.read(out.resolve(MetricsReport.FILE)), SampleCells.read(out.resolve(Samples.FILE)),
+                key, "", RunResult.Rows.of(out.resolve(Samples.FILE))));
+    }
+
+    /**
+     * Reads the runs' metrics.json and samples.jsonl, several files at once (one thread per
+     * processor), each file once and streamed ({@link SampleCells#read}); the results keep the
+     * order of {@code loads}, and the first failure (a BadInput naming the file) is thrown as is.
+     */
+    private static List<RunResult> readAll(List<Callable<RunResult>> loads) {
+        int threads = Math.max(1, Math.min(loads.size(), Runtime.getRuntime().availableProcessors()));
+        if (threads == 1) {
+            List<RunResult> out = new ArrayList<>();
+            for (Callable<RunResult> l : loads) {
+                out.add(call(l));
+            }
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "read-samples");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<RunResult>> futures = new ArrayList<>();
+            for (Callable<RunResult> l : loads) {
+                futures.add(pool.submit(() -> call(l)));
+            }
+            List<RunResult> out = new ArrayList<>();
+            for (Future<RunResult> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading results", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static RunResult call(Callable<RunResult> l) {
+        try {
+            return l.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

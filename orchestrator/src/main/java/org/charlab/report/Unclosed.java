@@ -3,7 +3,6 @@ package org.charlab.report;
 import java.util.List;
 import java.util.Locale;
 import org.charlab.eval.OutputMetrics;
-import org.charlab.eval.SampleRow;
 
 /**
  * How many samples of a group of runs had no output because their CoT never closed, read from
@@ -21,12 +20,9 @@ record Unclosed(int samples, int withOutput) {
         int n = 0;
         int out = 0;
         for (RunResult r : runs) {
-            for (SampleRow row : r.samples()) {
-                if (PerSample.selects(row, condition, family)) {
-                    n++;
-                    out += row.hasOutput() ? 1 : 0;
-                }
-            }
+            int[] c = r.cells().outputs(condition, family);
+            n += c[0];
+            out += c[1];
         }
         return new Unclosed(n, out);
     }

@@ -98,6 +98,41 @@ public final class CrossedDesign {
         return new CrossedDesign(seeds, prompts, sums, counts, n, binary);
     }
 
+    /**
+     * The design of values already summed into partial cells: partial i holds {@code counts[i]}
+     * values of replicate {@code replicate[i]} on cluster {@code cluster[i]} adding up to
+     * {@code sums[i]}; partials of the same (replicate, cluster) are added in order, and partials
+     * with count 0 are skipped. {@code binary}: whether every value was 0 or 1. Equal to {@link #of}
+     * on the values themselves when each cell's values arrive as one partial summed in the same
+     * order (and whenever the values are integers).
+     */
+    public static CrossedDesign ofCells(int[] replicate, int[] cluster, double[] sums, int[] counts, boolean binary) {
+        if (sums.length != replicate.length || sums.length != cluster.length || sums.length != counts.length) {
+            throw new IllegalArgumentException("replicate, cluster, sums and counts differ in length: "
+                    + replicate.length + ", " + cluster.length + ", " + sums.length + ", " + counts.length);
+        }
+        double[] present = new double[sums.length];
+        for (int i = 0; i < present.length; i++) {
+            present[i] = counts[i] > 0 ? 0 : Double.NaN;
+        }
+        int[] seeds = distinct(present, replicate);
+        int[] prompts = distinct(present, cluster);
+        int p = prompts.length;
+        double[] cellSums = new double[seeds.length * p];
+        int[] cellCounts = new int[cellSums.length];
+        int n = 0;
+        for (int i = 0; i < sums.length; i++) {
+            if (counts[i] == 0) {
+                continue;
+            }
+            int c = Arrays.binarySearch(seeds, replicate[i]) * p + Arrays.binarySearch(prompts, cluster[i]);
+            cellSums[c] += sums[i];
+            cellCounts[c] += counts[i];
+            n += counts[i];
+        }
+        return new CrossedDesign(seeds, prompts, cellSums, cellCounts, n, binary);
+    }
+
     /** Number of non-NaN values. */
     public int observations() {
         return observations;

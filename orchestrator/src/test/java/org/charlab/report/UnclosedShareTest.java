@@ -61,7 +61,7 @@ class UnclosedShareTest {
         MetricEntry acc = new MetricEntry("capability.accuracy.arithmetic", "plain", "arithmetic",
                 Wilson.interval(20, 40, 0.95), 40, 40);
         return new RunResult(r.experiment(), r.sweepId(), r.sweepDir(), r.runId(), r.arm(), r.seed(), r.axes(), r.stage(),
-                List.of(acc), r.samples());
+                List.of(acc), r.cells(), null, "");
     }
 
     @Test

@@ -1,0 +1,286 @@
+package org.charlab.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import org.charlab.eval.Metric;
+import org.charlab.eval.MetricRegistry;
+import org.charlab.eval.SampleRow;
+import org.charlab.eval.SampleScan;
+import org.charlab.eval.ScoredSample;
+
+/**
+ * One run's samples.jsonl reduced in a single pass to what compare and report compute from it, so
+ * that no row is kept: per cell class (condition, prompt, family, distribution: the rows a
+ * metric's (condition, family) selects are whole classes) the number of rows, of rows with an output,
+ * and for every per-sample metric value ({@link PerSample}) the sum and count of its non-NaN values
+ * and whether all were 0 or 1. That is exactly what {@link org.charlab.stats.CrossedDesign} builds
+ * from the rows (its cells are (seed, prompt) sums and counts), so the estimates do not change; the
+ * sums are accumulated in row order as before.
+ *
+ * <p>Columns: every per-sample metric without a trait prefix, and the trait metrics of every
+ * prefix {@code trait.x} / {@code judge.x} some score name of the run carries ({@code
+ * trait.caps.output_present} -> {@code trait.caps}). A trait metric of a prefix the run has no score
+ * for is NaN on every row (its values read {@code <p>.*} scores; SampleCellsTest checks this for every
+ * registered trait metric), so it has no column and no cells.
+ */
+public final class SampleCells {
+
+    /** Prompt ids in order of first appearance, any condition: how compare numbers prompts. */
+    private final List<String> prompts = new ArrayList<>();
+    private final Map<String, Integer> promptIndex = new HashMap<>();
+    /** condition -> prompt id -> first class of that (condition, prompt); more via {@link #next}. */
+    private final Map<String, Map<String, Integer>> classIndex = new HashMap<>();
+    private String[] condition = new String[16];
+    private int[] prompt = new int[16];
+    private String[] family = new String[16];
+    private Boolean[] ood = new Boolean[16];
+    private int[] next = new int[16];
+    private int[] rows = new int[16];
+    private int[] withOutput = new int[16];
+    private int classes;
+    private final Map<String, Column> columns = new LinkedHashMap<>();
+    private Column[] columnArray = new Column[0];
+    private final Set<String> seenScores = new HashSet<>();
+
+    /** One per-sample value: per class, sum and count of the non-NaN values, and whether one was not 0/1. */
+    private static final class Column {
+        final ToDoubleFunction<ScoredSample> f;
+        double[] sum;
+        int[] count;
+        boolean[] nonBinary;
+
+        Column(ToDoubleFunction<ScoredSample> f, int capacity) {
+            this.f = f;
+            sum = new double[capacity];
+            count = new int[capacity];
+            nonBinary = new boolean[capacity];
+        }
+    }
+
+    private SampleCells() {
+        for (Metric m : MetricRegistry.METRICS) {
+            if (m.perSample() != null && m.scope() != Metric.Scope.TRAIT) {
+                addColumn(m.name(), m.perSampleOn(null));
+            }
+        }
+    }
+
+    /** The cells of rows held in memory (tests, small evaluations). */
+    public static SampleCells of(List<SampleRow> rows) {
+        SampleCells c = new SampleCells();
+        for (SampleRow r : rows) {
+            for (String s : r.scores().keySet()) {
+                c.noteScore(s);
+            }
+            c.accumulate(c.classOf(r.condition(), r.promptId(), r.family(), r.ood()), r);
+        }
+        return c;
+    }
+
+    /** The cells of a samples.jsonl, read once with the streaming reader ({@link SampleScan}). */
+    public static SampleCells read(Path file) {
+        SampleCells c = new SampleCells();
+        SampleScan.scan(file, r -> {
+            for (int i = 0; i < r.scoreCount(); i++) {
+                c.noteScore(r.scoreName(i));
+            }
+            c.accumulate(c.classOf(r.condition(), r.promptId(), r.family(), r.ood()), r);
+        });
+        return c;
+    }
+
+    /** Number of rows. */
+    public int rows() {
+        int n = 0;
+        for (int i = 0; i < classes; i++) {
+            n += rows[i];
+        }
+        return n;
+    }
+
+    private void noteScore(String name) {
+        if (!seenScores.add(name)) {
+            return;
+        }
+        int dot = name.lastIndexOf('.');
+        String prefix = dot < 0 ? "" : name.substring(0, dot);
+        if (!(prefix.startsWith("trait.") || prefix.startsWith("judge.")) || prefix.length() < 7) {
+            return;
+        }
+        for (Metric m : MetricRegistry.METRICS) {
+            if (m.perSample() != null && m.scope() == Metric.Scope.TRAIT) {
+                String key = m.name().replace("<p>", prefix);
+                if (!columns.containsKey(key)) {
+                    addColumn(key, m.perSampleOn(prefix));
+                }
+            }
+        }
+    }
+
+    private void addColumn(String key, ToDoubleFunction<ScoredSample> f) {
+        columns.put(key, new Column(f, condition.length));
+        columnArray = columns.values().toArray(new Column[0]);
+    }
+
+    private int classOf(String cond, String promptId, String fam, Boolean out) {
+        Integer pi = promptIndex.get(promptId);
+        if (pi == null) {
+            pi = prompts.size();
+            prompts.add(promptId);
+            promptIndex.put(promptId, pi);
+        }
+        Map<String, Integer> byPrompt = classIndex.computeIfAbsent(cond, k -> new HashMap<>());
+        Integer head = byPrompt.get(promptId);
+        int last = -1;
+        for (int c = head == null ? -1 : head; c >= 0; c = next[c]) {
+            if (java.util.Objects.equals(family[c], fam) && java.util.Objects.equals(ood[c], out)) {
+                return c;
+            }
+            last = c;
+        }
+        if (classes == condition.length) {
+            grow(2 * classes);
+        }
+        int c = classes++;
+        condition[c] = cond;
+        prompt[c] = pi;
+        family[c] = fam;
+        ood[c] = out;
+        next[c] = -1;
+        if (last < 0) {
+            byPrompt.put(promptId, c);
+        } else {
+            next[last] = c;
+        }
+        return c;
+    }
+
+    private void grow(int n) {
+        condition = Arrays.copyOf(condition, n);
+        prompt = Arrays.copyOf(prompt, n);
+        family = Arrays.copyOf(family, n);
+        ood = Arrays.copyOf(ood, n);
+        next = Arrays.copyOf(next, n);
+        rows = Arrays.copyOf(rows, n);
+        withOutput = Arrays.copyOf(withOutput, n);
+        for (Column col : columnArray) {
+            col.sum = Arrays.copyOf(col.sum, n);
+            col.count = Arrays.copyOf(col.count, n);
+            col.nonBinary = Arrays.copyOf(col.nonBinary, n);
+        }
+    }
+
+    private void accumulate(int c, ScoredSample s) {
+        rows[c]++;
+        if (s.hasOutput()) {
+            withOutput[c]++;
+        }
+        for (Column col : columnArray) {
+            double v = col.f.applyAsDouble(s);
+            if (!Double.isNaN(v)) {
+                col.sum[c] += v;
+                col.count[c]++;
+                if (v != 0 && v != 1) {
+                    col.nonBinary[c] = true;
+                }
+            }
+        }
+    }
+
+    private boolean selects(int c, String cond, String group) {
+        return condition[c].equals(cond) && SampleRow.inGroup(group, family[c], ood[c]);
+    }
+
+    /** The column of an entry name of metrics.json, e.g. trait.caps.output_rate, capability.accuracy.lookup. */
+    private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
+
+    static String columnKey(String metric) {
+        return KEYS.computeIfAbsent(metric, m -> {
+            MetricRegistry.Match match = MetricRegistry.match(m);
+            if (match == null || match.metric().perSample() == null) {
+                return "";
+            }
+            return match.prefix() == null ? match.metric().name() : match.metric().name().replace("<p>", match.prefix());
+        });
+    }
+
+    /**
+     * Adds this run's cells of {@code metric}'s per-sample value in ({@code condition}, {@code family})
+     * to {@code into} as replicate {@code seed}; every prompt of the run is first numbered through
+     * {@code promptIds} in order of first appearance, as the rows would number them.
+     */
+    void addTo(Partials into, String metric, String cond, String group, int seed, Map<String, Integer> promptIds) {
+        int[] global = new int[prompts.size()];
+        for (int i = 0; i < global.length; i++) {
+            global[i] = promptIds.computeIfAbsent(prompts.get(i), k -> promptIds.size());
+        }
+        Column col = columns.get(columnKey(metric));
+        if (col == null) {
+            return;
+        }
+        for (int c = 0; c < classes; c++) {
+            if (col.count[c] > 0 && selects(c, cond, group)) {
+                into.add(seed, global[prompt[c]], col.sum[c], col.count[c], !col.nonBinary[c]);
+            }
+        }
+    }
+
+    /** Adds the prompt ids with rows in ({@code condition}, {@code family}) to {@code out}. */
+    void promptsOf(String cond, String group, Set<String> out) {
+        for (int c = 0; c < classes; c++) {
+            if (selects(c, cond, group)) {
+                out.add(prompts.get(prompt[c]));
+            }
+        }
+    }
+
+    /** Rows in ({@code condition}, {@code family}) and those with an output: {n, withOutput}. */
+    int[] outputs(String cond, String group) {
+        int[] out = new int[2];
+        for (int c = 0; c < classes; c++) {
+            if (selects(c, cond, group)) {
+                out[0] += rows[c];
+                out[1] += withOutput[c];
+            }
+        }
+        return out;
+    }
+
+    /** Partial cells of a crossed design, in the order rows would have reached them. */
+    static final class Partials {
+        int[] seed = new int[64];
+        int[] prompt = new int[64];
+        double[] sum = new double[64];
+        int[] count = new int[64];
+        boolean binary = true;
+        int size;
+
+        void add(int s, int p, double total, int n, boolean allBinary) {
+            if (size == seed.length) {
+                seed = Arrays.copyOf(seed, 2 * size);
+                prompt = Arrays.copyOf(prompt, 2 * size);
+                sum = Arrays.copyOf(sum, 2 * size);
+                count = Arrays.copyOf(count, 2 * size);
+            }
+            seed[size] = s;
+            prompt[size] = p;
+            sum[size] = total;
+            count[size++] = n;
+            binary &= allBinary;
+        }
+
+        org.charlab.stats.CrossedDesign design() {
+            return org.charlab.stats.CrossedDesign.ofCells(Arrays.copyOf(seed, size), Arrays.copyOf(prompt, size),
+                    Arrays.copyOf(sum, size), Arrays.copyOf(count, size), binary);
+        }
+    }
+}
