@@ -109,20 +109,7 @@ public final class ChatMlFormat implements ChatFormat {
         }
 
         FormattedChat build() {
-            int n = ids.size();
-            int[] a = new int[n];
-            Segment[] s = new Segment[n];
-            int[] m = new int[n];
-            boolean[] p = new boolean[n];
-            boolean[] as = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = ids.get(i);
-                s[i] = seg.get(i);
-                m[i] = msg.get(i);
-                p[i] = produced.get(i);
-                as[i] = assistant.get(i);
-            }
-            return new FormattedChat(a, s, m, p, as);
+            return FormattedChat.of(ids, seg, msg, produced, assistant);
         }
     }
 

@@ -12,6 +12,25 @@ import java.util.Set;
  */
 public record FormattedChat(int[] ids, Segment[] segments, int[] message, boolean[] produced, boolean[] assistant) {
 
+    /** A chat from per-token lists built up by a renderer (all of the same length). */
+    static FormattedChat of(java.util.List<Integer> ids, java.util.List<Segment> segments, java.util.List<Integer> message,
+            java.util.List<Boolean> produced, java.util.List<Boolean> assistant) {
+        int n = ids.size();
+        int[] a = new int[n];
+        Segment[] s = new Segment[n];
+        int[] m = new int[n];
+        boolean[] p = new boolean[n];
+        boolean[] as = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = ids.get(i);
+            s[i] = segments.get(i);
+            m[i] = message.get(i);
+            p[i] = produced.get(i);
+            as[i] = assistant.get(i);
+        }
+        return new FormattedChat(a, s, m, p, as);
+    }
+
     public int length() {
         return ids.length;
     }

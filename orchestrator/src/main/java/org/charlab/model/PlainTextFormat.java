@@ -72,20 +72,9 @@ public final class PlainTextFormat implements ChatFormat {
             }
         }
         add(ids, seg, msg, prefill.output(), Segment.OUTPUT, msgs.size());
-        int n = ids.size();
-        int[] a = new int[n];
-        Segment[] s = new Segment[n];
-        int[] m = new int[n];
-        boolean[] produced = new boolean[n];
-        boolean[] assistant = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = ids.get(i);
-            s[i] = seg.get(i);
-            m[i] = msg.get(i);
-            produced[i] = m[i] == msgs.size();
-            assistant[i] = produced[i];
-        }
-        return new FormattedChat(a, s, m, produced, assistant);
+        // the continuation (message index msgs.size()) is what the model produces
+        List<Boolean> produced = msg.stream().map(i -> i == msgs.size()).toList();
+        return FormattedChat.of(ids, seg, msg, produced, produced);
     }
 
     private void add(List<Integer> ids, List<Segment> seg, List<Integer> msg, String text, Segment s, int m) {

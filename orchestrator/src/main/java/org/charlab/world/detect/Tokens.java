@@ -42,24 +42,10 @@ final class Tokens {
     }
 
     static List<String> words(String text) {
-        List<String> out = new ArrayList<>();
-        if (text == null) {
-            return out;
-        }
-        int i = 0;
-        int n = text.length();
-        while (i < n) {
-            int cp = text.codePointAt(i);
-            if (!Character.isLetter(cp)) {
-                i += Character.charCount(cp);
-                continue;
-            }
-            int j = i;
-            while (j < n && Character.isLetter(text.codePointAt(j))) {
-                j += Character.charCount(text.codePointAt(j));
-            }
-            out.add(text.substring(i, j).toLowerCase(Locale.ROOT));
-            i = j;
+        List<Word> located = located(text);
+        List<String> out = new ArrayList<>(located.size());
+        for (Word w : located) {
+            out.add(w.lower());
         }
         return out;
     }
