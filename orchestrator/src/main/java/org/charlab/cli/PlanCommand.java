@@ -2,6 +2,7 @@ package org.charlab.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,17 +70,24 @@ final class PlanCommand implements Callable<Integer> {
                 + "+ max(activ., generation)):");
         out.printf(row, "stage", "key", "params", "trainable", "weights", "grads", "adamw", "frozen", "activ.",
                 "generation", "runtime", "peak");
+        // stages of one name with the same estimate (a sweep's seeds) share a row: 1,000 runs print 3 rows, not 3,000
+        Map<List<Object>, List<String>> groups = new LinkedHashMap<>();
         for (String key : plan.stageOrder()) {
             StagePlan s = plan.stages().get(key);
-            MemoryEstimate m = s.memory();
+            groups.computeIfAbsent(Arrays.asList(s.name(), s.memory()), g -> new ArrayList<>()).add(key);
+        }
+        groups.forEach((group, keys) -> {
+            String name = (String) group.get(0);
+            MemoryEstimate m = (MemoryEstimate) group.get(1);
+            String key = keys.size() == 1 ? keys.get(0) : keys.size() + " stages";
             if (m == null) {
-                out.printf(row, s.name(), key, "?", "?", "?", "?", "?", "?", "?", "?", "?", "unknown");
-                continue;
+                out.printf(row, name, key, "?", "?", "?", "?", "?", "?", "?", "?", "?", "unknown");
+                return;
             }
-            out.printf(row, s.name(), key, MemoryCheck.count(m.parameters()), MemoryCheck.count(m.trainable()),
+            out.printf(row, name, key, MemoryCheck.count(m.parameters()), MemoryCheck.count(m.trainable()),
                     MemoryCheck.bytes(m.weights()), MemoryCheck.bytes(m.gradients()), MemoryCheck.bytes(m.optimizer()),
                     MemoryCheck.bytes(m.frozen()), MemoryCheck.bytes(m.activations()),
                     MemoryCheck.bytes(m.generation()), MemoryCheck.bytes(m.runtime()), MemoryCheck.bytes(m.peak()));
-        }
+        });
     }
 }

@@ -51,23 +51,65 @@ public final class Binder {
 
     /** Binds the components of {@code type} from {@code node}, whose keys were checked already. */
     private <R extends Record> R bindKnown(Class<R> type, Node.MapNode node, String path) {
-        RecordComponent[] comps = type.getRecordComponents();
-        Object[] args = new Object[comps.length];
-        for (int i = 0; i < comps.length; i++) {
-            RecordComponent c = comps[i];
-            if (c.getAnnotation(Inline.class) != null) {
-                args[i] = bindKnown(c.getType().asSubclass(Record.class), node, path);
+        Shape shape = SHAPES.get(type);
+        Object[] args = new Object[shape.parts().size()];
+        for (int i = 0; i < args.length; i++) {
+            Part part = shape.parts().get(i);
+            if (part.inline() != null) {
+                args[i] = bindKnown(part.inline(), node, path);
             } else {
-                args[i] = bindComponent(c, node, Names.snake(c.getName()), path);
+                args[i] = bindComponent(part.component(), part.setting(), part.type(), node, part.key(), path);
             }
         }
-        return construct(type, args, node.source(), path);
+        return type.cast(construct(type, shape.constructor(), args, node.source(), path));
     }
+
+    /** A record component as binding reads it: its YAML key, annotation and generic type, or its inlined record. */
+    private record Part(RecordComponent component, String key, Setting setting, Type type,
+            Class<? extends Record> inline) {
+    }
+
+    /** A record class as binding reads it. */
+    private record Shape(List<Part> parts, Constructor<?> constructor) {
+    }
+
+    /**
+     * The components and canonical constructor of each record class, read by reflection once: a sweep binds
+     * every run's whole config, and annotation and generic-signature lookups per bind were most of it.
+     */
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            RecordComponent[] comps = type.getRecordComponents();
+            List<Part> parts = new ArrayList<>(comps.length);
+            Class<?>[] types = new Class<?>[comps.length];
+            for (int i = 0; i < comps.length; i++) {
+                RecordComponent c = comps[i];
+                types[i] = c.getType();
+                parts.add(c.getAnnotation(Inline.class) != null
+                        ? new Part(c, null, null, null, c.getType().asSubclass(Record.class))
+                        : new Part(c, Names.snake(c.getName()), c.getAnnotation(Setting.class), c.getGenericType(), null));
+            }
+            try {
+                Constructor<?> ctor = type.getDeclaredConstructor(types);
+                ctor.setAccessible(true);
+                return new Shape(List.copyOf(parts), ctor);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("no canonical constructor in " + type.getName(), e);
+            }
+        }
+    };
 
     /** The YAML keys a record accepts: its settings and those of its inlined records. */
     public static Set<String> keys(Class<?> type) {
         return KEYS.get(type);
     }
+
+    /**
+     * Parsed defaults by (path, default text). Nodes are immutable, and a sweep binds the same paths' defaults
+     * once per run: parsing them with SnakeYAML every time was a quarter of planning.
+     */
+    private static final Map<String, Node> DEFAULTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Per record class, computed once: binding a 1,000-run sweep asks for the same classes' keys every run. */
     private static final ClassValue<Set<String>> KEYS = new ClassValue<>() {
@@ -163,7 +205,10 @@ public final class Binder {
     }
 
     private Object bindComponent(RecordComponent c, Node.MapNode node, String key, String path) {
-        Setting s = c.getAnnotation(Setting.class);
+        return bindComponent(c, c.getAnnotation(Setting.class), c.getGenericType(), node, key, path);
+    }
+
+    private Object bindComponent(RecordComponent c, Setting s, Type type, Node.MapNode node, String key, String path) {
         if (s == null) {
             throw new IllegalStateException(c.getDeclaringRecord().getName() + "." + c.getName() + " has no @Setting");
         }
@@ -174,9 +219,10 @@ public final class Binder {
                 throw error(node.source(), path.isEmpty() ? "(top level)" : path, "missing required key '" + key + "' ("
                         + firstSentence(s.doc()) + ")");
             }
-            v = YamlReader.parseValue(s.def(), Source.builtIn("default of " + p));
+            v = DEFAULTS.computeIfAbsent(p + "\u0000" + s.def(),
+                    x -> YamlReader.parseValue(s.def(), Source.builtIn("default of " + p)));
         }
-        return bindValue(c.getGenericType(), v, p, s);
+        return bindValue(type, v, p, s);
     }
 
     private Object bindValue(Type type, Node node, String path, Setting s) {
@@ -339,14 +385,8 @@ public final class Binder {
         return c == null ? "" : "; did you mean '" + c + "'?";
     }
 
-    private static <R> R construct(Class<R> type, Object[] args, Source source, String path) {
+    private static Object construct(Class<?> type, Constructor<?> ctor, Object[] args, Source source, String path) {
         try {
-            Class<?>[] types = new Class<?>[type.getRecordComponents().length];
-            for (int i = 0; i < types.length; i++) {
-                types[i] = type.getRecordComponents()[i].getType();
-            }
-            Constructor<R> ctor = type.getDeclaredConstructor(types);
-            ctor.setAccessible(true);
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,48 @@ public final class ConfigWriter {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ConfigWriter() {
+    }
+
+    /** A serialised component of a config record: its accessor, YAML key and how nulls and inlining are written. */
+    private record Component(Method accessor, String key, boolean inline, boolean omitWhenNull) {
+    }
+
+    /**
+     * The serialised components of each record class, read by reflection once per class: planning a sweep
+     * serialises every run's whole config several times, and reflection per call was a fifth of its time.
+     */
+    private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+            List<Component> out = new ArrayList<>();
+            for (RecordComponent c : type.getRecordComponents()) {
+                boolean inline = c.getAnnotation(Inline.class) != null;
+                Setting s = c.getAnnotation(Setting.class);
+                if (s == null && !inline) {
+                    continue;
+                }
+                Method accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                out.add(new Component(accessor, Names.snake(c.getName()), inline, !inline && s.omitWhenNull()));
+            }
+            return List.copyOf(out);
+        }
+    };
+
+    /** Receives a config record's settings: the YAML key (null for an inlined record) and the value. */
+    public interface SettingVisitor {
+        void visit(String key, Object value);
+    }
+
+    /** Visits the settings of {@code r} in declaration order, as {@link #toPlain} serialises them. */
+    public static void forEachSetting(Record r, SettingVisitor visitor) {
+        for (Component c : COMPONENTS.get(r.getClass())) {
+            try {
+                visitor.visit(c.inline() ? null : c.key(), c.accessor().invoke(r));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Record -> nested LinkedHashMaps with YAML (snake_case) keys, enums as labels, refs as strings. */
@@ -66,23 +109,16 @@ public final class ConfigWriter {
         }
         if (value instanceof Record r) {
             Map<String, Object> out = new LinkedHashMap<>();
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
-                boolean inline = c.getAnnotation(Inline.class) != null;
-                if (c.getAnnotation(Setting.class) == null && !inline) {
-                    continue;
-                }
+            for (Component c : COMPONENTS.get(r.getClass())) {
                 try {
-                    Object v = toPlain(c.getAccessor().invoke(r), files);
-                    if (v == null && !inline && c.getAnnotation(Setting.class).omitWhenNull()) {
-                        continue;
-                    }
-                    if (inline) {
+                    Object v = toPlain(c.accessor().invoke(r), files);
+                    if (c.inline()) {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> m = (Map<String, Object>) v;
                         out.putAll(m);
-                        continue;
+                    } else if (v != null || !c.omitWhenNull()) {
+                        out.put(c.key(), v);
                     }
-                    out.put(Names.snake(c.getName()), v);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }

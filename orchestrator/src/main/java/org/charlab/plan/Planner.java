@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +25,6 @@ import org.charlab.config.ExperimentSpec;
 import org.charlab.config.FileRef;
 import org.charlab.config.Names;
 import org.charlab.config.Node;
-import org.charlab.config.Setting;
 import org.charlab.config.Source;
 import org.charlab.config.StageRef;
 import org.charlab.config.StageSpec;
@@ -185,10 +183,6 @@ public final class Planner {
                 }
             });
             long seed = st.seed() != null ? st.seed() : runSeed;
-            @SuppressWarnings("unchecked")
-            Map<String, Object> config = (Map<String, Object>) ConfigWriter.toPlain(st.config());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> runtime = (Map<String, Object>) ConfigWriter.toPlain(spec.runtime());
             Map<String, Object> keyed = new TreeMap<>();
             String code = this.code.apply(kind);
             String nonce = recompute.get(name);
@@ -218,6 +212,10 @@ public final class Planner {
                 // estimate does not read, and eval's estimate builds the world to bound its prompts
                 MemoryEstimate memory = memoryMemo.computeIfAbsent(List.of(st.type(), st.config(), inputs),
                         x -> Optional.ofNullable(k.memory(st.config(), inputs))).orElse(null);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> config = (Map<String, Object>) ConfigWriter.toPlain(st.config());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> runtime = (Map<String, Object>) ConfigWriter.toPlain(spec.runtime());
                 stages.put(key, new StagePlan(key, name, st.type(), kind.version(), seed, deps, config, runtime, files,
                         code, nonce, memory));
             }
@@ -266,18 +264,8 @@ public final class Planner {
         if (value instanceof StageRef || value instanceof FileRef) {
             visit.accept(path, value);
         } else if (value instanceof Record r) {
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
-                boolean inline = c.getAnnotation(org.charlab.config.Inline.class) != null;
-                if (c.getAnnotation(Setting.class) == null && !inline) {
-                    continue;
-                }
-                try {
-                    String p = inline ? path : path.isEmpty() ? Names.snake(c.getName()) : path + "." + Names.snake(c.getName());
-                    walk(c.getAccessor().invoke(r), p, visit);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+            ConfigWriter.forEachSetting(r, (key, v) ->
+                    walk(v, key == null ? path : path.isEmpty() ? key : path + "." + key, visit));
         } else if (value instanceof List<?> l) {
             for (int i = 0; i < l.size(); i++) {
                 walk(l.get(i), path + "[" + i + "]", visit);

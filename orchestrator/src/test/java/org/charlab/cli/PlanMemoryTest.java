@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.charlab.plan.DeviceMemory;
 import org.charlab.testing.CliRun;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,19 @@ class PlanMemoryTest {
         }
         // the tiny default model: 869.5k parameters with its 1,024-id BPE, all trained by pretrain and sft
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("sft ") && l.contains("869.5k    869.5k")), r.out());
+    }
+
+    @Test
+    void stagesWithTheSameEstimateShareOneRow(@TempDir Path results) {
+        // quickstart's 2 arms x 3 seeds: one pretrain, 6 sft and 6 eval stages, all sft and all eval estimates equal
+        CliRun r = withMemory("64G", () -> CliRun.of("plan", QUICKSTART.toString(), "sweep.seeds=[0, 1, 2]",
+                "--results", results.toString()));
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> rows = r.out().lines().dropWhile(l -> !l.startsWith("stage ")).skip(1).toList();
+        assertEquals(3, rows.size(), r.out());
+        assertTrue(rows.get(0).startsWith("pretrain ") && rows.get(0).contains("pretrain-"), rows.get(0));
+        assertTrue(rows.get(1).startsWith("sft ") && rows.get(1).contains("6 stages"), rows.get(1));
+        assertTrue(rows.get(2).startsWith("eval ") && rows.get(2).contains("6 stages"), rows.get(2));
     }
 
     @Test
