@@ -20,12 +20,13 @@ public record GrpoConfig(
                 + "answers, no system prompt.", def = "null")
         FileRef prompts,
         @Setting(doc = "The reward functions, summed with their weights: [{type, weight, trait, part, target, words}] "
-                + "(reward_spec below; docs/training.md, GRPO rewards). A completion no function scored gets "
+                + "(the rewards[] fields; docs/training.md, GRPO rewards). A completion no function scored gets "
                 + "advantage 0.", def = "[{type: correctness}]", paper = "TRL GRPOTrainer reward_funcs, "
                 + "GRPOConfig.reward_weights")
         List<RewardSpec> rewards,
         @Setting(doc = "The LLM judge that judge rewards call (the eval's judge settings; its api_key_env is read "
-                + "when the stage runs). Required by a judge reward, else unused.", def = "null", omitWhenNull = true)
+                + "when the stage runs). Required by a judge reward, else unused; parts and threshold are not read (each judge "
+                + "reward names its part and uses the score itself).", def = "null", omitWhenNull = true)
         JudgeSettings judge,
         @Setting(doc = "Completions sampled per prompt (the group G). batch_size counts prompts, so a micro-batch "
                 + "holds batch_size x num_generations completions.", def = "8", min = 2,
