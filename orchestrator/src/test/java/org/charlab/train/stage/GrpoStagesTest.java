@@ -115,6 +115,9 @@ class GrpoStagesTest {
         CliRun explain = CliRun.of("explain", "stages.grpo.num_generations");
         assertEquals(0, explain.exitCode(), explain.err());
         assertTrue(explain.out().contains("TRL GRPOConfig.num_generations"), explain.out());
+        CliRun type = CliRun.of("explain", "grpo");
+        assertTrue(type.out().contains("[type=grpo].beta") && type.out().contains("Shao et al. 2024 eq. 3-4")
+                && type.out().contains("Liu et al. 2025"), type.exitCode() + type.out() + type.err());
     }
 
     @Test
@@ -140,6 +143,30 @@ class GrpoStagesTest {
         GrpoConfig ok = bind("rewards: [{type: judge, trait: cheerful, part: cot}]\njudge: {base_url: http://x/v1, "
                 + "model: m, traits: {cheerful: 'Rate {text}'}}\n");
         assertEquals("judge_cheerful_cot", GrpoRewards.names(ok.rewards()).get(0));
+    }
+
+    @Test
+    void planEstimatesAGrpoStageAndRefusesAJudgeRewardWithoutAJudgeBeforeAnythingRuns(@TempDir Path tmp)
+            throws Exception {
+        Path pretrain = Path.of("../experiments/pretrain.yaml").toAbsolutePath().normalize();
+        String yaml = "name: grpo-plan\nextends: [" + pretrain + "]\nstages:\n  rl:\n    type: grpo\n    input: pretrain\n"
+                + "    beta: 0.04\n    rewards: [{type: correctness}, {type: format, weight: 0.2}]\n";
+        Path ok = Files.writeString(tmp.resolve("ok.yaml"), yaml);
+        Path results = Files.createDirectories(tmp.resolve("results"));
+        System.setProperty(org.charlab.plan.DeviceMemory.PROPERTY, "64G");
+        try {
+            CliRun plan = CliRun.of("plan", ok.toString(), "--results", results.toString());
+            assertEquals(0, plan.exitCode(), plan.err());
+            assertTrue(plan.out().lines().anyMatch(l -> l.startsWith("rl ")), plan.out());
+            Path bad = Files.writeString(tmp.resolve("bad.yaml"), yaml.replace("{type: format, weight: 0.2}",
+                    "{type: judge, trait: cheerful}"));
+            CliRun refused = CliRun.of("plan", bad.toString(), "--results", results.toString());
+            assertEquals(2, refused.exitCode(), refused.out());
+            assertEquals(1, refused.errLines().size(), refused.err());
+            assertTrue(refused.err().contains("stages.rl") && refused.err().contains("judge settings"), refused.err());
+        } finally {
+            System.clearProperty(org.charlab.plan.DeviceMemory.PROPERTY);
+        }
     }
 
     // ---- rewards on fixed completions
