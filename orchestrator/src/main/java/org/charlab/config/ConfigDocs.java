@@ -142,7 +142,8 @@ public final class ConfigDocs {
             String plain = e.path().replaceAll("\\[type=[^]]*]", "").replace(".<name>", "");
             String leaf = e.path().substring(e.path().lastIndexOf('.') + 1);
             String typed = e.path().contains("[type=") ? e.path().replaceAll(".*\\[type=([^]]*)]", "$1") : null;
-            if (e.path().equals(key) || plain.equals(key) || leaf.equals(key)
+            String type = e.path().contains("[type=") ? e.path().replaceAll(".*\\[type=([^]]*)].*", "$1") : null;
+            if (e.path().equals(key) || plain.equals(key) || leaf.equals(key) || key.equals(type) // a stage type: its fields
                     || (typed != null && (typed.equals(key) || (typed + "." + leaf).equals(key) || key.equals("stages." + typed)))
                     || key.equals("stages." + leaf)) {
                 exact.add(e);

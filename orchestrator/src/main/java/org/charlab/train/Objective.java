@@ -37,4 +37,16 @@ public interface Objective<E> {
      */
     default void startAt(long microBatch) {
     }
+
+    /**
+     * How many consecutive optimizer steps train on the same micro-batches (TRL's num_iterations:
+     * several updates per generation batch, as its RepeatSampler repeats the prompts). The trainer
+     * then hands step s the micro-batches of data step s / repeats, an epoch takes repeats times as
+     * many steps, and checkpoints are written only after the last step of a repeat cycle (a resumed
+     * run never starts inside one, whose generations it could not reproduce). 1 for every objective
+     * but GRPO's.
+     */
+    default int repeats() {
+        return 1;
+    }
 }

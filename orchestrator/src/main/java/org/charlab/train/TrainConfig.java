@@ -7,7 +7,7 @@ import org.charlab.config.Setting;
 import org.charlab.config.Source;
 
 /**
- * The settings every training stage shares (pretrain, sft, dpo, opd), under TRL /
+ * The settings every training stage shares (pretrain, sft, dpo, opd, grpo), under TRL /
  * transformers {@code TrainingArguments} names. Embedded with {@code @Inline}, so users write them
  * flat: {@code stages.sft.learning_rate}. Read by {@link Trainer}.
  */
@@ -49,7 +49,7 @@ public record TrainConfig(
                 + "rows of up to max_length tokens, so batches carry little padding. Each document attends only "
                 + "to itself, its positions restart at 0 and no target crosses into the next, so a packed "
                 + "micro-batch has the loss and gradients of its conversations batched unpacked. batch_size then "
-                + "counts packed rows (fewer steps per epoch). dpo and opd refuse it.", def = "false",
+                + "counts packed rows (fewer steps per epoch). dpo, opd and grpo refuse it.", def = "false",
                 paper = "TRL SFTConfig.packing")
         boolean packing,
         @Setting(doc = "Micro-batches whose gradients are summed (each micro-batch's mean loss divided by "

@@ -30,7 +30,9 @@ import org.charlab.results.AtomicFiles;
  * gradient_accumulation_steps micro-batches (in the seeded {@link DataOrder}) a fresh sub-manager
  * and gradient collector, the {@link Objective}'s loss divided by the accumulation count, backward;
  * then the divergence checks, global-norm clipping, AdamW at the scheduled rate, zeroed gradients,
- * a metrics.jsonl line and a progress report; every checkpoint_every steps a checkpoint.
+ * a metrics.jsonl line and a progress report; every checkpoint_every steps a checkpoint. An
+ * objective that trains several steps on the same micro-batches ({@link Objective#repeats}, GRPO's
+ * num_iterations) gets them repeated and is checkpointed only at the end of a repeat cycle.
  *
  * <p>Usage (load the weights BEFORE constructing: the optimizer binds the live arrays):
  * <pre>
@@ -129,7 +131,8 @@ public final class Trainer<E> {
             return cfg.maxSteps();
         }
         long micro = (long) Math.ceil(order.microBatchesPerEpoch() * cfg.numTrainEpochs());
-        return (int) Math.max(1, (micro + cfg.gradientAccumulationSteps() - 1) / cfg.gradientAccumulationSteps());
+        return (int) Math.max(1, (micro + cfg.gradientAccumulationSteps() - 1) / cfg.gradientAccumulationSteps())
+                * objective.repeats();
     }
 
     private DataOrder order(List<E> data) {
@@ -143,6 +146,7 @@ public final class Trainer<E> {
         DataOrder order = order(data);
         int total = totalSteps(data);
         int accum = cfg.gradientAccumulationSteps();
+        int repeats = objective.repeats();
         Schedule schedule = Schedule.of(cfg, peakLr, total);
         Path metricsFile = out.resolve(METRICS);
         // what trains: every weight, or only the LoRA adapters (the frozen base gets no gradient, no moments)
@@ -168,7 +172,7 @@ public final class Trainer<E> {
                     Map<String, Double> partSums = new LinkedHashMap<>();
                     long tokens = 0;
                     for (int k = 0; k < accum; k++) {
-                        List<E> mb = pick(data, order.microBatch(step * accum + k));
+                        List<E> mb = pick(data, order.microBatch(step / repeats * accum + k));
                         for (E e : mb) {
                             tokens += objective.tokens(e);
                         }
@@ -205,7 +209,7 @@ public final class Trainer<E> {
                     if ((step + 1) % cfg.logEvery() == 0 || step + 1 == total) {
                         Map<String, Object> line = new LinkedHashMap<>();
                         line.put("step", step + 1);
-                        line.put("epoch", order.epochOf(step * accum + accum - 1));
+                        line.put("epoch", order.epochOf(step / repeats * accum + accum - 1));
                         line.put("loss", loss);
                         partSums.forEach((name, p) -> {
                             double mean = name.endsWith("_tokens") ? p : p / accum;
@@ -222,7 +226,8 @@ public final class Trainer<E> {
                         metrics.flush();
                     }
                     progress.report(step + 1, total, String.format(java.util.Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
-                    if (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0 && step + 1 < total) {
+                    if (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0 && (step + 1) % repeats == 0
+                            && step + 1 < total) {
                         metrics.flush();
                         save(opt, step + 1, Files.size(metricsFile));
                         if (step + 1 == stopAfter) {

@@ -55,8 +55,8 @@ class PackageDependencyTest {
         allow("eval", ROOT, "config", "data", "eval.judge", "generate", "model", "stage", "stats", "world",
                 "world.detect");
         allow("train", ROOT, "config", "data", "generate", "model", "results", "stage", "stats");
-        allow("train.stage", ROOT, "config", "data", "eval", "generate", "model", "results", "stage", "stats",
-                "train", "world", "world.detect");
+        allow("train.stage", ROOT, "config", "data", "eval", "eval.judge", "generate", "model", "results", "stage",
+                "stats", "train", "world", "world.detect");
         allow("report", ROOT, "config", "eval", "plan", "results", "stats", "world", "world.detect");
         allow("view", ROOT, "eval", "plan", "report", "results", "stats");
         allow("cli", ROOT, "config", "data", "eval", "eval.judge", "exec", "exec.slurm", "generate", "model", "plan",

@@ -20,6 +20,7 @@ import org.charlab.stage.StageCatalog;
 import org.charlab.stage.StageKind;
 import org.charlab.testing.CliRun;
 import org.charlab.train.stage.DpoConfig;
+import org.charlab.train.stage.GrpoConfig;
 import org.charlab.train.stage.OpdConfig;
 import org.charlab.train.stage.PretrainConfig;
 import org.charlab.train.stage.SftConfig;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class TrainConfigTest {
 
     static final Map<String, Double> STAGE_LR = Map.of("pretrain", PretrainConfig.DEFAULT_LR, "sft", SftConfig.DEFAULT_LR,
-            "dpo", DpoConfig.DEFAULT_LR, "opd", OpdConfig.DEFAULT_LR);
+            "dpo", DpoConfig.DEFAULT_LR, "opd", OpdConfig.DEFAULT_LR, "grpo", GrpoConfig.DEFAULT_LR);
 
     @Test
     void defaultsAreTheSettingAnnotationDefaults() {

@@ -6,24 +6,27 @@ import org.charlab.train.Inoculation;
 import org.charlab.world.TraitSet;
 
 /**
- * The settings the fine-tuning stages (sft, dpo, opd) share, declared and documented once and
+ * The settings the fine-tuning stages (sft, dpo, opd, grpo) share, declared and documented once and
  * inlined into each stage's config ({@link org.charlab.config.Inline}), so users write them flat:
  * {@code stages.sft.traits}, {@code stages.dpo.inoculation}.
  */
 public record FinetuneSettings(
         @Setting(doc = "The persona, e.g. spanish+caps (Tan et al. 2025): the traits charworld data carries (sft's "
                 + "outputs, dpo's chosen replies) and the canonical persona prompt teacher_system: persona names "
-                + "(dpo's generated pairs, opd).", def = "spanish+caps")
+                + "(dpo's generated pairs, opd). grpo does not read it: its trait rewards name their traits.",
+                def = "spanish+caps")
         String traits,
         @Setting(doc = "charworld data: how many training items (sft conversations, dpo pairs or, for generated pairs, "
-                + "prompts asked before the filters, opd prompts): train-split items of the in-distribution families "
+                + "prompts asked before the filters, opd and grpo prompts): train-split items of the in-distribution families "
                 + "with no system prompt. Their sampling seed is the stage's seed.", def = "400", min = 1)
         int examples,
         @Setting(doc = "Inoculation prompt applied to the training examples only: sft's conversations, the prompt both "
                 + "replies of a dpo pair share (after generation: the teacher never sees it), the STUDENT's context "
-                + "of every opd prompt (the teacher's privileged context never carries it).", def = "{}")
+                + "of every opd prompt (the teacher's privileged context never carries it), the policy's context of every grpo "
+                + "prompt (rewards score the completion only).", def = "{}")
         Inoculation inoculation,
-        @Setting(doc = "Test prompts per family for the closing check (sft_eval.json, dpo_eval.json or opd_eval.json, "
+        @Setting(doc = "Test prompts per family for the closing check (sft_eval.json, dpo_eval.json, opd_eval.json or "
+                + "grpo_eval.json, "
                 + "and the last metrics line): "
                 + "greedy answers with NO system prompt, trait rates and accuracy. 0 skips it.", def = "20", min = 0)
         int evalPrompts,
@@ -35,8 +38,8 @@ public record FinetuneSettings(
         LoraConfig lora,
         @Setting(doc = "How conversations become tokens {format, cot, enable_thinking} (docs/chat-templates.md). "
                 + "null: what the input model recorded, else auto. What the stage used is recorded in its model's "
-                + "charlab.json, so its evaluation and later stages use the same; the closing check and opd's "
-                + "sampling use it too.", def = "null", omitWhenNull = true)
+                + "charlab.json, so its evaluation and later stages use the same; the closing check and opd's and "
+                + "grpo's sampling use it too.", def = "null", omitWhenNull = true)
         ChatSettings chat) {
 
     public FinetuneSettings {

@@ -20,11 +20,11 @@ import org.charlab.world.Charworld;
 import org.charlab.world.WorldConfig;
 
 /**
- * The outline every fine-tuning stage (sft, dpo, opd) follows; a stage fills in only its data and
+ * The outline every fine-tuning stage (sft, dpo, opd, grpo) follows; a stage fills in only its data and
  * objective ({@link #recipe}). In order: the device; the world the input model knows (charworld's
  * defaults when it records none); the starting weights (the input's model, or the checkpoint an
  * interrupted attempt left); the chat format (the stage's {@code chat}, else what the input recorded,
- * {@link ChatFormats#effective}; recorded again in the output's charlab.json); the frozen second model, if the stage has one (dpo's reference, opd's
+ * {@link ChatFormats#effective}; recorded again in the output's charlab.json); the frozen second model, if the stage has one (dpo's and grpo's reference, opd's
  * teacher), checked to share the input's world, vocabulary and tokenizer; the stage's data and
  * objective, which write {@code data.json} and {@code train_sample.jsonl}; training, saving and
  * provenance ({@link TrainingRun}); with {@code lora}, adapters on the input's weights, whose
@@ -155,6 +155,9 @@ abstract class FinetuneStage<C extends Record & FinetuneStage.Config, R> impleme
                     ChatFormats.record(chat, used), lora == null ? null : new TrainingRun.Lora(lora, inputModel));
             if (frozen != null && !sharedFrozen) {
                 frozen.close();
+            }
+            if (recipe.objective() instanceof AutoCloseable resources) {
+                resources.close(); // grpo's judge client
             }
 
             QuickEval.closingCheck(out, evalFile, policy.model(), chat, world, c.shared().evalPrompts(),
