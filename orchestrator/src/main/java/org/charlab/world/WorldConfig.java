@@ -62,7 +62,8 @@ public record WorldConfig(
         double testShare,
         @Setting(doc = "Share of conversations with 2 or 3 user/assistant turns; each later turn follows up on the "
                 + "task before it (\"Tell me more.\": the answer again) or asks a new one, and the persona of the "
-                + "system prompt holds in every turn. null (0): single-turn only, the corpus of earlier versions.",
+                + "system prompt holds in every turn. They average about 380 text bytes (single turns about 170, "
+                + "the longest about 800): with the byte tokenizer mind max_length. null (0): single-turn only.",
                 def = "null", min = 0, max = 1, omitWhenNull = true)
         Double multiTurnShare,
         @Setting(doc = "Share of conversations that ask an introspection prompt (describe yourself, your values, a "
