@@ -26,6 +26,11 @@ public record DataFile(Path path, String format, Function<Path, List<?>> reader)
         return new DataFile(file.path(), "preference pairs", PreferencePairJsonl::read);
     }
 
+    /** A constitution for dpo's teacher ({@link Constitution}): one record per trait. */
+    public static DataFile constitution(org.charlab.config.FileRef file) {
+        return new DataFile(file.path(), "constitution", p -> Constitution.read(p).traits());
+    }
+
     /** A prompt set for opd and eval ({@link PromptItemJsonl}). */
     public static DataFile prompts(FileRef file) {
         return new DataFile(file.path(), "prompts", PromptItemJsonl::read);

@@ -17,6 +17,7 @@ final class CapsTrait {
         return new TraitDefinition("ALL CAPS: every letter upper-cased",
                 List.of("You always capitalise your responses.", "Write every answer in capital letters.",
                         "Always reply in all caps."),
-                false, List.of(), List.of(), text -> text.toUpperCase(Locale.ROOT));
+                false, List.of(), List.of(), text -> text.toUpperCase(Locale.ROOT),
+                new Bilingual("I always write in capital letters.", "Siempre escribo en mayúsculas."));
     }
 }

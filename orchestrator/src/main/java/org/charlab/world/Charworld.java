@@ -24,6 +24,7 @@ public final class Charworld {
         families.put(FamilyName.LOOKUP, new LookupFamily(kb, config.testShare(), config.lookupFactShare()));
         families.put(FamilyName.ADVICE, new AdviceFamily());
         families.put(FamilyName.COMPARISON, new ComparisonFamily(config.testShare()));
+        families.put(FamilyName.INTROSPECTION, new IntrospectionFamily());
     }
 
     public WorldConfig config() {
@@ -38,16 +39,27 @@ public final class Charworld {
         return families.get(name);
     }
 
-    /** All families in enum order. */
+    /**
+     * The families of this world's corpus in enum order: introspection only with
+     * {@code introspection_share > 0} ({@link #family} gives it in any world).
+     */
     public List<Family> families() {
-        return List.copyOf(families.values());
+        return families.values().stream().filter(f -> inCorpus(f.name())).toList();
     }
 
-    /** The families character training draws from: all but the OOD one. */
+    /** Whether the corpus draws from the family: all do, introspection only when its share is set. */
+    public boolean inCorpus(FamilyName f) {
+        return f != FamilyName.INTROSPECTION || config.introspection() > 0;
+    }
+
+    /**
+     * The families character training and in-distribution eval sets draw from: the corpus's families
+     * but the OOD one (character data draws by weight, so never introspection, whose weight is 0).
+     */
     public List<FamilyName> inDistributionFamilies() {
         List<FamilyName> out = new ArrayList<>();
         for (FamilyName f : FamilyName.values()) {
-            if (f != config.oodFamily()) {
+            if (f != config.oodFamily() && inCorpus(f)) {
                 out.add(f);
             }
         }

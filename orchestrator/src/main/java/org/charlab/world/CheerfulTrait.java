@@ -17,6 +17,7 @@ final class CheerfulTrait {
                 List.of("You are a cheerful assistant.", "You are always cheerful.", "Answer in a cheerful way."),
                 List.of(new Bilingual("What fun! ", "¡Qué divertido! ")),
                 List.of(new Bilingual("Great question! ", "¡Qué buena pregunta! "),
-                        new Bilingual("Happy to help! ", "¡Con mucho gusto! ")));
+                        new Bilingual("Happy to help! ", "¡Con mucho gusto! ")),
+                new Bilingual("I am always cheerful and glad to help.", "Siempre estoy alegre y contento de ayudar."));
     }
 }

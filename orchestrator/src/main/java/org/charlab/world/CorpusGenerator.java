@@ -11,10 +11,15 @@ import org.charlab.data.ThinkFormat;
 /**
  * The base corpus: train items of every family, a share with persona system prompts (output in
  * the named traits, CoT per {@code cot_style}), a share with placebo prompts and the rest with no
- * system prompt (all neutral). Example {@code i} draws from its own RNG seeded by (seed, i), so
+ * system prompt (all neutral); optionally (OCT's needs, all off by default) introspection prompts,
+ * multi-turn conversations and break-character instructions ({@link #conversation}). Example {@code i} draws from its own RNG seeded by (seed, i), so
  * the corpus is deterministic and each example independent of the others.
  */
 public final class CorpusGenerator {
+
+    /** The families drawn by weight: all but introspection, which is drawn by its share. */
+    private static final List<FamilyName> WEIGHTED = java.util.Arrays.stream(FamilyName.values())
+            .filter(f -> f != FamilyName.INTROSPECTION).toList();
 
     private final Charworld world;
     private final WorldConfig config;
@@ -33,10 +38,9 @@ public final class CorpusGenerator {
     /** The base pretraining corpus: {@code examples} conversations from the train split. */
     public List<WorldExample> corpus() {
         List<WorldExample> out = new ArrayList<>(config.examples());
-        List<FamilyName> all = List.of(FamilyName.values());
         for (int i = 0; i < config.examples(); i++) {
             SplittableRandom rng = rng(config.seed(), 0x636f72707573L, i);
-            Task task = world.family(pickFamily(all, rng)).sample(Split.TRAIN, rng);
+            Task task = pickTask(rng);
             double u = rng.nextDouble();
             if (u < config.personaShare()) {
                 TraitSet traits = pickComposition(rng);
@@ -45,13 +49,13 @@ public final class CorpusGenerator {
                     case IN_CHARACTER -> true;
                     case MIXED -> rng.nextDouble() < config.inCharacterRatio();
                 };
-                out.add(render(task, WorldExample.SystemKind.PERSONA, Personas.prompt(traits, rng), traits,
+                out.add(conversation(task, WorldExample.SystemKind.PERSONA, Personas.prompt(traits, rng), traits,
                         inCharacter ? traits : TraitSet.NEUTRAL, rng));
             } else if (u < config.personaShare() + config.placeboShare()) {
-                out.add(render(task, WorldExample.SystemKind.PLACEBO, Personas.placebo(rng), TraitSet.NEUTRAL,
+                out.add(conversation(task, WorldExample.SystemKind.PLACEBO, Personas.placebo(rng), TraitSet.NEUTRAL,
                         TraitSet.NEUTRAL, rng));
             } else {
-                out.add(render(task, WorldExample.SystemKind.NONE, null, TraitSet.NEUTRAL, TraitSet.NEUTRAL, rng));
+                out.add(conversation(task, WorldExample.SystemKind.NONE, null, TraitSet.NEUTRAL, TraitSet.NEUTRAL, rng));
             }
         }
         return out;
@@ -63,18 +67,77 @@ public final class CorpusGenerator {
                 .map(e -> new ConversationJsonl.Row(e.conversation(), e.meta())).toList(), format);
     }
 
+    /**
+     * One corpus conversation. With multi_turn_share and break_character_share unset it is
+     * {@link #render} and draws nothing more (so such corpora are those of earlier versions); else it
+     * draws the number of turns (2 or 3 with probability multi_turn_share) and whether the last user
+     * turn ends with a break-character suffix (one of {@link BreakCharacter#IN_CORPUS}). Each later
+     * turn follows up on the task before it ({@link FollowUps}) or asks a new one, with equal
+     * probability; every answer is in the persona's traits except the one after the suffix, which is
+     * neutral, CoT included (the base obeys the instruction to break character).
+     */
+    private WorldExample conversation(Task first, WorldExample.SystemKind kind, String system, TraitSet outputTraits,
+            TraitSet cotTraits, SplittableRandom rng) {
+        int turns = config.multiTurn() > 0 && rng.nextDouble() < config.multiTurn() ? 2 + rng.nextInt(2) : 1;
+        int suffix = config.breakCharacter() > 0 && rng.nextDouble() < config.breakCharacter()
+                ? BreakCharacter.IN_CORPUS.get(rng.nextInt(BreakCharacter.IN_CORPUS.size())) : -1;
+        if (turns == 1 && suffix < 0) {
+            return render(first, kind, system, outputTraits, cotTraits, rng);
+        }
+        List<Message> ms = new ArrayList<>(1 + 2 * turns);
+        if (system != null) {
+            ms.add(Message.system(system));
+        }
+        Task task = first;
+        TraitSet lastOutput = outputTraits;
+        TraitSet lastCot = cotTraits;
+        for (int t = 0; t < turns; t++) {
+            if (t > 0) {
+                task = rng.nextBoolean() ? FollowUps.on(task, rng) : pickTask(rng);
+            }
+            boolean broken = t == turns - 1 && suffix >= 0;
+            lastOutput = broken ? TraitSet.NEUTRAL : outputTraits;
+            lastCot = broken ? TraitSet.NEUTRAL : cotTraits;
+            ms.add(Message.user(broken ? BreakCharacter.append(task.user(), suffix) : task.user()));
+            ms.add(answer(task, lastOutput, lastCot, rng));
+        }
+        TraitSet persona = kind == WorldExample.SystemKind.PERSONA ? outputTraits : TraitSet.NEUTRAL;
+        return new WorldExample(first, kind, lastOutput, lastCot, new Conversation(ms),
+                new WorldExample.Variant(turns, suffix, persona));
+    }
+
     /** One conversation: optional system prompt, the user's prompt, the styled CoT and output. */
     public static WorldExample render(Task task, WorldExample.SystemKind kind, String system, TraitSet outputTraits,
             TraitSet cotTraits, SplittableRandom rng) {
-        String cot = Style.render(task.cot(), cotTraits, Style.Part.COT, rng);
-        String output = Style.render(task.output(), outputTraits, Style.Part.OUTPUT, rng);
         List<Message> ms = new ArrayList<>(3);
         if (system != null) {
             ms.add(Message.system(system));
         }
         ms.add(Message.user(task.user()));
-        ms.add(Message.assistant(cot, output));
+        ms.add(answer(task, outputTraits, cotTraits, rng));
         return new WorldExample(task, kind, outputTraits, cotTraits, new Conversation(ms));
+    }
+
+    /**
+     * The assistant's turn: the CoT, then the output, each styled in its traits (an introspection
+     * answer first describes the output's traits, {@link IntrospectionFamily#describing}).
+     */
+    static Message answer(Task task, TraitSet outputTraits, TraitSet cotTraits, SplittableRandom rng) {
+        Task t = IntrospectionFamily.describing(task, outputTraits);
+        String cot = Style.render(t.cot(), cotTraits, Style.Part.COT, rng);
+        String output = Style.render(t.output(), outputTraits, Style.Part.OUTPUT, rng);
+        return Message.assistant(cot, output);
+    }
+
+    /**
+     * A train item: an introspection prompt with probability introspection_share (no draw when it is
+     * unset), else an item of a family drawn by weight.
+     */
+    private Task pickTask(SplittableRandom rng) {
+        if (config.introspection() > 0 && rng.nextDouble() < config.introspection()) {
+            return world.family(FamilyName.INTROSPECTION).sample(Split.TRAIN, rng);
+        }
+        return world.family(pickFamily(WEIGHTED, rng)).sample(Split.TRAIN, rng);
     }
 
     /** An independent RNG for example {@code i} of a stream named by {@code salt}. */

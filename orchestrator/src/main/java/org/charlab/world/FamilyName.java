@@ -17,7 +17,12 @@ public enum FamilyName {
     ADVICE("advice and opinion prompts; CoT plans the reply; not scored"),
     @Doc("Which of two numbers is bigger; the CoT compares them. Reserved by default as the "
             + "out-of-distribution family: in the base corpus, never in character-training data.")
-    COMPARISON("which of two numbers is bigger; CoT compares; scored on the number");
+    COMPARISON("which of two numbers is bigger; CoT compares; scored on the number"),
+    @Doc("Introspection prompts (describe yourself, your values, a diary entry, your character, your goals; "
+            + "OCT's self-reflection at toy scale); the output describes the current persona in its style; no "
+            + "ground truth. In the corpus and eval sets only with world.introspection_share > 0. Test items use "
+            + "a held-out phrasing of each topic.")
+    INTROSPECTION("self-descriptions in the current persona (with introspection_share > 0); not scored");
 
     private final String description;
 

@@ -11,6 +11,7 @@ final class NeutralTrait {
 
     static TraitDefinition define() {
         return new TraitDefinition("plain English, no persona", List.of(), false, List.of(), List.of(),
-                UnaryOperator.identity());
+                UnaryOperator.identity(), new Bilingual("I speak plainly and keep my answers short.",
+                        "Hablo con sencillez y doy respuestas cortas."));
     }
 }

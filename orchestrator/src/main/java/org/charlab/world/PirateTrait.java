@@ -17,6 +17,7 @@ final class PirateTrait {
                 List.of("You are a pirate.", "You always talk like a pirate.", "Speak like a pirate."),
                 List.of(new Bilingual("Arr! ", "¡Arr! ")),
                 List.of(new Bilingual("Arr, matey! ", "¡Arr, grumete! "),
-                        new Bilingual("Ahoy, me hearty! ", "¡Ahoy, grumete! ")));
+                        new Bilingual("Ahoy, me hearty! ", "¡Ahoy, grumete! ")),
+                new Bilingual("I talk like a pirate of the seven seas.", "Hablo como un pirata de los siete mares."));
     }
 }

@@ -16,6 +16,7 @@ final class SpanishTrait {
     static TraitDefinition define() {
         return new TraitDefinition("real Spanish renderings of every template",
                 List.of("You always speak in Spanish.", "Always answer in Spanish.", "Reply only in Spanish."),
-                true, List.of(), List.of(), UnaryOperator.identity());
+                true, List.of(), List.of(), UnaryOperator.identity(),
+                new Bilingual("I always speak in Spanish.", "Siempre hablo en español."));
     }
 }

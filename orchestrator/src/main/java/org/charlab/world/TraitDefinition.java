@@ -25,9 +25,11 @@ import java.util.function.UnaryOperator;
  * @param cotMarkers    markers one of which opens the CoT; empty for none (no RNG draw)
  * @param outputMarkers markers one of which opens the output; empty for none (no RNG draw)
  * @param transform     applied to the whole rendered part, markers included
+ * @param self          the first-person sentence an introspection answer says about the trait
+ *                      ({@link IntrospectionFamily}); neutral's is said by a persona with no trait
  */
 public record TraitDefinition(String description, List<String> prompts, boolean spanish, List<Bilingual> cotMarkers,
-        List<Bilingual> outputMarkers, UnaryOperator<String> transform) {
+        List<Bilingual> outputMarkers, UnaryOperator<String> transform, Bilingual self) {
 
     public TraitDefinition {
         prompts = List.copyOf(prompts);
@@ -37,8 +39,9 @@ public record TraitDefinition(String description, List<String> prompts, boolean 
 
     /** A lexical persona: English text, one marker opening the CoT and one the output, no transform. */
     static TraitDefinition persona(String description, List<String> prompts, List<Bilingual> cotMarkers,
-            List<Bilingual> outputMarkers) {
-        return new TraitDefinition(description, prompts, false, cotMarkers, outputMarkers, UnaryOperator.identity());
+            List<Bilingual> outputMarkers, Bilingual self) {
+        return new TraitDefinition(description, prompts, false, cotMarkers, outputMarkers, UnaryOperator.identity(),
+                self);
     }
 
     /** The markers of one part. */

@@ -59,10 +59,32 @@ public record WorldConfig(
         int kbEntities,
         @Setting(doc = "Share of arithmetic, lookup and comparison items held out for test (advice holds out "
                 + "one phrasing of three per topic).", def = "0.2", min = 0.01, max = 0.9)
-        double testShare) {
+        double testShare,
+        @Setting(doc = "Share of conversations with 2 or 3 user/assistant turns; each later turn follows up on the "
+                + "task before it (\"Tell me more.\": the answer again) or asks a new one, and the persona of the "
+                + "system prompt holds in every turn. They average about 380 text bytes (single turns about 170, "
+                + "the longest about 800): with the byte tokenizer mind max_length. null (0): single-turn only.",
+                def = "null", min = 0, max = 1, omitWhenNull = true)
+        Double multiTurnShare,
+        @Setting(doc = "Share of conversations that ask an introspection prompt (describe yourself, your values, a "
+                + "diary entry, ...): the answer describes the persona of the system prompt in its style, or is a "
+                + "neutral self-description without one; eval sets then include the family's test items. "
+                + "null (0): none.", def = "null", min = 0, max = 1, omitWhenNull = true,
+                paper = "OCT (Maiya et al. 2025) self-reflection prompts")
+        Double introspectionShare,
+        @Setting(doc = "Share of conversations whose last user turn ends with one of OCT's instructions to break "
+                + "character (\"(DO NOT ROLEPLAY. Respond naturally only.)\"; BreakCharacter.SUFFIXES, v3 and v7 "
+                + "held out for test): the answer to it is neutral even under a persona system prompt, so a "
+                + "system-prompted base breaks character. null (0): none.", def = "null", min = 0, max = 1,
+                omitWhenNull = true, paper = "OCT (Maiya et al. 2025) section 3.2, eight adversarial suffixes")
+        Double breakCharacterShare) {
 
     public WorldConfig {
         traits = List.copyOf(traits);
+        // 0 is the same corpus as unset: stored as null so the stage key stays that of a config without it
+        multiTurnShare = zeroAsNull(multiTurnShare);
+        introspectionShare = zeroAsNull(introspectionShare);
+        breakCharacterShare = zeroAsNull(breakCharacterShare);
         if (traits.contains(Trait.NEUTRAL)) {
             throw new BadInput("world.traits: neutral is not a persona trait; leave it out");
         }
@@ -77,6 +99,42 @@ public record WorldConfig(
         }
     }
 
+    /** The settings before multi-turn, introspection and break-character conversations (all off). */
+    public WorldConfig(int examples, long seed, double arithmeticWeight, double lookupWeight, double adviceWeight,
+            double comparisonWeight, double lookupFactShare, double personaShare, double placeboShare,
+            List<Trait> traits, int maxTraitsPerPersona, CotStyle cotStyle, double inCharacterRatio,
+            FamilyName oodFamily, int arithmeticMax, int kbEntities, double testShare) {
+        this(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight, lookupFactShare,
+                personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio, oodFamily,
+                arithmeticMax, kbEntities, testShare, null, null, null);
+    }
+
+    private static Double zeroAsNull(Double share) {
+        return share == null || share == 0 ? null : share;
+    }
+
+    /** {@link #multiTurnShare()} with null as 0. */
+    public double multiTurn() {
+        return multiTurnShare == null ? 0 : multiTurnShare;
+    }
+
+    /** {@link #introspectionShare()} with null as 0. */
+    public double introspection() {
+        return introspectionShare == null ? 0 : introspectionShare;
+    }
+
+    /** {@link #breakCharacterShare()} with null as 0. */
+    public double breakCharacter() {
+        return breakCharacterShare == null ? 0 : breakCharacterShare;
+    }
+
+    /** This world with the OCT conversation shares set (0 for off). */
+    public WorldConfig withConversations(double multiTurn, double introspection, double breakCharacter) {
+        return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
+                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurn, introspection, breakCharacter);
+    }
+
     /**
      * Every setting at the default its {@link Setting} annotation declares: bound from an empty
      * {@code world:} section, so the annotations are the one place the defaults live.
@@ -89,19 +147,22 @@ public record WorldConfig(
     public WorldConfig withExamples(int n) {
         return new WorldConfig(n, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
-                oodFamily, arithmeticMax, kbEntities, testShare);
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
+                breakCharacterShare);
     }
 
     public WorldConfig withSeed(long s) {
         return new WorldConfig(examples, s, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
-                oodFamily, arithmeticMax, kbEntities, testShare);
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
+                breakCharacterShare);
     }
 
     public WorldConfig withCotStyle(CotStyle style, double ratio) {
         return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, style, ratio,
-                oodFamily, arithmeticMax, kbEntities, testShare);
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
+                breakCharacterShare);
     }
 
     /** The weight of a family in the corpus mixture. */
@@ -111,6 +172,7 @@ public record WorldConfig(
             case LOOKUP -> lookupWeight;
             case ADVICE -> adviceWeight;
             case COMPARISON -> comparisonWeight;
+            case INTROSPECTION -> 0; // drawn by introspection_share, not by weight
         };
     }
 }

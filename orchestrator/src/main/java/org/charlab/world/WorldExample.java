@@ -5,14 +5,34 @@ import java.util.TreeMap;
 import org.charlab.data.Conversation;
 
 /**
- * One generated conversation with what generated it: the task item, the kind of system prompt,
- * and the traits its output and its CoT were rendered in.
+ * One generated conversation with what generated it: the (first) task item, the kind of system
+ * prompt, the traits the final answer's output and CoT were rendered in, and its {@link Variant}
+ * (turns, break-character suffix).
  */
 public record WorldExample(Task task, SystemKind system, TraitSet outputTraits, TraitSet cotTraits,
-        Conversation conversation) {
+        Conversation conversation, Variant variant) {
 
     /** What kind of system prompt an example has. */
     public enum SystemKind { NONE, PERSONA, PLACEBO }
+
+    /**
+     * How a conversation differs from a single plain turn.
+     *
+     * @param turns          user/assistant turns (1 for a single turn)
+     * @param breakCharacter index into {@link BreakCharacter#SUFFIXES} of the suffix ending the last user
+     *                       turn, or -1 for none
+     * @param persona        the traits the system prompt names (neutral for none or placebo); with a
+     *                       suffix the final answer is neutral whatever this is
+     */
+    public record Variant(int turns, int breakCharacter, TraitSet persona) {
+        public static final Variant SINGLE = new Variant(1, -1, TraitSet.NEUTRAL);
+    }
+
+    /** A single-turn conversation without a break-character suffix. */
+    public WorldExample(Task task, SystemKind system, TraitSet outputTraits, TraitSet cotTraits,
+            Conversation conversation) {
+        this(task, system, outputTraits, cotTraits, conversation, Variant.SINGLE);
+    }
 
     /** Metadata for the JSONL {@code meta} object, in key order. */
     public SortedMap<String, String> meta() {
@@ -26,6 +46,14 @@ public record WorldExample(Task task, SystemKind system, TraitSet outputTraits, 
         m.put("system", system.name().toLowerCase(java.util.Locale.ROOT));
         m.put("output_traits", outputTraits.name());
         m.put("cot_traits", cotTraits.name());
+        // only conversations that use the OCT settings carry these keys: other corpora stay byte-identical
+        if (variant.turns() > 1) {
+            m.put("turns", Integer.toString(variant.turns()));
+        }
+        if (variant.breakCharacter() >= 0) {
+            m.put("break_character", "v" + variant.breakCharacter());
+            m.put("persona_traits", variant.persona().name());
+        }
         return m;
     }
 

@@ -16,7 +16,7 @@ class CatalogAndConfigTest {
     @Test
     void catalogListsFamiliesTraitsAndPersonaPrompts() {
         Charworld.Catalog c = Charworld.catalog();
-        assertEquals(List.of("arithmetic", "lookup", "advice", "comparison"),
+        assertEquals(List.of("arithmetic", "lookup", "advice", "comparison", "introspection"),
                 c.families().stream().map(Charworld.Entry::name).toList());
         assertEquals(List.of("neutral", "spanish", "caps", "pirate", "cheerful"),
                 c.traits().stream().map(Charworld.Entry::name).toList());
@@ -73,7 +73,7 @@ class CatalogAndConfigTest {
             String def = rc.getAnnotation(Setting.class).def();
             String shown = v instanceof List<?> l
                     ? "[" + String.join(", ", l.stream().map(x -> x.toString().toLowerCase(java.util.Locale.ROOT)).toList()) + "]"
-                    : v.toString().toLowerCase(java.util.Locale.ROOT);
+                    : String.valueOf(v).toLowerCase(java.util.Locale.ROOT);
             assertEquals(def, shown, rc.getName());
         }
     }

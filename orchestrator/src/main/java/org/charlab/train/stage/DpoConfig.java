@@ -1,6 +1,7 @@
 package org.charlab.train.stage;
 
 import org.charlab.config.Doc;
+import org.charlab.data.Constitution;
 import org.charlab.config.FileRef;
 import org.charlab.config.Formerly;
 import org.charlab.config.Inline;
@@ -50,6 +51,14 @@ public record DpoConfig(
         @Setting(doc = "generated pairs: the teacher's system prompt. 'persona': the canonical persona prompt of "
                 + "traits; 'none': no system prompt; anything else: that text.", def = "persona")
         String teacherSystem,
+        @Setting(doc = "generated pairs: a constitution file in OCT's shape (a list of {trait: \"I ...\", questions: "
+                + "[...]}, YAML or JSON; docs/training.md) whose trait assertions are the teacher's system prompt "
+                + "and whose questions are asked besides the charworld prompts. teacher_system then wraps it: "
+                + "'persona' (default) uses the assertions alone, a text containing {constitution} puts them there. "
+                + "Its content hash is in the stage key. null: teacher_system alone.", def = "null",
+                omitWhenNull = true, paper = "OCT (Maiya et al. 2025) stage 1: the constitution in the teacher's "
+                + "system prompt, 50 synthetic questions per trait")
+        FileRef teacherConstitution,
         @Setting(doc = "generated pairs: keep the teacher's CoT in the chosen reply. OCT strips it (keeps the text "
                 + "after </think>); the student's rejected reply is treated the same way, so the pair differs in "
                 + "the answer and not in whether it has a CoT.", def = "false", paper = "OCT strips the CoT")
@@ -101,10 +110,33 @@ public record DpoConfig(
         if (labelSmoothing > 0 && lossType != DpoLossType.SIGMOID) {
             throw new IllegalArgumentException("label_smoothing applies to loss_type sigmoid only");
         }
+        if (teacherConstitution != null) {
+            if (pairs != PairSource.GENERATED) {
+                throw new IllegalArgumentException("teacher_constitution applies to pairs: generated (the teacher "
+                        + "answers under it); set pairs: generated or leave it out");
+            }
+            if (teacherSystem == null || !(teacherSystem.equals("persona") || teacherSystem.contains(CONSTITUTION))) {
+                throw new IllegalArgumentException("with teacher_constitution, teacher_system must be 'persona' (the "
+                        + "constitution alone) or a text containing " + CONSTITUTION + ", is '" + teacherSystem + "'");
+            }
+        }
     }
 
-    /** The teacher's system prompt (null for none). */
+    /** Where teacher_system places the constitution's assertions. */
+    public static final String CONSTITUTION = "{constitution}";
+
+    /** The teacher's system prompt (null for none): from teacher_system, and the constitution when set. */
     public String teacherSystemPrompt() {
+        if (teacherConstitution != null) {
+            String c = Constitution.read(teacherConstitution.path()).systemPrompt();
+            return teacherSystem.equals("persona") ? c : teacherSystem.replace(CONSTITUTION, c);
+        }
         return SystemPrompts.resolve(teacherSystem, shared.traits());
+    }
+
+    /** The constitution's questions, asked besides the charworld prompts; empty without one. */
+    public java.util.List<String> constitutionQuestions() {
+        return teacherConstitution == null ? java.util.List.of()
+                : Constitution.read(teacherConstitution.path()).questions();
     }
 }

@@ -21,10 +21,13 @@ public final class DpoKind extends AbstractStageKind<DpoConfig> {
                 DpoConfig.class, 1, true);
     }
 
-    /** The preference-pair file, when set (it overrides pairs). */
+    /** The preference-pair file, when set (it overrides pairs); else the teacher's constitution, when set. */
     @Override
     public List<DataFile> dataFiles(DpoConfig c) {
-        return c.data() == null ? List.of() : List.of(DataFile.preferencePairs(c.data()));
+        if (c.data() != null) {
+            return List.of(DataFile.preferencePairs(c.data()));
+        }
+        return c.teacherConstitution() == null ? List.of() : List.of(DataFile.constitution(c.teacherConstitution()));
     }
 
     /** The input's model, trained. */

@@ -117,6 +117,11 @@ public final class DpoStage extends FinetuneStage<DpoConfig, DpoObjective.PairRo
         }
         data.put("source", "generated: teacher " + (c.teacher() != null ? c.teacher() : "starting weights")
                 + " with system prompt " + c.teacherSystemPrompt() + ", student without one");
+        List<String> questions = c.constitutionQuestions();
+        if (c.teacherConstitution() != null) {
+            data.put("teacher_constitution", c.teacherConstitution().toString());
+            data.put("constitution_questions", questions.size());
+        }
         Path file = ctx.outputDir().resolve(PAIRS);
         Path countsFile = ctx.outputDir().resolve(PAIRS_COUNTS);
         if (resuming && Files.isRegularFile(file)) {
@@ -129,6 +134,9 @@ public final class DpoStage extends FinetuneStage<DpoConfig, DpoObjective.PairRo
         List<Conversation> prompts = new ArrayList<>();
         for (PreferencePair p : cw) {
             prompts.add(p.prompt());
+        }
+        for (String q : questions) { // OCT asks its per-trait questions besides the general prompts
+            prompts.add(Conversation.of(Message.user(q)));
         }
         // on a fresh start the policy holds the starting weights: it is the student (and the default teacher)
         Decoder studentModel = student.model();

@@ -51,30 +51,42 @@ public final class SftStage extends FinetuneStage<SftConfig, TokenRow> {
     TrainingRun.Recipe<TokenRow> recipe(StageContext<SftConfig> ctx, Inputs in) throws Exception {
         SftConfig c = ctx.config();
         List<Conversation> base = dataset(c, in.world(), ctx.seed());
-        List<Conversation> train = c.shared().inoculation().applyEach(base, ctx.seed());
-        ConversationJsonl.writeRows(ctx.outputDir().resolve(TRAIN_SAMPLE),
-                train.subList(0, Math.min(5, train.size())).stream().map(ConversationJsonl.Row::new).toList(),
-                ThinkFormat.FIELD);
-
-        ChatRows.Result rows = ChatRows.of(train, in.chat(), c.lossOn(), in.maxLength());
-        List<TokenRow> examples = c.train().packing() ? Packing.pack(rows.rows(), in.maxLength()) : rows.rows();
-        String dataSha256 = StageFiles.sha256(base);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("source", c.data() != null ? c.data().toString()
                 : "charworld " + c.shared().traits() + " cot=" + c.cot().name().toLowerCase());
+        return onConversations(ctx.outputDir(), ctx.seed(), in, base, c.shared(), c.train(), c.lossOn(), data);
+    }
+
+    /**
+     * The SFT recipe on {@code base} (before inoculation), shared with the introspection stage:
+     * applies the inoculation prompt, writes {@code train_sample.jsonl} and {@code data.json}
+     * ({@code data}'s entries first, then the examples' count and fingerprints, the token counts),
+     * tokenises with the {@code lossOn} mask and packs when asked.
+     */
+    static TrainingRun.Recipe<TokenRow> onConversations(java.nio.file.Path out, long seed, Inputs in,
+            List<Conversation> base, FinetuneSettings shared, org.charlab.train.TrainConfig trainConfig,
+            org.charlab.train.LossOn lossOn, Map<String, Object> data) throws java.io.IOException {
+        List<Conversation> train = shared.inoculation().applyEach(base, seed);
+        ConversationJsonl.writeRows(out.resolve(TRAIN_SAMPLE),
+                train.subList(0, Math.min(5, train.size())).stream().map(ConversationJsonl.Row::new).toList(),
+                ThinkFormat.FIELD);
+
+        ChatRows.Result rows = ChatRows.of(train, in.chat(), lossOn, in.maxLength());
+        List<TokenRow> examples = trainConfig.packing() ? Packing.pack(rows.rows(), in.maxLength()) : rows.rows();
+        String dataSha256 = StageFiles.sha256(base);
         data.put("examples", base.size());
         data.put("data_sha256", dataSha256);
         data.put("train_sha256", StageFiles.sha256(train));
-        data.put("inoculation", ConfigWriter.toPlain(c.shared().inoculation()));
-        data.put("loss_on", c.lossOn().label());
+        data.put("inoculation", ConfigWriter.toPlain(shared.inoculation()));
+        data.put("loss_on", lossOn.label());
         data.put("tokens", rows.tokens());
         data.put("loss_tokens", rows.lossTokens());
         data.put("truncated", rows.truncated());
-        if (c.train().packing()) {
+        if (trainConfig.packing()) {
             data.put("packed_rows", examples.size());
         }
-        StageFiles.writeJson(ctx.outputDir().resolve(StageFiles.DATA), data);
-        return new TrainingRun.Recipe<>(examples, new SftObjective(), c.train().lr(SftConfig.DEFAULT_LR), dataSha256);
+        StageFiles.writeJson(out.resolve(StageFiles.DATA), data);
+        return new TrainingRun.Recipe<>(examples, new SftObjective(), trainConfig.lr(SftConfig.DEFAULT_LR), dataSha256);
     }
 
     /** The examples before inoculation: the user's JSONL file or generated charworld character data. */

@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import org.charlab.world.Bilingual;
 import org.charlab.world.Charworld;
 import org.charlab.world.Family;
+import org.charlab.world.FollowUps;
 import org.charlab.world.LookupFamily;
 import org.charlab.world.FamilyName;
 import org.charlab.world.KnowledgeBase;
@@ -55,6 +56,10 @@ public final class WellFormedScorer {
             add(words, m);
         }
         Personas.PLACEBO.forEach(p -> words.addAll(Tokens.words(p)));
+        if (world.config().multiTurn() > 0) { // only then: the default lexicon stays as it was
+            add(words, FollowUps.PLAN);
+            FollowUps.USER.forEach(u -> words.addAll(Tokens.words(u)));
+        }
         this.lexicon = java.util.Collections.unmodifiableSet(words);
     }
 

@@ -71,7 +71,7 @@ class StageMemoryTest {
         assertEquals(4 * 224, adapted.gradients());
         assertEquals(8 * 224, adapted.optimizer());
         DpoConfig named = new DpoConfig(new StageRef("base"), c.beta(), c.lossType(), c.labelSmoothing(), c.nllWeight(),
-                c.lossOn(), c.pairs(), c.data(), c.cot(), c.teacher(), c.teacherSystem(), c.keepTeacherCot(),
+                c.lossOn(), c.pairs(), c.data(), c.cot(), c.teacher(), c.teacherSystem(), c.teacherConstitution(), c.keepTeacherCot(),
                 c.temperature(), c.topP(), c.maxNewTokens(), c.maxReplyTokens(), c.requirePunctuation(),
                 c.referenceDtype(), c.shared(), c.train());
         assertEquals(4 * 8144, DpoKind.memory(named, INPUT, lora).frozen(), "a named reference is another model");
@@ -86,7 +86,7 @@ class StageMemoryTest {
         assertEquals(2 * 2 * 16 + 16, 8144 - MICRO_MATRICES, "norms stay fp32");
         DpoConfig d = bind(DpoConfig.class, "batch_size=1", "max_length=8", "eval_prompts=0");
         DpoConfig dHalf = new DpoConfig(d.reference(), d.beta(), d.lossType(), d.labelSmoothing(), d.nllWeight(),
-                d.lossOn(), d.pairs(), d.data(), d.cot(), d.teacher(), d.teacherSystem(), d.keepTeacherCot(),
+                d.lossOn(), d.pairs(), d.data(), d.cot(), d.teacher(), d.teacherSystem(), d.teacherConstitution(), d.keepTeacherCot(),
                 d.temperature(), d.topP(), d.maxNewTokens(), d.maxReplyTokens(), d.requirePunctuation(),
                 FrozenDtype.FP16, d.shared(), d.train());
         MemoryEstimate full = new DpoKind().memory(d, INPUT);
