@@ -57,6 +57,10 @@ final class CompareCommand implements Callable<Integer> {
             + "(default: each experiment's arms are their own groups, labelled experiment/arm).")
     boolean poolExperiments;
 
+    @Option(names = "--well-formed-bound", paramLabel = "RATE", description = "Flag the output trait rates of an arm "
+            + "whose well-formed rate is below this as measured on malformed output (default: ${DEFAULT-VALUE}).")
+    double wellFormedBound = 0.9;
+
     @Option(names = "--stage", paramLabel = "NAME", description = "Eval stage to read (default: each run's last eval stage).")
     String stage;
 
@@ -92,7 +96,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new BadInput("no evaluated runs under " + paths + (found.skipped().isEmpty() ? "" : ": " + found.skipped()));
         }
         List<Comparison.Row> rows = Comparison.compute(found.runs(), filter(), baseline,
-                new Comparison.Settings(m, level, resamples, seed));
+                new Comparison.Settings(m, level, resamples, seed, wellFormedBound));
         Table t = ComparisonTable.of(rows, baseline != null, fmt == Table.Format.CSV || fmt == Table.Format.JSON);
         if (fmt == Table.Format.CSV || fmt == Table.Format.JSON) {
             t = ComparisonTable.withDuplicates(t, found);

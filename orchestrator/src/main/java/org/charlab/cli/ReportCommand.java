@@ -38,6 +38,10 @@ final class ReportCommand implements Callable<Integer> {
             + "(default: the experiment's report.baseline).")
     String baseline;
 
+    @Option(names = "--well-formed-bound", paramLabel = "RATE", description = "Flag the output trait rates of an "
+            + "arm whose well-formed rate is below this (default: the experiment's report.well_formed_bound).")
+    Double wellFormedBound;
+
     @Option(names = "--stage", paramLabel = "NAME", description = "Eval stage to read (default: each run's last).")
     String stage;
 
@@ -62,8 +66,10 @@ final class ReportCommand implements Callable<Integer> {
             throw new BadInput(sweepDir + ": not a sweep directory (no plan.json)");
         }
         RunResults.Found found = RunResults.load(List.of(dir.dir()), stage);
-        Comparison.Settings s = new Comparison.Settings(CompareCommand.parseMethod("percentile"), 0.95, resamples, seed);
-        String base = baseline != null ? baseline : SweepSummary.settings(org.charlab.plan.Plan.read(dir.plan())).baseline();
+        org.charlab.config.ReportConfig rc = SweepSummary.settings(org.charlab.plan.Plan.read(dir.plan()));
+        Comparison.Settings s = new Comparison.Settings(CompareCommand.parseMethod("percentile"), 0.95, resamples, seed,
+                wellFormedBound != null ? wellFormedBound : rc.wellFormedBound());
+        String base = baseline != null ? baseline : rc.baseline();
         if (transcripts < 0) {
             throw new BadInput("--transcripts: " + transcripts + " is negative; allowed: 0 or more prompts");
         }

@@ -13,5 +13,9 @@ public record ReportConfig(
         String baseline,
         @Setting(doc = "Metrics in the printed table (names from metrics.json, * wildcards).",
                 def = "['trait.*.output_rate', 'trait.*.cot_rate', 'capability.accuracy.*', 'quality.well_formed_rate']")
-        List<String> metrics) {
+        List<String> metrics,
+        @Setting(doc = "An arm whose well-formed rate (quality.well_formed_rate) is below this has its output trait "
+                + "rates flagged as measured on malformed output in the report and compare; judge such an arm on "
+                + "trait.<t>.output_rate_wellformed.", def = "0.9", min = 0, max = 1)
+        double wellFormedBound) {
 }

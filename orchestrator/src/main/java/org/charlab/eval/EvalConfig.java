@@ -24,7 +24,9 @@ public record EvalConfig(
                 + "ood_family decide the test items; the corpus seed does not).", def = "{}")
         WorldConfig world,
         @Setting(doc = "Named conditions, each evaluated on every prompt. An inoculated model should be "
-                + "evaluated both plain and with its inoculation prompt.", def = "[{name: plain}]")
+                + "evaluated both plain and with its inoculation prompt; a character-trained one also under "
+                + "adversarial suffixes ({name: adv, suffixes: oct}) and a prefill attack ({name: prefill_attack, "
+                + "prefill_model: pretrain}).", def = "[{name: plain}]")
         List<Condition> conditions,
         @Setting(doc = "Completions per prompt and condition. With more than one, intervals resample prompts "
                 + "(cluster bootstrap) so samples of one prompt do not count as independent evidence.",
@@ -60,9 +62,43 @@ public record EvalConfig(
         }
         Set<String> names = new HashSet<>();
         for (Condition c : conditions) {
+            if (c.suffixes() != null && c.userSuffix() != null) {
+                throw new BadInput("conditions." + c.name() + ": user_suffix and suffixes exclude each other (suffixes "
+                        + "gives each of its conditions one suffix of the set)");
+            }
             if (!names.add(c.name())) {
                 throw new BadInput("conditions: two conditions are named '" + c.name() + "'");
             }
         }
+        for (Condition c : Conditions.expandAll(conditions)) {
+            if (c.suffixes() != null && !names.add(c.name())) {
+                throw new BadInput("conditions: '" + c.name() + "' is both a condition and one of the suffix conditions "
+                        + "of '" + c.name().substring(0, c.name().lastIndexOf("-v")) + "'");
+            }
+        }
+    }
+
+    /** Every condition evaluated, in order: suffix sets expanded ({@link Conditions#expand}). */
+    public List<Condition> evaluated() {
+        return Conditions.expandAll(conditions);
+    }
+
+    /**
+     * The stage input role whose model writes turn 1 of {@code c} (a prefill attack): the config path
+     * of its entry's {@code prefill_model}, as the planner names a stage reference
+     * ("conditions[2].prefill_model"); null when {@code c} has none.
+     */
+    public String prefillRole(Condition c) {
+        if (c.prefillModel() == null) {
+            return null;
+        }
+        for (int i = 0; i < conditions.size(); i++) {
+            Condition e = conditions.get(i);
+            if (e.name().equals(c.name()) || Conditions.pools(List.of(e)).getOrDefault(e.name(), List.of())
+                    .contains(c.name())) {
+                return "conditions[" + i + "].prefill_model";
+            }
+        }
+        throw new IllegalArgumentException("condition '" + c.name() + "' is not one of this eval's");
     }
 }

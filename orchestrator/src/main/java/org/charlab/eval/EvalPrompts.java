@@ -45,18 +45,43 @@ final class EvalPrompts {
      * messages under each condition (system prompt, suffix) and the CoT prefill - a byte-level BPE, a
      * SentencePiece with byte fallback and the byte tokenizer all spend at least one byte per text
      * token - plus {@link #TEMPLATE_TOKENS}. A template adding more text of its own is undercounted.
+     * A prefill-attack condition's prompt also holds the other model's turn 1 (at most max_new_tokens
+     * of its tokens: counted as that many, which holds when both models share a tokenizer, as a base
+     * and its fine-tunes do) and the follow-up, with {@link #TEMPLATE_TOKENS} more for their headers.
      */
     static long tokenBound(EvalConfig cfg, List<PromptItem> prompts) {
         long longest = 0;
-        for (Condition c : cfg.conditions()) {
+        for (Condition c : cfg.evaluated()) {
             for (PromptItem p : prompts) {
                 Conversation conv = Conditions.apply(c, p.messages());
                 long bytes = utf8(c.cotPrefill());
                 for (Message m : conv.messages()) {
                     bytes += utf8(m.content()) + utf8(m.reasoning());
                 }
+                if (c.prefillModel() != null) {
+                    bytes += cfg.sampling().maxNewTokens() + utf8(c.followUpOrDefault()) + TEMPLATE_TOKENS;
+                }
                 longest = Math.max(longest, bytes);
             }
+        }
+        return longest + TEMPLATE_TOKENS;
+    }
+
+    /**
+     * The longest prompt the other model of a prefill attack completes (turn 1: the bare prompt), as
+     * {@link #tokenBound}; 0 when no condition has a prefill attack.
+     */
+    static long firstTurnBound(EvalConfig cfg, List<PromptItem> prompts) {
+        if (cfg.evaluated().stream().noneMatch(c -> c.prefillModel() != null)) {
+            return 0;
+        }
+        long longest = 0;
+        for (PromptItem p : prompts) {
+            long bytes = 0;
+            for (Message m : p.messages().messages()) {
+                bytes += utf8(m.content()) + utf8(m.reasoning());
+            }
+            longest = Math.max(longest, bytes);
         }
         return longest + TEMPLATE_TOKENS;
     }

@@ -43,11 +43,12 @@ final class EvalStage implements Stage<EvalConfig> {
         Path modelDir = modelDir(ctx.input("input"));
         checkWorld(cfg, Checkpoint.readProvenance(modelDir), modelDir);
 
+        Map<PrefillAttack.Key, PriorTurn> firstTurns = PrefillAttack.firstTurns(ctx, cfg, prompts);
         Device device = Engines.configure(ctx.runtime(), 1, ctx.seed());
         List<SampleRow> rows;
         try (NDManager manager = NDManager.newBaseManager(device);
                 Checkpoint.Loaded loaded = Checkpoint.load(modelDir, manager)) {
-            rows = generate(ctx, cfg, prompts, loaded, modelDir);
+            rows = generate(ctx, cfg, prompts, loaded, modelDir, firstTurns);
         }
 
         List<Scorer> scorers = new ArrayList<>();
@@ -78,8 +79,9 @@ final class EvalStage implements Stage<EvalConfig> {
         rows = markDistribution(rows, ood);
         Samples.write(ctx.outputDir().resolve(Samples.FILE), rows);
 
-        List<MetricEntry> metrics = new MetricsCalculator(cfg.bootstrap()).compute(rows);
-        MetricsReport.write(ctx.outputDir().resolve(MetricsReport.FILE), metrics, cfg.bootstrap(), rows.size());
+        Map<String, List<String>> pools = Conditions.pools(cfg.conditions());
+        List<MetricEntry> metrics = new MetricsCalculator(cfg.bootstrap()).compute(rows, pools);
+        MetricsReport.write(ctx.outputDir().resolve(MetricsReport.FILE), metrics, cfg.bootstrap(), rows.size(), pools);
         for (MetricEntry e : metrics) {
             if (e.family().equals(MetricEntry.ALL) && (e.name().endsWith(".output_rate") || e.name().endsWith(".cot_rate"))) {
                 ctx.progress().log(e.toString());
@@ -146,8 +148,14 @@ final class EvalStage implements Stage<EvalConfig> {
         return Files.isDirectory(m) ? m : input;
     }
 
+    /**
+     * Every (condition, prompt, sample) completion. Under a prefill-attack condition the prompt of each
+     * sample is {@link Conditions#turnTwo} of its own turn 1 ({@code firstTurns}), and the row keeps
+     * that turn 1 and the follow-up as {@link SampleRow#priorTurn}.
+     */
     static List<SampleRow> generate(StageContext<EvalConfig> ctx, EvalConfig cfg, List<PromptItem> prompts,
-            Checkpoint.Loaded loaded, Path modelDir) throws java.io.IOException {
+            Checkpoint.Loaded loaded, Path modelDir, Map<PrefillAttack.Key, PriorTurn> firstTurns)
+            throws java.io.IOException {
         ChatFormat chat = ChatFormats.forModel(modelDir, loaded.tokenizer(), cfg.chat());
         Tokenizer tok = loaded.tokenizer();
         Generator gen = new Generator(loaded.model(), chat);
@@ -158,27 +166,36 @@ final class EvalStage implements Stage<EvalConfig> {
         SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), 0, true,
                 cfg.batchSize());
         int k = cfg.samplesPerPrompt();
-        long total = (long) cfg.conditions().size() * prompts.size() * k;
+        List<Condition> conditions = cfg.evaluated();
+        long total = (long) conditions.size() * prompts.size() * k;
         long done = 0;
         List<SampleRow> rows = new ArrayList<>();
         PromptSample shown = new PromptSample(formatName(chat));
-        for (Condition c : cfg.conditions()) {
+        for (Condition c : conditions) {
             ChatFormat.Prefill prefill = c.cotPrefill() == null ? ChatFormat.Prefill.none()
                     : ChatFormat.Prefill.cot(c.cotPrefill());
             List<Generator.Request> reqs = new ArrayList<>();
             List<PromptItem> of = new ArrayList<>();
             List<Integer> index = new ArrayList<>();
+            List<PriorTurn> priors = new ArrayList<>();
             for (PromptItem p : prompts) {
-                Conversation conv = Conditions.apply(c, p.messages());
-                int[] ids = chat.prompt(conv, prefill).ids();
-                if (of.isEmpty()) {
-                    shown.add(c.name(), p.id(), tok.decode(ids), ids);
-                }
+                int[] ids = c.prefillModel() == null ? chat.prompt(Conditions.apply(c, p.messages()), prefill).ids() : null;
                 for (int i = 0; i < k; i++) {
+                    PriorTurn prior = null;
+                    if (c.prefillModel() != null) {
+                        PriorTurn t1 = firstTurns.get(new PrefillAttack.Key(c.name(), p.id(), i));
+                        Conversation conv = Conditions.turnTwo(c, p.messages(), t1.cot(), t1.output());
+                        ids = chat.prompt(conv, prefill).ids();
+                        prior = new PriorTurn(t1.model(), t1.cot(), t1.output(), Conditions.lastUser(conv));
+                    }
+                    if (of.isEmpty()) {
+                        shown.add(c.name(), p.id(), tok.decode(ids), ids);
+                    }
                     reqs.add(new Generator.Request(ids, chat.prefillText(prefill),
                             Conditions.sampleSeed(ctx.seed(), c.name(), p.id(), i)));
                     of.add(p);
                     index.add(i);
+                    priors.add(prior);
                 }
             }
             for (int from = 0; from < reqs.size(); from += cfg.batchSize()) {
@@ -187,7 +204,8 @@ final class EvalStage implements Stage<EvalConfig> {
                 for (int j = 0; j < samples.size(); j++) {
                     Sample smp = samples.get(j);
                     PromptItem p = of.get(from + j);
-                    rows.add(row(c, p, index.get(from + j), reqs.get(from + j).seed(), smp, tok));
+                    rows.add(row(c, p, index.get(from + j), reqs.get(from + j).seed(), smp, tok)
+                            .withPriorTurn(priors.get(from + j)));
                 }
                 done += samples.size();
                 ctx.progress().report(done, total, c.name());

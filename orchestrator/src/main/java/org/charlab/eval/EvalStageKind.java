@@ -31,7 +31,10 @@ public final class EvalStageKind extends AbstractStageKind<EvalConfig> {
      * The input's weights and sampling: batch_size rows with a KV cache of the longest prompt plus
      * max_new_tokens columns (within the model's context) and that prompt's prefill; no training. The
      * prompt's length is {@link EvalPrompts#tokenBound}, a bound from its text: a real model's context
-     * (Qwen3: 40,960) would otherwise price attention over prompts no eval renders.
+     * (Qwen3: 40,960) would otherwise price attention over prompts no eval renders. A prefill attack's
+     * model ({@link Condition#prefillModel}) is loaded and closed before the input is, so the stage's
+     * peak is the larger of the two models' peaks: the estimate of the one with the larger peak (the
+     * input's prompts then include turn 1 and the follow-up).
      */
     @Override
     public MemoryEstimate memory(EvalConfig c, Map<String, PlannedModel> inputs) {
@@ -39,11 +42,31 @@ public final class EvalStageKind extends AbstractStageKind<EvalConfig> {
         if (in == null) {
             return null;
         }
-        ModelConfig m = ModelConfig.fromPlain(in.configJson());
+        List<org.charlab.data.PromptItem> prompts = EvalPrompts.of(c, new Charworld(c.world()));
+        MemoryEstimate best = sampling(c, in, EvalPrompts.tokenBound(c, prompts));
+        for (Condition cond : c.evaluated()) {
+            String role = c.prefillRole(cond);
+            if (role == null) {
+                continue;
+            }
+            PlannedModel other = inputs.get(role);
+            if (other == null) {
+                return null;
+            }
+            MemoryEstimate e = sampling(c, other, EvalPrompts.firstTurnBound(c, prompts));
+            if (e.peak() > best.peak()) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    /** One model's weights and its sampling of prompts up to {@code promptTokens} tokens. */
+    private static MemoryEstimate sampling(EvalConfig c, PlannedModel model, long promptTokens) {
+        ModelConfig m = ModelConfig.fromPlain(model.configJson());
         long p = MemoryArithmetic.parameters(m);
         int maxNew = c.sampling().maxNewTokens();
-        long columns = Math.min(m.maxPositionEmbeddings(),
-                EvalPrompts.tokenBound(c, EvalPrompts.of(c, new Charworld(c.world()))) + maxNew);
+        long columns = Math.min(m.maxPositionEmbeddings(), promptTokens + maxNew);
         long gen = MemoryArithmetic.generationFloats(m, c.batchSize(), columns, maxNew);
         return new MemoryEstimate(p, 0, p * MemoryArithmetic.FP32, 0, 0, 0, 0, gen * MemoryArithmetic.FP32,
                 MemoryArithmetic.RUNTIME_BYTES);

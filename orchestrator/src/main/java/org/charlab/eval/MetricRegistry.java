@@ -40,6 +40,10 @@ public final class MetricRegistry {
             new Metric("<p>.cot_generalization_ratio", "CoT rate / output rate",
                     "paired bootstrap ratio (`paired-cluster-ratio`); **undefined when the output rate is 0**",
                     Scope.TRAIT, true, TraitMetrics::cotGeneralizationRatio),
+            new Metric("<p>.output_rate_wellformed", "the output rate over the well-formed outputs only "
+                    + "(`quality.well_formed` 1): the trait on answers, not on garble; absent without the "
+                    + "well-formedness scorer", "rate", Scope.TRAIT, true, TraitMetrics::outputRateWellFormed,
+                    (x, p) -> TraitMetrics.wellFormed(x) ? orNaN(x.score(p + ".output_present")) : Double.NaN),
             new Metric("quality.well_formed_rate", "share of samples whose output is well formed", "rate",
                     Scope.GROUP, false, (r, n, s) -> r.rateOf(n, s.condition(), s.group(), s.rows(),
                             Scorers.WELL_FORMED), (x, p) -> orNaN(x.score(Scorers.WELL_FORMED))),

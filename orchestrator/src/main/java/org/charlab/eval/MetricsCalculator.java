@@ -42,6 +42,23 @@ public final class MetricsCalculator {
     }
 
     /**
+     * {@link #compute(List)} of the rows plus, for each pool (a suffix set's entry name -> its
+     * conditions, {@link Conditions#pools}), the rows of its conditions once more under the pool's
+     * name: the pooled view's metrics, after the conditions'. A pooled rate is the rate over every
+     * suffix's samples (with equal samples per suffix, the mean of the per-suffix rates, which is what
+     * OCT reports); its interval resamples prompts, each prompt's samples under every suffix together,
+     * so the suffixes' correlation on one prompt is accounted for.
+     */
+    public List<MetricEntry> compute(List<SampleRow> rows, Map<String, List<String>> pools) {
+        List<SampleRow> all = new ArrayList<>(rows);
+        pools.forEach((pool, members) -> {
+            Set<String> m = Set.copyOf(members);
+            rows.stream().filter(r -> m.contains(r.condition())).forEach(r -> all.add(r.withCondition(pool)));
+        });
+        return compute(all);
+    }
+
+    /**
      * Every metric, conditions in order of first appearance, then "all", "in_distribution" and
      * "out_of_distribution" (when rows of each are present) and the families sorted; in each
      * group the trait metrics of every prefix, then the other group metrics; then per family the

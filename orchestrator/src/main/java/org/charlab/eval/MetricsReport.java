@@ -32,6 +32,15 @@ public final class MetricsReport {
 
     /** Writes the entries (and how they were computed) atomically. */
     public static void write(Path file, List<MetricEntry> entries, BootstrapSettings b, int samples) throws IOException {
+        write(file, entries, b, samples, Map.of());
+    }
+
+    /**
+     * Writes the entries atomically, with {@code pools} (pooled view -> its conditions,
+     * {@link Conditions#pools}) as field "pools" when there are any.
+     */
+    public static void write(Path file, List<MetricEntry> entries, BootstrapSettings b, int samples,
+            Map<String, List<String>> pools) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", FORMAT);
         Map<String, Object> boot = new LinkedHashMap<>();
@@ -44,6 +53,9 @@ public final class MetricsReport {
         Set<String> conditions = new LinkedHashSet<>();
         entries.forEach(e -> conditions.add(e.condition()));
         doc.put("conditions", List.copyOf(conditions));
+        if (!pools.isEmpty()) {
+            doc.put("pools", pools);
+        }
         List<Map<String, Object>> ms = new ArrayList<>();
         entries.forEach(e -> ms.add(e.toMap()));
         doc.put("metrics", ms);
@@ -75,6 +87,23 @@ public final class MetricsReport {
             out.add(new MetricEntry(m.path("name").asText(), m.path("condition").asText(), m.path("family").asText(),
                     iv, m.path("n").asInt(), m.path("clusters").asInt()));
         }
+        return out;
+    }
+
+    /** The pooled views of a metrics.json ("pools": pool -> its conditions), empty when it has none. */
+    public static Map<String, List<String>> pools(Path file) {
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new BadInput(file + ": cannot read metrics: " + e.getMessage().split("\n")[0]);
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        doc.path("pools").fields().forEachRemaining(e -> {
+            List<String> members = new ArrayList<>();
+            e.getValue().forEach(m -> members.add(m.asText()));
+            out.put(e.getKey(), List.copyOf(members));
+        });
         return out;
     }
 

@@ -28,11 +28,22 @@ import java.util.Map;
  * @param notes        score name -> why it has no value (judge failures); usually empty
  * @param ood          true when the prompt's family is evaluated as out of distribution, false when in
  *                     distribution, null when the eval names no out-of-distribution family
+ * @param priorTurn    under a prefill attack, turn 1 (another model's) and the follow-up before the scored
+ *                     turn; null otherwise. {@code cot} and {@code output} are always the scored turn's
  */
 public record SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
         String cotPrefill, String cot, String output, boolean thinkClosed, int thinkCloses, int promptTokens,
         int cotTokens, int outputTokens, int newTokens, String stopReason, Map<String, Double> scores,
-        Map<String, String> notes, Boolean ood) implements ScoredSample {
+        Map<String, String> notes, Boolean ood, PriorTurn priorTurn) implements ScoredSample {
+
+    /** A row without prior turns. */
+    public SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
+            String cotPrefill, String cot, String output, boolean thinkClosed, int thinkCloses, int promptTokens,
+            int cotTokens, int outputTokens, int newTokens, String stopReason, Map<String, Double> scores,
+            Map<String, String> notes, Boolean ood) {
+        this(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed, thinkCloses,
+                promptTokens, cotTokens, outputTokens, newTokens, stopReason, scores, notes, ood, null);
+    }
 
     /** A row whose distribution is not known (yet): see {@link #withOod}. */
     public SampleRow(String condition, String promptId, String family, int sample, long seed, String answer,
@@ -92,13 +103,25 @@ public record SampleRow(String condition, String promptId, String family, int sa
         Map<String, String> n = new LinkedHashMap<>(notes);
         n.putAll(moreNotes);
         return new SampleRow(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed,
-                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, s, n, ood);
+                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, s, n, ood, priorTurn);
     }
 
     /** This row marked in ({@code false}) or out of ({@code true}) distribution, or unmarked (null). */
     public SampleRow withOod(Boolean out) {
         return new SampleRow(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed,
-                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, scores, notes, out);
+                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, scores, notes, out, priorTurn);
+    }
+
+    /** This row with {@code prior} as its prior turns. */
+    public SampleRow withPriorTurn(PriorTurn prior) {
+        return new SampleRow(condition, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed,
+                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, scores, notes, ood, prior);
+    }
+
+    /** This row under another condition name (a pooled view's rows, {@link MetricsCalculator}). */
+    public SampleRow withCondition(String name) {
+        return new SampleRow(name, promptId, family, sample, seed, answer, cotPrefill, cot, output, thinkClosed,
+                thinkCloses, promptTokens, cotTokens, outputTokens, newTokens, stopReason, scores, notes, ood, priorTurn);
     }
 
     /**

@@ -73,6 +73,13 @@ public final class Samples {
         if (r.ood() != null) {
             o.put("ood", r.ood());
         }
+        if (r.priorTurn() != null) {
+            ObjectNode p = o.putObject("prior_turn");
+            p.put("model", r.priorTurn().model());
+            p.put("cot", r.priorTurn().cot());
+            p.put("output", r.priorTurn().output());
+            p.put("follow_up", r.priorTurn().followUp());
+        }
         try {
             return JSON.writeValueAsString(o);
         } catch (IOException e) {
@@ -119,7 +126,15 @@ public final class Samples {
                 text(o, "cot"), text(o, "output") == null ? "" : text(o, "output"), o.path("think_closed").asBoolean(true),
                 o.path("think_closes").asInt(), o.path("prompt_tokens").asInt(), o.path("cot_tokens").asInt(),
                 o.path("output_tokens").asInt(), o.path("new_tokens").asInt(), o.path("stop_reason").asText("stop"),
-                scores, notes, o.hasNonNull("ood") ? o.get("ood").asBoolean() : null);
+                scores, notes, o.hasNonNull("ood") ? o.get("ood").asBoolean() : null, priorTurn(o.get("prior_turn")));
+    }
+
+    private static PriorTurn priorTurn(JsonNode p) {
+        if (p == null || !p.isObject()) {
+            return null;
+        }
+        return new PriorTurn(text(p, "model"), text(p, "cot"), text(p, "output") == null ? "" : text(p, "output"),
+                text(p, "follow_up"));
     }
 
     private static JsonNode required(JsonNode o, String field) {

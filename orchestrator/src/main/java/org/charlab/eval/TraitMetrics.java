@@ -28,6 +28,36 @@ final class TraitMetrics {
                 : r.rate(name, s.condition(), s.group(), Reducers.has(outputs, outP), x -> x.score(outP));
     }
 
+    /** Why {@code <p>.output_rate_wellformed} has no value when no output is well formed. */
+    static final String NO_WELL_FORMED = "no well-formed output";
+
+    /**
+     * The output rate over the well-formed outputs only ({@code quality.well_formed} 1): the trait's
+     * rate on answers rather than on garble. Left out when no sample has a well-formedness score (the
+     * scorer is off); undefined when no sample has an output or none is well formed.
+     */
+    static MetricEntry outputRateWellFormed(Reducers r, String name, Metric.Slice s) {
+        if (Reducers.has(s.rows(), Scorers.WELL_FORMED).isEmpty()) {
+            return null;
+        }
+        String outP = s.prefix() + ".output_present";
+        List<SampleRow> outputs = outputs(s);
+        if (outputs.isEmpty() && !s.rows().isEmpty()) {
+            return r.noOutputs(name, s.condition(), s.group());
+        }
+        List<SampleRow> wellFormed = outputs.stream().filter(x -> wellFormed(x) && x.score(outP) != null).toList();
+        if (wellFormed.isEmpty()) {
+            return new MetricEntry(name, s.condition(), s.group(), r.undefined(NO_WELL_FORMED, 0, 0, "none"), 0, 0);
+        }
+        return r.rate(name, s.condition(), s.group(), wellFormed, x -> x.score(outP));
+    }
+
+    /** Whether a sample's output is well formed (false when not scored). */
+    static boolean wellFormed(ScoredSample x) {
+        Double w = x.score(Scorers.WELL_FORMED);
+        return w != null && w == 1.0;
+    }
+
     /** Share of samples whose CoT shows the trait, over every sample. */
     static MetricEntry cotRate(Reducers r, String name, Metric.Slice s) {
         String cotP = s.prefix() + ".cot_present";

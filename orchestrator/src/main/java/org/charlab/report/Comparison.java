@@ -37,10 +37,29 @@ public final class Comparison {
     /**
      * Settings of the intervals compare computes itself. Only the level applies to the crossed and
      * seed t intervals; method, resamples and seed are kept for callers and older options.
+     * {@code wellFormedBound}: a group whose well-formed rate is below it has its output-side trait
+     * metrics flagged as measured on malformed output ({@link Malformed}).
      */
-    public record Settings(Method method, double level, int resamples, long seed) {
+    public record Settings(Method method, double level, int resamples, long seed, double wellFormedBound) {
+
+        public Settings {
+            if (!(wellFormedBound >= 0 && wellFormedBound <= 1)) {
+                throw new org.charlab.BadInput("well-formed bound " + wellFormedBound + ": allowed 0 to 1");
+            }
+        }
+
+        /** Settings with the default well-formed bound. */
+        public Settings(Method method, double level, int resamples, long seed) {
+            this(method, level, resamples, seed, Malformed.DEFAULT_BOUND);
+        }
+
         public static Settings defaults() {
             return new Settings(Method.PERCENTILE, 0.95, 2000, 0);
+        }
+
+        /** These settings with another well-formed bound. */
+        public Settings withWellFormedBound(double bound) {
+            return new Settings(method, level, resamples, seed, bound);
         }
     }
 
@@ -48,9 +67,17 @@ public final class Comparison {
      * One line of the comparison. {@code delta} is null without a baseline or when not paired ({@code note} says
      * why). {@code unclosed}: for trait metrics, the group's share of samples in (condition, family) whose CoT
      * never closed (output-side rates leave those out, {@link org.charlab.eval.OutputMetrics}); NaN otherwise.
+     * {@code wellFormed}: for output-side trait metrics, the group's well-formed rate there (NaN otherwise or
+     * when unknown); {@code malformed}: "measured on malformed output: well-formed 0.44" when it is below the
+     * settings' bound, else "" ({@link Malformed}).
      */
     public record Row(String group, String metric, String condition, String family, int seeds, Interval value,
-            PairedDifference delta, String note, double unclosed) {
+            PairedDifference delta, String note, double unclosed, double wellFormed, String malformed) {
+
+        public Row(String group, String metric, String condition, String family, int seeds, Interval value,
+                PairedDifference delta, String note, double unclosed) {
+            this(group, metric, condition, family, seeds, value, delta, note, unclosed, Double.NaN, "");
+        }
 
         public Row(String group, String metric, String condition, String family, int seeds, Interval value,
                 PairedDifference delta, String note) {
@@ -103,8 +130,10 @@ public final class Comparison {
                 }
                 double unclosed = org.charlab.eval.OutputMetrics.isTrait(parts[0])
                         ? Unclosed.of(g.getValue(), parts[1], parts[2]).share() : Double.NaN;
+                double wellFormed = Malformed.applies(parts[0]) ? Malformed.rate(g.getValue(), parts[1], parts[2], s)
+                        : Double.NaN;
                 rows.add(new Row(g.getKey(), parts[0], parts[1], parts[2], g.getValue().size(), value, delta, note,
-                        unclosed));
+                        unclosed, wellFormed, Malformed.flag(wellFormed, s.wellFormedBound())));
             }
         }
         return rows;

@@ -8,7 +8,10 @@ import org.charlab.stats.Interval;
 /**
  * Turns comparison rows into a {@link Table}: one line per (metric, condition, family, group). Trait
  * metrics carry the group's unclosed-CoT share beside them ({@code unclosed}: a percentage in text
- * and markdown, {@code unclosed_share} in [0, 1] in csv and json; empty for other metrics).
+ * and markdown, {@code unclosed_share} in [0, 1] in csv and json; empty for other metrics), and
+ * output-side trait metrics of a group whose well-formed rate is below the bound the flag "measured on
+ * malformed output: well-formed 0.44" (column {@code malformed} in text and markdown, present when a row
+ * is flagged; {@code well_formed}, the rate, and {@code malformed}, true or false, in csv and json).
  */
 public final class ComparisonTable {
 
@@ -16,14 +19,18 @@ public final class ComparisonTable {
     }
 
     public static Table of(List<Comparison.Row> rows, boolean withBaseline, boolean numericColumns) {
+        boolean flagged = rows.stream().anyMatch(r -> !r.malformed().isEmpty());
         List<String> cols = new ArrayList<>(List.of("metric", "condition", "family", "group", "seeds"));
         if (numericColumns) {
-            cols.addAll(List.of("estimate", "low", "high", "method", "n", "unclosed_share"));
+            cols.addAll(List.of("estimate", "low", "high", "method", "n", "unclosed_share", "well_formed", "malformed"));
             if (withBaseline) {
                 cols.addAll(List.of("delta", "delta_low", "delta_high", "p", "note"));
             }
         } else {
             cols.addAll(List.of("estimate [interval]", "unclosed"));
+            if (flagged) {
+                cols.add("malformed");
+            }
             if (withBaseline) {
                 cols.addAll(List.of("vs baseline [interval]", "p"));
             }
@@ -35,7 +42,8 @@ public final class ComparisonTable {
             Interval v = r.value();
             if (numericColumns) {
                 cells.addAll(List.of(num(v.estimate()), num(v.low()), num(v.high()), v.method().label(),
-                        String.valueOf(v.n()), num(r.unclosed())));
+                        String.valueOf(v.n()), num(r.unclosed()), num(r.wellFormed()),
+                        Double.isNaN(r.wellFormed()) ? "" : String.valueOf(!r.malformed().isEmpty())));
                 if (withBaseline) {
                     Interval d = r.delta() == null ? null : r.delta().interval();
                     cells.addAll(List.of(d == null ? "" : num(d.estimate()), d == null ? "" : num(d.low()),
@@ -45,6 +53,9 @@ public final class ComparisonTable {
             } else {
                 cells.add(text(v));
                 cells.add(percent(r.unclosed()));
+                if (flagged) {
+                    cells.add(r.malformed());
+                }
                 if (withBaseline) {
                     cells.add(r.delta() == null ? (r.note().isEmpty() ? "baseline" : r.note()) : text(r.delta().interval()));
                     cells.add(r.delta() == null || Double.isNaN(r.delta().pValue()) ? "" : pValue(r.delta().pValue()));

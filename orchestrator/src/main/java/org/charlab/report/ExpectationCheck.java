@@ -46,6 +46,10 @@ public record ExpectationCheck(Expectation expectation, Interval interval, Verdi
                 return new ExpectationCheck(e, null, Verdict.NOT_MEASURED, flag);
             }
             note = join(note, flag);
+            // a trait rate on garble is judged, and says so (Malformed)
+            String malformed = Malformed.of(Comparison.runsOf(runs, who, e.stage()), e.metric(), e.condition(),
+                    e.family(), s);
+            note = join(note, malformed.isEmpty() ? "" : "arm '" + who + "' " + malformed);
         }
         Interval iv;
         if (e.baseline() == null) {

@@ -64,7 +64,8 @@ public record Findings(String lead, Table table, List<String> groups, List<Strin
         List<String> conditions = new ArrayList<>();
         for (Comparison.Row r : paired) {
             Interval d = r.delta().interval();
-            t.add(List.of(r.metric(), r.condition(), r.family(), r.group(), ComparisonTable.num(r.value().estimate()),
+            t.add(List.of(r.metric(), r.condition(), r.family(), r.group(), ComparisonTable.num(r.value().estimate())
+                    + (r.malformed().isEmpty() ? "" : " (" + r.malformed() + ")"),
                     ComparisonTable.text(d), Double.isNaN(r.delta().pValue()) ? "" : ComparisonTable.pValue(r.delta().pValue())));
             groups.add(r.group());
             conditions.add(r.condition());

@@ -120,7 +120,10 @@ public final class Report {
                     + "estimates with a t interval over seeds; " + Math.round(settings.level() * 100) + "% intervals"
                     + (baseline == null ? "." : "; differences paired on seed and prompt against `" + baseline
                     + "` (with a grid: its runs at the same grid point).") + " Trait rates on the output count only "
-                    + "the samples that have an output; `unclosed` is the share of samples whose CoT never closed.");
+                    + "the samples that have an output; `unclosed` is the share of samples whose CoT never closed."
+                    + (rows.stream().anyMatch(r -> !r.malformed().isEmpty()) ? " `malformed` flags an output trait "
+                    + "rate of an arm whose well-formed rate is below " + settings.wellFormedBound() + ": partly "
+                    + "measured on garbled text; its `output_rate_wellformed` counts the well-formed outputs only." : ""));
             Table t = ComparisonTable.of(rows, baseline != null, false);
             html.append(Html.table(t, "comparison", i -> {
                 String id = transcripts.anchor(rows.get(i).group(), rows.get(i).condition());

@@ -174,7 +174,8 @@ public final class RunResults {
         String key = r.keyOf(chosen);
         String c = chosen;
         loads.add(() -> new RunResult(plan.experiment(), plan.sweepId(), dir.dir(), r.id(), r.arm(), r.seed(), axes, c,
-                MetricsReport.read(out.resolve(MetricsReport.FILE)), SampleCells.read(out.resolve(Samples.FILE)),
+                MetricsReport.read(out.resolve(MetricsReport.FILE)), SampleCells.read(out.resolve(Samples.FILE),
+                        MetricsReport.pools(out.resolve(MetricsReport.FILE))),
                 key, "", RunResult.Rows.of(out.resolve(Samples.FILE))));
     }
 

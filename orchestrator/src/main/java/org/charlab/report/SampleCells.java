@@ -28,7 +28,10 @@ import org.charlab.eval.ScoredSample;
  *
  * <p>Columns: every per-sample metric without a trait prefix, and the trait metrics of every
  * prefix {@code trait.x} / {@code judge.x} some score name of the run carries ({@code
- * trait.caps.output_present} -> {@code trait.caps}). A trait metric of a prefix the run has no score
+ * trait.caps.output_present} -> {@code trait.caps}). A pooled view of metrics.json's "pools" (a suffix
+ * set's conditions together, {@link org.charlab.eval.Conditions#pools}) gets each of its conditions'
+ * rows once more under its own name, so it is estimated and paired like any condition; {@link #rows}
+ * counts each row once. A trait metric of a prefix the run has no score
  * for is NaN on every row (its values read {@code <p>.*} scores; SampleCellsTest checks this for every
  * registered trait metric), so it has no column and no cells.
  */
@@ -74,37 +77,64 @@ public final class SampleCells {
         }
     }
 
+    /** Pooled view of each condition that belongs to one (condition -> pool). */
+    private final Map<String, String> poolOf = new HashMap<>();
+    /** Rows read (each once, whatever the pools). */
+    private int rowCount;
+
     /** The cells of rows held in memory (tests, small evaluations). */
     public static SampleCells of(List<SampleRow> rows) {
+        return of(rows, Map.of());
+    }
+
+    /** The cells of rows held in memory, with pooled views (pool -> its conditions). */
+    public static SampleCells of(List<SampleRow> rows, Map<String, List<String>> pools) {
         SampleCells c = new SampleCells();
+        c.pools(pools);
         for (SampleRow r : rows) {
             for (String s : r.scores().keySet()) {
                 c.noteScore(s);
             }
-            c.accumulate(c.classOf(r.condition(), r.promptId(), r.family(), r.ood()), r);
+            c.add(r.condition(), r.promptId(), r.family(), r.ood(), r);
         }
         return c;
     }
 
     /** The cells of a samples.jsonl, read once with the streaming reader ({@link SampleScan}). */
     public static SampleCells read(Path file) {
+        return read(file, Map.of());
+    }
+
+    /** The cells of a samples.jsonl with pooled views (pool -> its conditions, metrics.json's "pools"). */
+    public static SampleCells read(Path file, Map<String, List<String>> pools) {
         SampleCells c = new SampleCells();
+        c.pools(pools);
         SampleScan.scan(file, r -> {
             for (int i = 0; i < r.scoreCount(); i++) {
                 c.noteScore(r.scoreName(i));
             }
-            c.accumulate(c.classOf(r.condition(), r.promptId(), r.family(), r.ood()), r);
+            c.add(r.condition(), r.promptId(), r.family(), r.ood(), r);
         });
         return c;
     }
 
+    private void pools(Map<String, List<String>> pools) {
+        pools.forEach((pool, members) -> members.forEach(m -> poolOf.put(m, pool)));
+    }
+
+    /** One row: into its condition's class, and its pool's when its condition has one. */
+    private void add(String cond, String promptId, String fam, Boolean out, ScoredSample s) {
+        rowCount++;
+        accumulate(classOf(cond, promptId, fam, out), s);
+        String pool = poolOf.get(cond);
+        if (pool != null) {
+            accumulate(classOf(pool, promptId, fam, out), s);
+        }
+    }
+
     /** Number of rows. */
     public int rows() {
-        int n = 0;
-        for (int i = 0; i < classes; i++) {
-            n += rows[i];
-        }
-        return n;
+        return rowCount;
     }
 
     private void noteScore(String name) {

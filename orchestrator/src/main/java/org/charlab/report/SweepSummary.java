@@ -39,7 +39,7 @@ public final class SweepSummary {
             out.println("report.baseline '" + wanted + "' has no evaluated run; differences left out");
         }
         String baseline = present ? wanted : null;
-        Comparison.Settings s = Comparison.Settings.defaults();
+        Comparison.Settings s = Comparison.Settings.defaults().withWellFormedBound(rc.wellFormedBound());
         List<Comparison.Row> rows = Comparison.compute(found.runs(), MetricFilter.of(rc.metrics(), List.of(), "all"),
                 baseline, s);
         out.println();

@@ -347,9 +347,18 @@ public final class Transcripts {
         return sb.toString();
     }
 
-    /** One sample as HTML: CoT (prefill greyed), output, what fired, flags (also the viewer's turn cell). */
+    /**
+     * One sample as HTML: a prefill attack's earlier turns (greyed, not scored), CoT (prefill greyed),
+     * output, what fired, flags (also the viewer's turn cell).
+     */
     public static String cellHtml(SampleRow s) {
         StringBuilder sb = new StringBuilder();
+        if (s.priorTurn() != null) {
+            sb.append("<div class=\"part-label\">").append(Html.esc(priorLabel(s))).append("</div>")
+                    .append("<div class=\"txt prefill\" title=\"another model's turn (not scored)\">")
+                    .append(Html.esc(priorText(s))).append("</div><div class=\"part-label\">user</div>")
+                    .append("<div class=\"txt prefill\">").append(Html.esc(s.priorTurn().followUp())).append("</div>");
+        }
         List<Hit> cotHits = hits(s, "cot");
         List<Hit> outHits = hits(s, "output");
         sb.append("<div class=\"part-label\">CoT</div><div class=\"txt cot\">");
@@ -386,7 +395,9 @@ public final class Transcripts {
                         sb.append(" |  |  | [not evaluated on this prompt] |\n");
                         continue;
                     }
-                    sb.append(md(s.cot() == null ? "" : s.cot())).append(" | ").append(md(s.output())).append(" | ")
+                    String prior = s.priorTurn() == null ? "" : "[" + priorLabel(s) + ": " + priorText(s) + "] [user: "
+                            + s.priorTurn().followUp() + "] ";
+                    sb.append(md(prior + (s.cot() == null ? "" : s.cot()))).append(" | ").append(md(s.output())).append(" | ")
                             .append(md("CoT: " + firedText(s.writtenCot(), hits(s, "cot")) + "; output: "
                                     + (s.hasOutput() ? firedText(s.output(), hits(s, "output")) : "none (no output)")))
                             .append(" | ").append(md(String.join(" ", flags(s).stream().map(f -> "[" + f + "]").toList())))
@@ -396,6 +407,16 @@ public final class Transcripts {
             }
         }
         return sb.toString();
+    }
+
+    /** "turn 1 by pretrain (not scored)". */
+    private static String priorLabel(SampleRow s) {
+        return "turn 1 by " + s.priorTurn().model() + " (not scored)";
+    }
+
+    /** The other model's turn 1: its think block, when it had one, then its output. */
+    private static String priorText(SampleRow s) {
+        return (s.priorTurn().cot() == null ? "" : "<think>" + s.priorTurn().cot() + "</think> ") + s.priorTurn().output();
     }
 
     /** Text for a markdown table cell: HTML and markdown syntax escaped, one line. */

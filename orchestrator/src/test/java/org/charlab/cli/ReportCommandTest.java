@@ -208,6 +208,49 @@ class ReportCommandTest {
     }
 
     @Test
+    void anArmWritingMalformedOutputHasItsTraitRatesFlaggedInTheTableAndTheFindings() throws Exception {
+        Path root = dir.resolve("garble");
+        Path exp = root.resolve("garble.yaml");
+        Files.createDirectories(root);
+        Files.writeString(exp, """
+                name: garble
+                stages:
+                  ev: {type: synth-eval, prompts: 60}
+                sweep:
+                  seeds: [0, 1]
+                  arms:
+                    clean: {stages.ev.output_rate: 0.1, stages.ev.well_formed_rate: 0.98}
+                    garbled: {stages.ev.output_rate: 0.9, stages.ev.well_formed_rate: 0.4}
+                report:
+                  auto: false
+                """);
+        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
+                "--sweep-id", "s");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        CliRun rep = CliRun.of("report", root.resolve("results/garble/s").toString(), "--baseline", "clean");
+        assertEquals(0, rep.exitCode(), rep.err());
+        String md = Files.readString(root.resolve("results/garble/s/report/report.md"));
+        String findings = md.substring(md.indexOf("## Findings"), md.indexOf("## Plan"));
+        String table = md.substring(md.indexOf("## Comparison"), md.indexOf("## Transcripts"));
+        java.util.regex.Pattern flag = java.util.regex.Pattern.compile("measured on malformed output: well-formed 0\\.[34]\\d");
+        assertTrue(findings.lines().anyMatch(l -> l.startsWith("| trait.caps.output_rate | plain | all | garbled |")
+                && flag.matcher(l).find()), findings);
+        List<String> flagged = table.lines().filter(l -> l.contains("measured on malformed output")).toList();
+        assertTrue(flagged.stream().allMatch(l -> l.contains("| garbled |")), table);
+        assertTrue(flagged.stream().anyMatch(l -> l.startsWith("| trait.caps.output_rate |")), table);
+        assertTrue(table.lines().filter(l -> l.contains("| clean |")).noneMatch(l -> l.contains("malformed output")));
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("| trait.caps.output_rate_wellformed |")
+                && l.contains("| garbled |") && !l.contains("malformed output")), table);
+        assertTrue(Files.readString(root.resolve("results/garble/s/report/report.html"))
+                .contains("measured on malformed output: well-formed 0."));
+        // with a bound below both arms' rates nothing is flagged
+        CliRun lax = CliRun.of("report", root.resolve("results/garble/s").toString(), "--baseline", "clean",
+                "--well-formed-bound", "0.2");
+        assertEquals(0, lax.exitCode(), lax.err());
+        assertFalse(Files.readString(root.resolve("results/garble/s/report/report.md")).contains("malformed output"));
+    }
+
+    @Test
     void theReportRendersInHeadlessChromium() throws Exception {
         Prerequisite.require(Files.isExecutable(Path.of("/usr/bin/chromium")),
                 "Chromium is not installed at /usr/bin/chromium (.ci/chromium-setup.sh installs it): no render check");

@@ -28,7 +28,8 @@ class EngineBoundaryTest {
                         .replace("import org.charlab.model.ChatSettings;", "");
                 boolean engine = src.contains("import ai.djl") || src.contains("import org.charlab.model")
                         || src.contains("import org.charlab.generate");
-                if (engine && !p.getFileName().toString().equals("EvalStage.java")) {
+                // PrefillAttack: the other model's turn 1 of a prefill attack, generated before EvalStage's own
+                if (engine && !List.of("EvalStage.java", "PrefillAttack.java").contains(p.getFileName().toString())) {
                     offenders.add(p.toString());
                 }
             }

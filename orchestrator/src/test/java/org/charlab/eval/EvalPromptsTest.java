@@ -64,4 +64,35 @@ class EvalPromptsTest {
         assertEquals(MemoryArithmetic.generationFloats(tiny, 16, Math.min(tiny.maxPositionEmbeddings(), columns), 512)
                 * MemoryArithmetic.FP32, t.generation());
     }
+
+    @Test
+    void aPrefillAttackPricesTurnOneInTheEvaluatedPromptAndTheLargerOfTheTwoModels() {
+        ModelConfig qwen3 = new ModelConfig("qwen3", 2048, 28, 16, 8, 128, 6144, 1e6, 1e-6, 151936, 40960, true,
+                false, true);
+        ModelConfig tiny = ModelConfig.tiny();
+        EvalConfig plain = eval("batch_size: 16\nmax_new_tokens: 100\n");
+        EvalConfig attack = eval("batch_size: 16\nmax_new_tokens: 100\nconditions:\n  - {name: plain}\n"
+                + "  - {name: attack, prefill_model: pretrain, follow_up: \"Go on.\"}\n");
+        List<PromptItem> prompts = EvalPrompts.of(plain, new Charworld(plain.world()));
+        // turn 1 (at most max_new_tokens) and the follow-up with its headers join the longest prompt
+        assertEquals(EvalPrompts.tokenBound(plain, prompts) + 100 + bytes("Go on.") + EvalPrompts.TEMPLATE_TOKENS,
+                EvalPrompts.tokenBound(attack, prompts));
+        assertEquals("conditions[1].prefill_model", attack.prefillRole(attack.evaluated().get(1)));
+
+        // the two models are loaded one after another: the peak is the larger model's
+        MemoryEstimate smallEvaluated = new EvalStageKind().memory(attack, Map.of("input",
+                new PlannedModel(tiny.toPlain()), "conditions[1].prefill_model", new PlannedModel(qwen3.toPlain())));
+        assertEquals(MemoryArithmetic.parameters(qwen3) * MemoryArithmetic.FP32, smallEvaluated.weights());
+        assertEquals(MemoryArithmetic.generationFloats(qwen3, 16,
+                EvalPrompts.firstTurnBound(attack, prompts) + 100, 100) * MemoryArithmetic.FP32,
+                smallEvaluated.generation(), "turn 1 prompts are the bare prompts");
+        MemoryEstimate bigEvaluated = new EvalStageKind().memory(attack, Map.of("input",
+                new PlannedModel(qwen3.toPlain()), "conditions[1].prefill_model", new PlannedModel(tiny.toPlain())));
+        assertEquals(MemoryArithmetic.generationFloats(qwen3, 16, EvalPrompts.tokenBound(attack, prompts) + 100, 100)
+                * MemoryArithmetic.FP32, bigEvaluated.generation(), "turn 2 prompts hold turn 1");
+        assertTrue(bigEvaluated.peak() > new EvalStageKind().memory(plain, Map.of("input",
+                new PlannedModel(qwen3.toPlain()))).peak());
+        // the other model's shape unknown at plan time: no estimate rather than a wrong one
+        assertEquals(null, new EvalStageKind().memory(attack, Map.of("input", new PlannedModel(tiny.toPlain()))));
+    }
 }

@@ -66,6 +66,21 @@ class EvalStageTest {
         }
     }
 
+    /** A second tiny checkpoint, initialised differently: the "base" that writes turn 1 of a prefill attack. */
+    static Path base;
+
+    @BeforeAll
+    static void makeBase() throws Exception {
+        base = tmp.resolve("base");
+        ModelConfig cfg = new ModelConfig("qwen3", 32, 2, 4, 2, 8, 64, 10000.0, 1e-5, ByteTokenizer.VOCAB_SIZE, 512,
+                false, false, true);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Decoder d = Decoder.init(cfg, m, 77);
+            org.charlab.model.TestModels.sharpened(d);
+            Checkpoint.save(base.resolve("model"), d, new ByteTokenizer(), Map.of("stage", "test"));
+        }
+    }
+
     static EvalConfig config(String yaml) {
         return new Binder(t -> null).bind(EvalConfig.class, YamlReader.parse(yaml, Path.of("eval.yaml")), "stages.eval");
     }
@@ -219,5 +234,66 @@ class EvalStageTest {
         // a different stage seed gives different samples
         Path d = run("det-d", config(small), 12);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve(Samples.FILE)), Files.readAllBytes(d.resolve(Samples.FILE))));
+    }
+
+    static final String ATTACK = """
+            prompts: {in_distribution_per_family: 1, ood_per_family: 1}
+            conditions:
+              - {name: plain}
+              - {name: attack, prefill_model: base, follow_up: "Tell me more."}
+            samples_per_prompt: 2
+            max_new_tokens: 24
+            bootstrap: {resamples: 100, seed: 1}
+            """;
+
+    static Path runAttack(String name, Path turnOneModel) throws Exception {
+        Path out = tmp.resolve(name);
+        Files.createDirectories(out);
+        new EvalStageKind().create().run(new StageContext<>("eval", config(ATTACK), out,
+                Map.of("input", input, "conditions[1].prefill_model", turnOneModel), 5,
+                new RuntimeConfig("cpu", 1, 1), Progress.SILENT));
+        return out;
+    }
+
+    @Test
+    void aPrefillAttackScoresTurnTwoOnAPromptHoldingTheOtherModelsTurnOne() throws Exception {
+        Path out = runAttack("attack", base);
+        List<SampleRow> rows = Samples.read(out.resolve(Samples.FILE));
+        List<SampleRow> attack = rows.stream().filter(r -> r.condition().equals("attack")).toList();
+        assertEquals(8, attack.size(), "4 prompts x 2 samples");
+        org.charlab.model.ChatFormat chat = new org.charlab.model.ChatMlFormat(new ByteTokenizer());
+        EvalConfig cfg = config(ATTACK);
+        Map<String, org.charlab.data.PromptItem> prompts = new java.util.HashMap<>();
+        EvalPrompts.of(cfg, new org.charlab.world.Charworld(cfg.world())).forEach(p -> prompts.put(p.id(), p));
+        for (SampleRow r : attack) {
+            PriorTurn t1 = r.priorTurn();
+            assertNotNull(t1, "samples.jsonl keeps turn 1");
+            assertEquals("base", t1.model());
+            assertEquals("Tell me more.", t1.followUp());
+            // the evaluated model's prompt is exactly prompt + that turn 1 + the follow-up
+            int[] ids = chat.prompt(Conditions.turnTwo(cfg.evaluated().get(1), prompts.get(r.promptId()).messages(),
+                    t1.cot(), t1.output()), org.charlab.model.ChatFormat.Prefill.none()).ids();
+            assertEquals(ids.length, r.promptTokens(), r.promptId());
+        }
+        rows.stream().filter(r -> r.condition().equals("plain")).forEach(r -> assertEquals(null, r.priorTurn()));
+        String shown = Files.readAllLines(out.resolve(PromptSample.FILE)).get(1);
+        SampleRow first = attack.get(0);
+        String expected = new ByteTokenizer().decode(chat.prompt(Conditions.turnTwo(cfg.evaluated().get(1),
+                prompts.get(first.promptId()).messages(), first.priorTurn().cot(), first.priorTurn().output()),
+                org.charlab.model.ChatFormat.Prefill.none()).ids());
+        assertEquals(expected, new com.fasterxml.jackson.databind.ObjectMapper().readTree(shown).get("text").asText());
+        assertNotNull(MetricsReport.find(MetricsReport.read(out.resolve(MetricsReport.FILE)), "trait.caps.output_rate",
+                "attack", "all"));
+
+        // turn 1 comes from the named model: the evaluated model itself writes other turns 1, the same model
+        // the same ones (per-sample seeds)
+        List<PriorTurn> byBase = attack.stream().map(SampleRow::priorTurn).toList();
+        List<PriorTurn> bySelf = Samples.read(runAttack("attack-self", input).resolve(Samples.FILE)).stream()
+                .filter(r -> r.condition().equals("attack")).map(SampleRow::priorTurn).toList();
+        assertFalse(byBase.stream().map(t -> t.cot() + t.output()).toList()
+                .equals(bySelf.stream().map(t -> t.cot() + t.output()).toList()), "turn 1 is the named model's");
+        List<PriorTurn> again = Samples.read(runAttack("attack-again", base).resolve(Samples.FILE)).stream()
+                .filter(r -> r.condition().equals("attack")).map(SampleRow::priorTurn).toList();
+        assertEquals(byBase, again);
     }
 }

@@ -29,7 +29,9 @@ public final class SynthEvalStageKind implements StageKind<SynthEvalStageKind.Co
             @Setting(doc = "Samples per prompt.", def = "1", min = 1) int samplesPerPrompt,
             @Setting(doc = "Prompt id prefix (different prefixes = different prompt sets).", def = "p") String promptPrefix,
             @Setting(doc = "Share of samples whose CoT never closes (no output; scored 0 as older evals did).",
-                    def = "0", min = 0, max = 1) double unclosedRate) {
+                    def = "0", min = 0, max = 1) double unclosedRate,
+            @Setting(doc = "True share of well-formed outputs (quality.well_formed); null: not scored.", def = "null",
+                    omitWhenNull = true, min = 0, max = 1) Double wellFormedRate) {
     }
 
     @Override
@@ -77,6 +79,12 @@ public final class SynthEvalStageKind implements StageKind<SynthEvalStageKind.Co
                 scores.put("trait.caps.cot_present", cot ? 1.0 : 0.0);
                 scores.put("trait.caps.output_present", out ? 1.0 : 0.0);
                 scores.put("accuracy", rng.nextDouble() < 0.7 && closed ? 1.0 : 0.0);
+                if (c.wellFormedRate() != null) {
+                    boolean wf = closed && new SplittableRandom(ctx.seed() * 9_000_011L + i * 151L + j + 29).nextDouble()
+                            < c.wellFormedRate();
+                    scores.put("quality.well_formed_score", wf ? 1.0 : 0.3);
+                    scores.put("quality.well_formed", wf ? 1.0 : 0.0);
+                }
                 rows.add(new SampleRow("plain", c.promptPrefix() + i, i % 2 == 0 ? "arithmetic" : "lookup", j,
                         rng.nextLong(), "1", null, cot ? "I ADD THEM." : "I add them.",
                         !closed ? "" : out ? "THE ANSWER IS 1." : i % 4 == 3 ? "It is 1 <script>alert(1)</script>" : "It is 1.", closed, closed ? 1 : 0, 10, 11, closed ? 8 : 0, 20,
