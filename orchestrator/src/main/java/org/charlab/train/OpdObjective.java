@@ -166,26 +166,30 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
     /**
      * The teacher's context of each row after sampling: the prompt's own, or with FEEDBACK on the
      * student's attempts, the verdict on each attempt ({@link PrivilegedContext#feedback}); null for
-     * a row the loss leaves out (no feedback). Puts {@code attempt_correct} (share of attempts the
-     * verifier accepts) and {@code privileged_rows} (share of rows given feedback) into {@code parts}
-     * when the student sampled and a verifier is present.
+     * a row the loss leaves out (no feedback, or no answer to judge by). With a privileged teacher, a
+     * verifier and every micro-batch sampled by the student (lmbda 1, so every metrics line has the
+     * same keys), puts {@code attempt_correct} (share of the judged attempts the verifier accepts)
+     * and with FEEDBACK {@code privileged_rows} (share of rows given feedback) into {@code parts}.
      */
     public List<Conversation> teacherContexts(List<Prompt> batch, List<Sample> samples, boolean onStudent,
             Map<String, Double> parts) {
         List<Conversation> out = new ArrayList<>(batch.size());
-        boolean judge = onStudent && verifier != null && s.privileged() != Privileged.NONE;
+        boolean feedback = s.privileged() == Privileged.FEEDBACK;
+        boolean judge = onStudent && verifier != null && s.privileged() != Privileged.NONE && s.lmbda() >= 1;
         int correct = 0;
+        int judged = 0;
         int fed = 0;
         for (int i = 0; i < batch.size(); i++) {
             Prompt p = batch.get(i);
             if (!judge || p.answer() == null) {
-                out.add(p.teacher());
+                out.add(feedback ? null : p.teacher());
                 continue;
             }
+            judged++;
             Sample x = samples.get(i);
             boolean ok = verifier.correct(p.answer(), x.output());
             correct += ok ? 1 : 0;
-            if (s.privileged() != Privileged.FEEDBACK) {
+            if (!feedback) {
                 out.add(p.teacher());
                 continue;
             }
@@ -194,8 +198,8 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
             out.add(f == null ? null : PrivilegedContext.withFeedback(p.teacher(), f));
         }
         if (judge) {
-            parts.put("attempt_correct", correct / (double) batch.size());
-            if (s.privileged() == Privileged.FEEDBACK) {
+            parts.put("attempt_correct", judged == 0 ? Double.NaN : correct / (double) judged);
+            if (feedback) {
                 parts.put("privileged_rows", fed / (double) batch.size());
             }
         }
