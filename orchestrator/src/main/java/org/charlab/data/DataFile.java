@@ -36,6 +36,11 @@ public record DataFile(Path path, String format, Function<Path, List<?>> reader)
         return new DataFile(file.path(), "prompts", PromptItemJsonl::read);
     }
 
+    /** A prompt set whose every line carries an answer (opd with a privileged teacher). */
+    public static DataFile promptsWithAnswers(FileRef file) {
+        return new DataFile(file.path(), "prompts with answers", PromptItemJsonl::readWithAnswers);
+    }
+
     /** Reads the whole file; throws {@link BadInput} ({@code FILE:LINE: problem}) on the first bad line. */
     public void validate() {
         if (reader.apply(path).isEmpty()) {

@@ -29,6 +29,25 @@ public final class PromptItemJsonl {
         });
     }
 
+    /**
+     * As {@link #read}, and every line must carry an {@code answer}: opd's privileged teacher (answer,
+     * feedback) reads it. A line without one is refused at its line number.
+     */
+    public static List<PromptItem> readWithAnswers(Path file) {
+        Set<String> seen = new HashSet<>();
+        return Jsonl.read(file, o -> {
+            PromptItem item = parse(o);
+            if (!seen.add(item.id())) {
+                throw new Jsonl.LineError("duplicate id '" + item.id() + "'");
+            }
+            if (item.answer() == null || item.answer().isBlank()) {
+                throw new Jsonl.LineError("prompt '" + item.id() + "' has no 'answer': opd privileged: answer or "
+                        + "feedback needs the reference answer on every line");
+            }
+            return item;
+        });
+    }
+
     public static void write(Path file, List<PromptItem> items) {
         Jsonl.write(file, items, PromptItemJsonl::render);
     }

@@ -37,33 +37,80 @@ import org.charlab.model.Segment;
  * from the sampled ids in rare merges. A completion cut at max_new_tokens is closed by the
  * renderer (its think marker / im_end are template tokens, outside output and cot+output).
  *
+ * <p>Privileged information ({@link Privileged}, {@link PrivilegedContext}): with ANSWER the
+ * teacher's context already carries the reference answer (built once per prompt); with FEEDBACK
+ * the teacher's context of each row is built after sampling, from the verifier's verdict on the
+ * student's own attempt, and a row with no feedback (a correct attempt) is left out of the loss
+ * (its mask is zero: SDPO's self-distillation mask). The teacher is a frozen model, or with a null
+ * teacher the policy itself (its current weights, read with autograd off: SDPO's self-teacher; under
+ * LoRA the adapters stay on).
+ *
  * <p>The choice of sampler and the sampling seeds follow a counter of micro-batches, which the
  * trainer sets on a resume ({@link #startAt}), so a resumed run samples what the uninterrupted
  * run would have.
  */
 public final class OpdObjective implements Objective<OpdObjective.Prompt> {
 
-    /** One training prompt: the student's context, the teacher's (privileged) context, prompt tokens. */
-    public record Prompt(Conversation student, Conversation teacher, int promptTokens) {
+    /**
+     * One training prompt: the student's context, the teacher's (privileged) context, prompt tokens,
+     * and the reference answer (null where none; the verifier of {@link Privileged#FEEDBACK} needs it).
+     */
+    public record Prompt(Conversation student, Conversation teacher, int promptTokens, String answer) {
+
+        public Prompt(Conversation student, Conversation teacher, int promptTokens) {
+            this(student, teacher, promptTokens, null);
+        }
     }
 
     /** The loss settings. */
     public record Settings(OpdLossType loss, double beta, double lmbda, double temperature, int maxNewTokens,
-            LossOn lossOn, long seed) {
+            LossOn lossOn, long seed, Privileged privileged) {
+
+        public Settings {
+            privileged = privileged == null ? Privileged.NONE : privileged;
+            if (privileged == Privileged.FEEDBACK && lmbda < 1) {
+                throw new IllegalArgumentException("privileged feedback judges the student's own attempts: it needs "
+                        + "lmbda 1");
+            }
+        }
+
+        public Settings(OpdLossType loss, double beta, double lmbda, double temperature, int maxNewTokens,
+                LossOn lossOn, long seed) {
+            this(loss, beta, lmbda, temperature, maxNewTokens, lossOn, seed, Privileged.NONE);
+        }
+    }
+
+    /** Whether an attempt's output is correct for a reference answer (the eval accuracy rule). */
+    @FunctionalInterface
+    public interface Verifier {
+        boolean correct(String answer, String output);
     }
 
     private final Decoder teacher;
     private final ChatFormat chat;
     private final Settings s;
+    private final Verifier verifier;
     private long calls;
     private int studentGenerations;
     private int teacherGenerations;
 
-    /** @param teacher frozen (not trainable) weights sharing the student's vocabulary */
+    /**
+     * @param teacher frozen (not trainable) weights sharing the student's vocabulary, or null: the
+     *     policy itself, its current weights (a self-teacher that moves with the student)
+     */
     public OpdObjective(Decoder teacher, ChatFormat chat, Settings settings) {
+        this(teacher, chat, settings, null);
+    }
+
+    /** @param verifier judges the student's attempts; required for {@link Privileged#FEEDBACK} */
+    public OpdObjective(Decoder teacher, ChatFormat chat, Settings settings, Verifier verifier) {
+        if (settings.privileged() == Privileged.FEEDBACK && verifier == null) {
+            throw new IllegalArgumentException("privileged feedback needs a verifier");
+        }
         this.teacher = teacher;
         this.chat = chat;
         this.s = settings;
+        this.verifier = verifier;
     }
 
     /** Micro-batches whose completions the student sampled / the teacher sampled (tests count them). */
@@ -95,7 +142,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
             contexts.add(onStudent ? p.student() : p.teacher());
         }
         SamplingParams sp = SamplingParams.sampled(s.temperature(), 1.0, s.maxNewTokens(), seed).withMaxBatch(64);
-        List<Sample> samples = new Generator(onStudent ? model : teacher, chat).generate(contexts,
+        List<Sample> samples = new Generator(onStudent ? model : teacherOf(model), chat).generate(contexts,
                 ChatFormat.Prefill.none(), sp);
         if (onStudent) {
             studentGenerations++;
@@ -106,18 +153,82 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         for (Sample x : samples) {
             completions.add(Message.assistant(x.cot(), x.output()));
         }
-        return lossOn(model, batch, completions, step, onStudent);
+        Map<String, Double> extra = new LinkedHashMap<>();
+        List<Conversation> teachers = teacherContexts(batch, samples, onStudent, extra);
+        return lossOn(model, batch, teachers, completions, step, onStudent, extra);
     }
 
-    /** The loss of given completions (tests call it directly, without sampling). */
+    /** The teacher's weights: the frozen model, or the policy itself (current weights). */
+    private Decoder teacherOf(Decoder model) {
+        return teacher != null ? teacher : model;
+    }
+
+    /**
+     * The teacher's context of each row after sampling: the prompt's own, or with FEEDBACK on the
+     * student's attempts, the verdict on each attempt ({@link PrivilegedContext#feedback}); null for
+     * a row the loss leaves out (no feedback, or no answer to judge by). With a privileged teacher, a
+     * verifier and every micro-batch sampled by the student (lmbda 1, so every metrics line has the
+     * same keys), puts {@code attempt_correct} (share of the judged attempts the verifier accepts)
+     * and with FEEDBACK {@code privileged_rows} (share of rows given feedback) into {@code parts}.
+     */
+    public List<Conversation> teacherContexts(List<Prompt> batch, List<Sample> samples, boolean onStudent,
+            Map<String, Double> parts) {
+        List<Conversation> out = new ArrayList<>(batch.size());
+        boolean feedback = s.privileged() == Privileged.FEEDBACK;
+        boolean judge = onStudent && verifier != null && s.privileged() != Privileged.NONE && s.lmbda() >= 1;
+        int correct = 0;
+        int judged = 0;
+        int fed = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Prompt p = batch.get(i);
+            if (!judge || p.answer() == null) {
+                out.add(feedback ? null : p.teacher());
+                continue;
+            }
+            judged++;
+            Sample x = samples.get(i);
+            boolean ok = verifier.correct(p.answer(), x.output());
+            correct += ok ? 1 : 0;
+            if (!feedback) {
+                out.add(p.teacher());
+                continue;
+            }
+            String f = PrivilegedContext.feedback(ok, x.stopReason() == Sample.StopReason.LENGTH, p.answer());
+            fed += f != null ? 1 : 0;
+            out.add(f == null ? null : PrivilegedContext.withFeedback(p.teacher(), f));
+        }
+        if (judge) {
+            parts.put("attempt_correct", judged == 0 ? Double.NaN : correct / (double) judged);
+            if (feedback) {
+                parts.put("privileged_rows", fed / (double) batch.size());
+            }
+        }
+        return out;
+    }
+
+    /** The loss of given completions under each prompt's own teacher context (tests call it directly). */
     public Loss lossOn(Decoder model, List<Prompt> batch, List<Message> completions, NDManager step, boolean onStudent) {
+        List<Conversation> teachers = new ArrayList<>(batch.size());
+        for (Prompt p : batch) {
+            teachers.add(p.teacher());
+        }
+        return lossOn(model, batch, teachers, completions, step, onStudent, Map.of());
+    }
+
+    /**
+     * The loss of given completions with the teacher reading {@code teachers.get(i)} for row i; a null
+     * context leaves the row out of the loss (mask zero; its teacher pass reads the prompt's own).
+     */
+    public Loss lossOn(Decoder model, List<Prompt> batch, List<Conversation> teachers, List<Message> completions,
+            NDManager step, boolean onStudent, Map<String, Double> extra) {
         int b = batch.size();
         List<Row> st = new ArrayList<>(b);
         List<Row> te = new ArrayList<>(b);
         int lmax = 1;
         for (int i = 0; i < b; i++) {
+            Conversation tc = teachers.get(i) != null ? teachers.get(i) : batch.get(i).teacher();
             Row rs = Row.of(chat.format(append(batch.get(i).student(), completions.get(i))), s.lossOn());
-            Row rt = Row.of(chat.format(append(batch.get(i).teacher(), completions.get(i))), s.lossOn());
+            Row rt = Row.of(chat.format(append(tc, completions.get(i))), s.lossOn());
             int[] cs = Arrays.copyOfRange(rs.ids, rs.start, rs.ids.length);
             int[] ct = Arrays.copyOfRange(rt.ids, rt.start, rt.ids.length);
             if (!Arrays.equals(cs, ct)) {
@@ -133,7 +244,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // the teacher builds no graph
         try {
-            tl = lastLogits(teacher, te, lmax, step);
+            tl = lastLogits(teacherOf(model), te, lmax, step);
         } finally {
             JniUtils.setGradMode(grad);
         }
@@ -146,11 +257,12 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         double counted = 0;
         for (int r = 0; r < b; r++) {
             Row row = st.get(r);
+            boolean distilled = teachers.get(r) != null;
             int len = row.ids.length - row.start;
             for (int c = lmax - len; c < lmax; c++) {
                 int at = row.start + c - (lmax - len);
                 targets[r * lmax + c] = row.ids[at];
-                mask[r * lmax + c] = row.count[at] ? 1f : 0f;
+                mask[r * lmax + c] = distilled && row.count[at] ? 1f : 0f;
                 counted += mask[r * lmax + c];
             }
         }
@@ -164,6 +276,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         parts.put("forward_kl", (double) DistillLoss.jsd(lps.stopGradient(), lpt, m, 0.0, step).getFloat());
         parts.put("student_sampled", onStudent ? 1.0 : 0.0);
         parts.put("distill_tokens", counted);
+        parts.putAll(extra);
         return new Loss(loss, parts);
     }
 

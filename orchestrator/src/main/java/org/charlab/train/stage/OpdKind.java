@@ -23,10 +23,13 @@ public final class OpdKind extends AbstractStageKind<OpdConfig> {
                 OpdConfig.class, 1, false);
     }
 
-    /** The prompt file, when the prompts are not charworld's. */
+    /** The prompt file, when the prompts are not charworld's; with a privileged teacher every line needs an answer. */
     @Override
     public List<DataFile> dataFiles(OpdConfig c) {
-        return c.prompts() == null ? List.of() : List.of(DataFile.prompts(c.prompts()));
+        if (c.prompts() == null) {
+            return List.of();
+        }
+        return List.of(c.privileged() != null ? DataFile.promptsWithAnswers(c.prompts()) : DataFile.prompts(c.prompts()));
     }
 
     /** The input's model, trained. */
@@ -45,14 +48,15 @@ public final class OpdKind extends AbstractStageKind<OpdConfig> {
      * by the row length), then the student's forward pass with gradients and the teacher's without on
      * the same rows; full_vocab adds the teacher's log-softmax, the mixture and the two divergence terms
      * over [B,T,V]. The teacher is a full copy (fp16 matrices with teacher_dtype fp16), except under
-     * LoRA with no named teacher (the base weights with the adapter off).
+     * LoRA with no named teacher (the base weights with the adapter off) and for the current-weights
+     * self-teacher (the policy itself).
      */
     static MemoryEstimate memory(OpdConfig c, Map<String, PlannedModel> inputs, LoraShape lora) {
         ModelConfig m = StageMemory.model(inputs, "input");
         if (m == null) {
             return null;
         }
-        long teacher = lora != null && c.teacher() == null ? 0
+        long teacher = (lora != null && c.teacher() == null) || c.selfTeacherIsCurrent() ? 0
                 : MemoryArithmetic.frozenBytes(m, FrozenDtype.half(c.teacherDtype()));
         long rows = StageMemory.rows(m, c.train());
         long t = StageMemory.rowLength(m, c.train());

@@ -97,10 +97,16 @@ class StageMemoryTest {
                 "LoRA's reference is the base itself: nothing to halve");
 
         OpdConfig o = bind(OpdConfig.class, "batch_size=1", "max_length=8", "eval_prompts=0");
-        OpdConfig oHalf = new OpdConfig(o.teacher(), o.teacherSystem(), o.prompts(), o.loss(), o.beta(), o.lmbda(),
-                o.temperature(), o.maxNewTokens(), o.lossOn(), FrozenDtype.FP16, o.shared(), o.train());
+        OpdConfig oHalf = new OpdConfig(o.teacher(), o.teacherSystem(), o.privileged(), o.teacherWeights(),
+                o.prompts(), o.loss(), o.beta(), o.lmbda(), o.temperature(), o.maxNewTokens(), o.lossOn(),
+                FrozenDtype.FP16, o.shared(), o.train());
         assertEquals(4 * 8144, new OpdKind().memory(o, INPUT).frozen());
         assertEquals(half, new OpdKind().memory(oHalf, INPUT).frozen());
+        OpdConfig oCurrent = new OpdConfig(o.teacher(), o.teacherSystem(), org.charlab.train.Privileged.ANSWER, null,
+                o.prompts(), o.loss(), o.beta(), o.lmbda(), o.temperature(), o.maxNewTokens(), o.lossOn(), null,
+                o.shared(), o.train());
+        assertEquals(TeacherWeights.CURRENT, oCurrent.teacherWeights(), "a privileged self-teacher defaults to current");
+        assertEquals(0, new OpdKind().memory(oCurrent, INPUT).frozen(), "the current-weights teacher is no copy");
     }
 
     @Test
