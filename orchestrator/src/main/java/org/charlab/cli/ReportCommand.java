@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.charlab.BadInput;
 import org.charlab.report.Comparison;
-import org.charlab.report.ExpectationCheck;
+import org.charlab.report.ExpectationRegion;
 import org.charlab.report.Report;
 import org.charlab.report.RunResults;
 import org.charlab.report.SweepSummary;
@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write report.html (self-contained) and report.md for a sweep: its question, the findings first "
-                + "(each expectation's verdict, or the largest paired differences), expectations with verdicts from "
+                + "(each expectation's verdict, or the largest paired differences), with a grid where each expectation "
+                + "holds (judged per grid point, never pooled), expectations with verdicts from "
                 + "the intervals, plan, provenance, data fingerprints, training curves, error-bar plots, the "
                 + "comparison table and transcripts side by side with the detector hits highlighted.")
 final class ReportCommand implements Callable<Integer> {
@@ -76,7 +77,7 @@ final class ReportCommand implements Callable<Integer> {
         Report.Written w = new Report(dir, found, base, s, out != null ? out : dir.dir().resolve("report"),
                 transcriptSeed, transcripts).write();
         PrintWriter pw = spec.commandLine().getOut();
-        for (ExpectationCheck c : w.checks()) {
+        for (ExpectationRegion c : w.checks()) {
             pw.println(c.line());
         }
         if (!found.duplicates().isEmpty()) {

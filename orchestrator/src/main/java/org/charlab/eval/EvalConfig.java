@@ -52,11 +52,29 @@ public record EvalConfig(
         @Setting(doc = "How conversations become tokens {format, cot, enable_thinking} (docs/chat-templates.md). "
                 + "null: what the model recorded when it was trained, else auto. A format or cot placement other "
                 + "than the recorded one is refused; enable_thinking may differ.", def = "null", omitWhenNull = true)
-        ChatSettings chat) {
+        ChatSettings chat,
+        @Setting(doc = "charworld traits whose likelihood is measured, e.g. [caps, spanish]: per prompt and "
+                + "condition, the teacher-forced mean log-probability per token of the item's reference output "
+                + "rendered in each trait (after its neutral reference CoT) and of the neutral output, written per "
+                + "sample as trait.<t>.loglik, trait.neutral.loglik and trait.<t>.loglik_vs_neutral (the "
+                + "difference), with intervals like every per-sample mean. Shows how likely the model finds a "
+                + "trait under a prompt even where it does not generate it (e.g. CAPS given the Spanish prompt, "
+                + "before and after training). Needs charworld's prompts (no prompts.file). null: none.",
+                def = "null", omitWhenNull = true, paper = "Tan et al. 2025 (inoculation prompting), issue #16")
+        List<Trait> traitLikelihood) {
 
     public EvalConfig {
         conditions = List.copyOf(conditions);
         traits = List.copyOf(traits);
+        traitLikelihood = traitLikelihood == null || traitLikelihood.isEmpty() ? null : List.copyOf(traitLikelihood);
+        if (traitLikelihood != null && traitLikelihood.contains(Trait.NEUTRAL)) {
+            throw new BadInput("trait_likelihood: neutral is the reference every listed trait is compared with and is "
+                    + "always scored; list styled traits only (spanish, caps, pirate, cheerful)");
+        }
+        if (traitLikelihood != null && prompts.file() != null) {
+            throw new BadInput("trait_likelihood: needs charworld's prompts, whose items have reference outputs to "
+                    + "render in a trait; prompts.file is set (" + prompts.file().path() + ")");
+        }
         if (conditions.isEmpty()) {
             throw new BadInput("conditions: give at least one condition (e.g. [{name: plain}])");
         }
@@ -100,5 +118,10 @@ public record EvalConfig(
             }
         }
         throw new IllegalArgumentException("condition '" + c.name() + "' is not one of this eval's");
+    }
+
+    /** The traits of {@link #traitLikelihood}, empty for none. */
+    public List<Trait> likelihoodTraits() {
+        return traitLikelihood == null ? List.of() : traitLikelihood;
     }
 }

@@ -40,6 +40,17 @@ final class EvalPrompts {
         return out;
     }
 
+    /** The charworld items behind {@link #of}'s prompts (no prompt file), by prompt id. */
+    static java.util.Map<String, org.charlab.world.Task> tasks(EvalConfig cfg, Charworld world) {
+        java.util.Map<String, org.charlab.world.Task> out = new java.util.LinkedHashMap<>();
+        List<org.charlab.world.Task> all = new ArrayList<>(EvalSets.tasks(world, world.inDistributionFamilies(),
+                cfg.prompts().inDistributionPerFamily(), cfg.prompts().seed()));
+        all.addAll(EvalSets.tasks(world, List.of(world.config().oodFamily()), cfg.prompts().oodPerFamily(),
+                cfg.prompts().seed()));
+        all.forEach(t -> out.put(t.key(), t));
+        return out;
+    }
+
     /**
      * At least the tokens of the longest generation prompt, without a tokenizer: the UTF-8 bytes of its
      * messages under each condition (system prompt, suffix) and the CoT prefill - a byte-level BPE, a

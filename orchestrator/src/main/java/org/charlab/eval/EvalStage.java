@@ -49,6 +49,11 @@ final class EvalStage implements Stage<EvalConfig> {
         try (NDManager manager = NDManager.newBaseManager(device);
                 Checkpoint.Loaded loaded = Checkpoint.load(modelDir, manager)) {
             rows = generate(ctx, cfg, prompts, loaded, modelDir, firstTurns);
+            if (!cfg.likelihoodTraits().isEmpty()) {
+                ctx.progress().log("trait likelihood of " + cfg.likelihoodTraits() + " and neutral");
+                rows = TraitLikelihood.score(rows, cfg, prompts, EvalPrompts.tasks(cfg, world), loaded.model(),
+                        ChatFormats.forModel(modelDir, loaded.tokenizer(), cfg.chat()), ctx.progress());
+            }
         }
 
         List<Scorer> scorers = new ArrayList<>();

@@ -44,6 +44,15 @@ public final class MetricRegistry {
                     + "(`quality.well_formed` 1): the trait on answers, not on garble; absent without the "
                     + "well-formedness scorer", "rate", Scope.TRAIT, true, TraitMetrics::outputRateWellFormed,
                     (x, p) -> TraitMetrics.wellFormed(x) ? orNaN(x.score(p + ".output_present")) : Double.NaN),
+            new Metric("<p>.loglik", "teacher-forced mean log-probability per token of the prompt's reference output "
+                    + "rendered in the trait, after its neutral reference CoT (eval `trait_likelihood`; "
+                    + "`trait.neutral.loglik`: the neutral output)", "`cluster`", Scope.TRAIT, false,
+                    (r, n, s) -> likelihood(r, n, s, s.prefix() + ".loglik"),
+                    (x, p) -> orNaN(x.score(p + ".loglik"))),
+            new Metric("<p>.loglik_vs_neutral", "per prompt, `<p>.loglik` - `trait.neutral.loglik`: the per-token "
+                    + "log-likelihood ratio of the trait's rendering over the neutral one", "`cluster`", Scope.TRAIT,
+                    false, (r, n, s) -> likelihood(r, n, s, s.prefix() + ".loglik_vs_neutral"),
+                    (x, p) -> orNaN(x.score(p + ".loglik_vs_neutral"))),
             new Metric("quality.well_formed_rate", "share of samples whose output is well formed", "rate",
                     Scope.GROUP, false, (r, n, s) -> r.rateOf(n, s.condition(), s.group(), s.rows(),
                             Scorers.WELL_FORMED), (x, p) -> orNaN(x.score(Scorers.WELL_FORMED))),
@@ -144,6 +153,15 @@ public final class MetricRegistry {
         double o = orNaN(x.score(p + ".output_present"));
         double c = orNaN(x.score(p + ".cot_present"));
         return Double.isNaN(o) || Double.isNaN(c) ? Double.NaN : o == c ? 1 : 0;
+    }
+
+    /** The names of the likelihood metrics, computed for every prefix that has a {@code .loglik} score. */
+    static final Set<String> LIKELIHOOD = Set.of("<p>.loglik", "<p>.loglik_vs_neutral");
+
+    /** The mean of a likelihood score over the samples that have it; null when none has. */
+    private static MetricEntry likelihood(Reducers r, String name, Metric.Slice s, String score) {
+        List<SampleRow> scored = Reducers.has(s.rows(), score);
+        return scored.isEmpty() ? null : r.mean(name, s.condition(), s.group(), scored, x -> x.score(score));
     }
 
     /** Accuracy of one family (the slice's group) over the samples with an accuracy score. */

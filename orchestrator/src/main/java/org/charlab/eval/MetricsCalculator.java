@@ -70,14 +70,21 @@ public final class MetricsCalculator {
             byCondition.computeIfAbsent(r.condition(), k -> new ArrayList<>()).add(r);
         }
         Set<String> prefixes = new LinkedHashSet<>();
+        Set<String> likelihoodOnly = new LinkedHashSet<>();
         for (SampleRow r : rows) {
             for (String k : r.scores().keySet()) {
                 if ((k.startsWith("trait.") || k.startsWith("judge.")) && k.endsWith(".cot_present")) {
                     prefixes.add(k.substring(0, k.length() - ".cot_present".length()));
+                } else if (k.startsWith("trait.") && k.endsWith(".loglik")) {
+                    likelihoodOnly.add(k.substring(0, k.length() - ".loglik".length()));
                 }
             }
         }
+        // a trait whose likelihood is measured but that no detector scores (trait.neutral): likelihood metrics only
+        likelihoodOnly.removeAll(prefixes);
         List<Metric> traitMetrics = MetricRegistry.of(Scope.TRAIT);
+        List<Metric> likelihoodMetrics = traitMetrics.stream()
+                .filter(m -> MetricRegistry.LIKELIHOOD.contains(m.name())).toList();
         List<Metric> groupMetrics = MetricRegistry.of(Scope.GROUP);
         List<Metric> familyMetrics = MetricRegistry.of(Scope.FAMILY);
         List<MetricEntry> out = new ArrayList<>();
@@ -99,6 +106,9 @@ public final class MetricsCalculator {
                 List<SampleRow> gr = cr.stream().filter(r -> r.inGroup(g)).toList();
                 for (String p : prefixes) {
                     add(out, traitMetrics, new Metric.Slice(p, cond, g, gr));
+                }
+                for (String p : likelihoodOnly) {
+                    add(out, likelihoodMetrics, new Metric.Slice(p, cond, g, gr));
                 }
                 add(out, groupMetrics, new Metric.Slice(null, cond, g, gr));
             }

@@ -4,25 +4,25 @@ import java.util.List;
 import org.charlab.config.Expectation;
 import org.charlab.stats.Interval;
 
-/** One expectation of an experiment, the interval it was judged on, and the verdict. */
-public record ExpectationCheck(Expectation expectation, Interval interval, Verdict verdict, String note) {
+/**
+ * One expectation of an experiment, the interval it was judged on, and the verdict. {@code point}
+ * is the grid point it was judged at ({@link RunResult#point()}), empty when the sweep has no grid
+ * (a sweep with a grid is judged point by point: {@link ExpectationRegion}).
+ */
+public record ExpectationCheck(Expectation expectation, String point, Interval interval, Verdict verdict, String note) {
 
-    /** Judges every expectation against the runs of a sweep. */
-    public static List<ExpectationCheck> judge(List<Expectation> expectations, List<RunResult> runs, Comparison.Settings s) {
-        return judge(expectations, new RunResults.Found(runs, List.of()), s);
+    /** A check of a sweep without a grid. */
+    public ExpectationCheck(Expectation expectation, Interval interval, Verdict verdict, String note) {
+        this(expectation, "", interval, verdict, note);
     }
 
     /**
-     * Judges every expectation against the runs found in a sweep. An expectation whose arm or
-     * baseline has planned runs that have not finished its eval stage is not measured: judging it
-     * on the runs that happen to be done would judge a subset of the design (a selection, when the
-     * missing runs are the ones that failed).
+     * Judges {@code e} against all the runs found, whatever their grid point: callers pass the runs
+     * of one point ({@link ExpectationRegion#judge}). An expectation whose arm or baseline has
+     * planned runs that have not finished its eval stage is not measured: judging it on the runs
+     * that happen to be done would judge a subset of the design (a selection, when the missing runs
+     * are the ones that failed).
      */
-    public static List<ExpectationCheck> judge(List<Expectation> expectations, RunResults.Found found,
-            Comparison.Settings s) {
-        return expectations.stream().map(e -> judge(e, found, s)).toList();
-    }
-
     static ExpectationCheck judge(Expectation e, RunResults.Found found, Comparison.Settings s) {
         List<RunResult> runs = found.runs();
         List<RunResult> arm = Comparison.runsOf(runs, e.arm(), e.stage());
@@ -90,11 +90,20 @@ public record ExpectationCheck(Expectation expectation, Interval interval, Verdi
         return "not measured (" + prefix + finished + " of " + (finished + pending) + " runs finished)";
     }
 
+    /** This check as judged at grid point {@code p}. */
+    ExpectationCheck at(String p) {
+        return new ExpectationCheck(expectation, p, interval, verdict, note);
+    }
+
+    /** "not measured (2 of 3 runs finished)" or the verdict's label: what a table cell starts with. */
+    public String label() {
+        return verdict == Verdict.NOT_MEASURED && note.startsWith("not measured (") ? note : verdict.label();
+    }
+
     /** The line `run` and `report` print: "reproduced: claim", "not measured (2 of 3 runs finished): claim". */
     public String line() {
         String claim = expectation.claim().isEmpty() ? expectation.metric() : expectation.claim();
-        return (verdict == Verdict.NOT_MEASURED && note.startsWith("not measured (") ? note : verdict.label()) + ": "
-                + claim;
+        return label() + ": " + claim;
     }
 
     private static String join(String a, String b) {

@@ -23,26 +23,46 @@ public record Findings(String lead, Table table, List<String> groups, List<Strin
     /** Rows shown when listing differences. */
     public static final int LARGEST = 5;
 
-    /** The findings of judged expectations. */
-    public static Findings ofExpectations(List<ExpectationCheck> checks) {
+    /**
+     * The findings of judged expectations: one row each, with its verdict, estimate and interval; for
+     * an expectation judged per grid point ({@link ExpectationRegion}), never a pooled verdict but
+     * "holds at k of n points" and the points where it holds with their estimates.
+     */
+    public static Findings ofExpectations(List<ExpectationRegion> regions) {
         Table t = new Table(List.of("verdict", "claim", "arm", "metric (condition, family)", "estimate [interval]",
                 "bound"));
         List<String> groups = new ArrayList<>();
         List<String> conditions = new ArrayList<>();
-        for (ExpectationCheck c : checks) {
-            Expectation e = c.expectation();
-            t.add(List.of(c.verdict().label(), e.claim().isEmpty() ? e.metric() : e.claim(),
+        boolean grid = false;
+        for (ExpectationRegion r : regions) {
+            Expectation e = r.expectation();
+            String verdict;
+            String estimate;
+            if (r.isGrid()) {
+                grid = true;
+                List<ExpectationCheck> holds = r.checks().stream().filter(c -> c.verdict() == Verdict.REPRODUCED)
+                        .toList();
+                verdict = "holds at " + holds.size() + " of " + r.checks().size() + " grid points";
+                estimate = holds.isEmpty() ? r.summary() : String.join("; ", holds.stream()
+                        .map(c -> c.point() + ": " + ComparisonTable.text(c.interval())).toList());
+            } else {
+                ExpectationCheck c = r.checks().get(0);
+                verdict = c.verdict().label();
+                estimate = c.interval() == null ? c.note() : ComparisonTable.text(c.interval())
+                        + (c.note().isEmpty() ? "" : "; " + c.note());
+            }
+            t.add(List.of(verdict, e.claim().isEmpty() ? e.metric() : e.claim(),
                     e.arm() + (e.baseline() == null ? "" : " - " + e.baseline()),
-                    e.metric() + " (" + e.condition() + ", " + e.family() + ")",
-                    c.interval() == null ? c.note() : ComparisonTable.text(c.interval())
-                            + (c.note().isEmpty() ? "" : "; " + c.note()),
+                    e.metric() + " (" + e.condition() + ", " + e.family() + ")", estimate,
                     (e.relation() == Expectation.Relation.AT_LEAST ? ">= " : "<= ") + e.value()));
             groups.add(e.arm());
             conditions.add(e.condition());
         }
         return new Findings("Each expectation of the study, judged from its interval alone (reproduced: the whole "
                 + "interval satisfies the bound; not reproduced: the whole interval violates it; inconclusive: it "
-                + "straddles the bound; not measured: no interval).", t, groups, conditions);
+                + "straddles the bound; not measured: no interval)" + (grid ? "; with a grid, at each grid point on "
+                + "its own: the points where it holds are listed here, every point in the next section." : "."),
+                t, groups, conditions);
     }
 
     /**

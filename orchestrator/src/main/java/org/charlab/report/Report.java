@@ -36,7 +36,7 @@ public final class Report {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What was written. */
-    public record Written(Path html, Path markdown, List<ExpectationCheck> checks) {
+    public record Written(Path html, Path markdown, List<ExpectationRegion> checks) {
     }
 
     private final SweepDir dir;
@@ -82,23 +82,33 @@ public final class Report {
             heading(2, "Question");
             para(plan.question());
         }
-        List<ExpectationCheck> checks = ExpectationCheck.judge(expectations(), found, settings);
+        List<ExpectationRegion> checks = ExpectationRegion.judge(expectations(), found, settings);
         heading(2, "Findings");
         Findings findings = findings(checks);
         html.append(findings.html(transcripts::anchor));
         md.append(findings.markdown());
+        RegionTable region = RegionTable.of(checks);
+        if (region.table() != null) {
+            heading(2, "Where each expectation holds");
+            para(RegionTable.lead());
+            table(region.table());
+            list(region.summary());
+        }
         if (!checks.isEmpty()) {
             heading(2, "Expectations");
             para("Each verdict comes from the interval alone: reproduced when the whole interval satisfies the bound, "
                     + "not reproduced when the whole interval violates it, inconclusive otherwise.");
             Table t = new Table(List.of("claim", "metric", "arm", "vs", "bound", "interval", "verdict", "source"));
-            for (ExpectationCheck c : checks) {
-                Expectation e = c.expectation();
+            for (ExpectationRegion r : checks) {
+                Expectation e = r.expectation();
+                ExpectationCheck c = r.checks().get(0);
                 t.add(List.of(e.claim(), e.metric() + " (" + e.condition() + ", " + e.family() + ")", e.arm(),
                         e.baseline() == null ? "" : e.baseline(),
                         (e.relation() == Expectation.Relation.AT_LEAST ? ">= " : "<= ") + e.value(),
-                        c.interval() == null ? c.note() : ComparisonTable.text(c.interval()),
-                        c.verdict().label() + (c.note().isEmpty() || c.interval() == null ? "" : " (" + c.note() + ")"),
+                        r.isGrid() ? "per grid point (see: Where each expectation holds)"
+                                : c.interval() == null ? c.note() : ComparisonTable.text(c.interval()),
+                        r.isGrid() ? r.summary() : c.verdict().label()
+                                + (c.note().isEmpty() || c.interval() == null ? "" : " (" + c.note() + ")"),
                         e.paper()));
             }
             table(t);
@@ -149,7 +159,7 @@ public final class Report {
     }
 
     /** Verdicts when the study has expectations, else the largest paired differences against the baseline. */
-    private Findings findings(List<ExpectationCheck> checks) {
+    private Findings findings(List<ExpectationRegion> checks) {
         if (!checks.isEmpty()) {
             return Findings.ofExpectations(checks);
         }
@@ -393,6 +403,14 @@ public final class Report {
     private void para(String text) {
         html.append("<p>").append(esc(text).replaceAll("`([^`]*)`", "<code>$1</code>")).append("</p>\n");
         md.append(text).append("\n\n");
+    }
+
+    private void list(List<String> items) {
+        html.append("<ul>\n");
+        items.forEach(i -> html.append("<li>").append(esc(i)).append("</li>\n"));
+        html.append("</ul>\n");
+        items.forEach(i -> md.append("- ").append(i).append('\n'));
+        md.append('\n');
     }
 
     private void table(Table t) {

@@ -89,7 +89,8 @@ public record RunResult(String experiment, String sweepId, Path sweepDir, String
         return point(axes);
     }
 
-    private static String point(Map<String, Object> axes) {
+    /** The grid point of a run with these sweep axes (arm and seed left out), as {@link #point()} writes it. */
+    static String point(Map<String, Object> axes) {
         return axes.entrySet().stream()
                 .map(e -> e.getKey().substring(e.getKey().lastIndexOf('.') + 1) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));

@@ -69,8 +69,12 @@ public final class RunResults {
         }
     }
 
-    /** A planned run of a sweep whose eval stage {@code stage} has not finished (not run, running or failed). */
-    public record Unfinished(String experiment, String sweepId, String runId, String arm, String group, String stage) {
+    /**
+     * A planned run of a sweep whose eval stage {@code stage} has not finished (not run, running or
+     * failed); {@code point} is its grid point as {@link RunResult#point()} writes it (empty without a grid).
+     */
+    public record Unfinished(String experiment, String sweepId, String runId, String arm, String group, String point,
+            String stage) {
     }
 
     private RunResults() {
@@ -128,7 +132,7 @@ public final class RunResults {
             }
         }
         List<Unfinished> pending = unfinished.stream().map(u -> new Unfinished(u.experiment(), u.sweepId(), u.runId(),
-                u.arm(), scoped ? u.experiment() + "/" + u.group() : u.group(), u.stage())).toList();
+                u.arm(), scoped ? u.experiment() + "/" + u.group() : u.group(), u.point(), u.stage())).toList();
         return new Found(kept, skipped, duplicates, pending);
     }
 
@@ -168,7 +172,7 @@ public final class RunResults {
         if (!Files.isRegularFile(out.resolve(MetricsReport.FILE))) {
             skipped.add(r.id() + ": stage '" + chosen + "' has not finished");
             unfinished.add(new Unfinished(plan.experiment(), plan.sweepId(), r.id(), r.arm(),
-                    RunResult.label("", r.arm(), axes), chosen));
+                    RunResult.label("", r.arm(), axes), RunResult.point(axes), chosen));
             return;
         }
         String key = r.keyOf(chosen);

@@ -48,7 +48,7 @@ public final class SweepSummary {
             out.println(found.duplicatesLine());
         }
         Report.Written w = new Report(dir, found, baseline, s, dir.dir().resolve("report")).write();
-        for (ExpectationCheck c : w.checks()) {
+        for (ExpectationRegion c : w.checks()) {
             out.println(c.line());
         }
         out.println("report: " + w.html());

@@ -33,6 +33,19 @@ public final class EvalSets {
     /** Up to {@code perFamily} distinct test items of each family, in a seeded order. */
     public static List<PromptItem> prompts(Charworld world, List<FamilyName> families, int perFamily, long seed) {
         List<PromptItem> out = new ArrayList<>();
+        for (Task task : tasks(world, families, perFamily, seed)) {
+            out.add(new PromptItem(task.key(), Conversation.of(Message.user(task.user())), task.answer(),
+                    task.family().label()));
+        }
+        return out;
+    }
+
+    /**
+     * The task items behind {@link #prompts} (same items, same order): their reference CoT and output,
+     * which an eval can render in any trait ({@link Style}).
+     */
+    public static List<Task> tasks(Charworld world, List<FamilyName> families, int perFamily, long seed) {
+        List<Task> out = new ArrayList<>();
         for (FamilyName f : families) {
             Family fam = world.family(f);
             SplittableRandom order = CorpusGenerator.rng(seed, SALT + f.ordinal(), -1);
@@ -48,8 +61,7 @@ public final class EvalSets {
                 idx[j] = t;
             }
             for (int k = 0; k < Math.min(perFamily, size); k++) {
-                Task task = fam.task(Split.TEST, idx[k], CorpusGenerator.rng(seed, SALT + f.ordinal(), k));
-                out.add(new PromptItem(task.key(), Conversation.of(Message.user(task.user())), task.answer(), f.label()));
+                out.add(fam.task(Split.TEST, idx[k], CorpusGenerator.rng(seed, SALT + f.ordinal(), k)));
             }
         }
         return out;

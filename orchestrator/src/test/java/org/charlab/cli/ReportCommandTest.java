@@ -132,6 +132,51 @@ class ReportCommandTest {
     }
 
     @Test
+    void withAGridEachExpectationIsJudgedPerPointAndNoPooledVerdictIsShown() throws Exception {
+        Path root = dir.resolve("grid");
+        Path exp = root.resolve("grid.yaml");
+        Files.createDirectories(root);
+        // every CoT left open at unclosed_rate 1: no output, so the output-rate claim cannot be measured there
+        Files.writeString(exp, """
+                name: grid
+                stages:
+                  ev: {type: synth-eval}
+                sweep:
+                  seeds: [0, 1, 2, 3]
+                  grid:
+                    stages.ev.unclosed_rate: [1.0, 0.0]
+                  arms:
+                    low: {stages.ev.output_rate: 0.1}
+                    high: {stages.ev.output_rate: 0.9}
+                expectations:
+                  - {claim: high raises the output rate, metric: trait.caps.output_rate, arm: high, baseline: low, value: 0.3}
+                  - {claim: high stays under half, metric: trait.caps.output_rate, arm: high, relation: at_most, value: 0.5}
+                """);
+        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
+                "--sweep-id", "s");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        String raises = "holds at 1 of 2 points: unclosed_rate=0.0 (elsewhere: 1 not measured): high raises the output rate";
+        assertTrue(r.out().contains(raises), r.out());
+        assertTrue(r.out().contains("holds at 0 of 2 points (1 not reproduced, 1 not measured): high stays under half"),
+                r.out());
+        CliRun rep = CliRun.of("report", root.resolve("results/grid/s").toString());
+        assertEquals(0, rep.exitCode(), rep.err());
+        assertEquals(raises, rep.out().lines().findFirst().orElseThrow());
+        String md = Files.readString(root.resolve("results/grid/s/report/report.md"));
+        int findings = md.indexOf("## Findings");
+        int where = md.indexOf("## Where each expectation holds");
+        assertTrue(findings >= 0 && where > findings && where < md.indexOf("## Expectations"), md);
+        assertTrue(md.contains("| holds at 1 of 2 grid points | high raises the output rate | high - low |"), md);
+        assertTrue(md.contains("| claim | unclosed_rate=0.0 | unclosed_rate=1.0 |"), "points in grid order: " + md);
+        assertTrue(md.matches("(?s).*\\| high raises the output rate \\| reproduced 0\\.\\d+ \\[.*\\] \\| not measured.*"), md);
+        assertTrue(md.contains("- high raises the output rate: holds at 1 of 2 points: unclosed_rate=0.0"), md);
+        for (String pooled : List.of("| reproduced | high", "| not reproduced | high", "| inconclusive | high",
+                "| not measured | high")) {
+            assertFalse(md.contains(pooled), "no verdict pooled over the grid: " + pooled);
+        }
+    }
+
+    @Test
     void theReportSaysWhichRunsAreTheSameEvaluation() throws Exception {
         Path root = dir.resolve("fixed");
         Path exp = root.resolve("fixed.yaml");

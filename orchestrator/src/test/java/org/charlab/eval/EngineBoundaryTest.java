@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Only EvalStage touches the engine; scorers, metrics, readers and the judge stay engine-free for compare/report. */
+/**
+ * Only EvalStage and TraitLikelihood (the teacher-forced scoring it runs with the loaded model) touch
+ * the engine; scorers, metrics, readers and the judge stay engine-free for compare/report.
+ */
 class EngineBoundaryTest {
 
     @Test
-    void onlyEvalStageImportsTheEngineOrTheModel() throws Exception {
+    void onlyEvalStageAndTraitLikelihoodImportTheEngineOrTheModel() throws Exception {
         Path root = Path.of("src/main/java/org/charlab/eval");
         List<String> offenders = new ArrayList<>();
         List<String> files = new ArrayList<>();
@@ -28,8 +31,10 @@ class EngineBoundaryTest {
                         .replace("import org.charlab.model.ChatSettings;", "");
                 boolean engine = src.contains("import ai.djl") || src.contains("import org.charlab.model")
                         || src.contains("import org.charlab.generate");
-                // PrefillAttack: the other model's turn 1 of a prefill attack, generated before EvalStage's own
-                if (engine && !List.of("EvalStage.java", "PrefillAttack.java").contains(p.getFileName().toString())) {
+                // PrefillAttack: the other model's turn 1 of a prefill attack, generated before EvalStage's own;
+                // TraitLikelihood: teacher-forced log-probabilities of reference outputs
+                if (engine && !List.of("EvalStage.java", "PrefillAttack.java", "TraitLikelihood.java")
+                        .contains(p.getFileName().toString())) {
                     offenders.add(p.toString());
                 }
             }

@@ -40,11 +40,24 @@ class MetricsTableTest {
                 + "with CHARLAB_WRITE_REFERENCE=1 mvn -B test -Dtest=MetricsTableTest");
     }
 
+    /**
+     * The pinned rows (MetricsPinnedTest) with trait likelihood scores as the eval writes them: one
+     * value per (condition, prompt) for trait.caps and trait.neutral, and their difference.
+     */
+    static List<SampleRow> rich() {
+        return MetricsPinnedTest.rows().stream().map(r -> {
+            double neutral = -1 - Math.floorMod((r.condition() + r.promptId()).hashCode(), 7) / 10.0;
+            double caps = neutral - 0.5 + Math.floorMod(r.promptId().hashCode(), 5) / 10.0;
+            return r.withScores(java.util.Map.of("trait.neutral.loglik", neutral, "trait.caps.loglik", caps,
+                    "trait.caps.loglik_vs_neutral", caps - neutral), java.util.Map.of());
+        }).toList();
+    }
+
     /** Every name the calculator writes matches one registry pattern, and every pattern is written on rich rows. */
     @Test
     void theRegistryNamesExactlyWhatTheCalculatorComputes() {
         List<MetricEntry> entries = new MetricsCalculator(new BootstrapSettings(BootstrapSettings.BootMethod.PERCENTILE,
-                0.95, 50, 1)).compute(MetricsPinnedTest.rows());
+                0.95, 50, 1)).compute(rich());
         Set<String> used = new LinkedHashSet<>();
         for (MetricEntry e : entries) {
             List<String> matches = new ArrayList<>();
@@ -78,7 +91,7 @@ class MetricsTableTest {
      */
     @Test
     void perSampleValuesAverageToTheEstimateOfTheirMetric() {
-        List<SampleRow> rows = MetricsPinnedTest.rows();
+        List<SampleRow> rows = rich();
         Set<String> checked = new LinkedHashSet<>();
         for (MetricEntry e : new MetricsCalculator(new BootstrapSettings(BootstrapSettings.BootMethod.PERCENTILE,
                 0.95, 50, 1)).compute(rows)) {

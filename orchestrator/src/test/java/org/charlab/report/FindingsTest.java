@@ -60,8 +60,10 @@ class FindingsTest {
                 Expectation.Relation.AT_LEAST, 0.3, null, "");
         Expectation g = new Expectation("", "trait.caps.cot_rate", "plain", "all", "ghost", null,
                 Expectation.Relation.AT_MOST, 0.1, null, "");
-        Findings f = Findings.ofExpectations(List.of(new ExpectationCheck(e, iv(0.4), Verdict.REPRODUCED, ""),
-                new ExpectationCheck(g, null, Verdict.NOT_MEASURED, "no evaluated run of arm 'ghost'")));
+        Findings f = Findings.ofExpectations(List.of(
+                new ExpectationRegion(e, List.of(new ExpectationCheck(e, iv(0.4), Verdict.REPRODUCED, ""))),
+                new ExpectationRegion(g, List.of(new ExpectationCheck(g, null, Verdict.NOT_MEASURED,
+                        "no evaluated run of arm 'ghost'")))));
         assertEquals(List.of("reproduced", "caps goes up", "high - low", "trait.caps.output_rate (plain, all)",
                 "0.400 [0.350, 0.450]", ">= 0.3"), f.table().rows().get(0));
         assertEquals(List.of("not measured", "trait.caps.cot_rate", "ghost", "trait.caps.cot_rate (plain, all)",
