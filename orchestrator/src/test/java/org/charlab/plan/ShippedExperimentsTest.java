@@ -1,5 +1,6 @@
 package org.charlab.plan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +54,26 @@ class ShippedExperimentsTest {
         assertFalse(p.runs().isEmpty());
         assertFalse(ConfigLoader.describe(file).isBlank(), file + " has a description: line for charlab list");
         assertTrue(p.stages().values().stream().allMatch(s -> s.key().startsWith(s.type() + "-")));
+    }
+
+    @Test
+    void tanHeadlineIsAGridOfTheInoculationArmsWithOneSharedBaseEvaluation() {
+        Plan p = new Planner(StageCatalog.load()).plan(Path.of("../experiments/tan2025-headline.yaml"), List.of(), null);
+        assertEquals(5 * 3 * 4, p.runs().size(), "5 arms x 3 seeds x (2 learning rates x 2 step counts)");
+        java.util.Set<String> baseEvals = new java.util.HashSet<>();
+        java.util.Set<Object> points = new java.util.HashSet<>();
+        for (RunPlan r : p.runs()) {
+            assertEquals(List.of("pretrain", "base_eval", "sft", "eval"),
+                    r.stages().stream().map(RunPlan.Step::name).toList());
+            baseEvals.add(r.keyOf("base_eval"));
+            assertEquals(r.keyOf("pretrain"), p.stages().get(r.keyOf("sft")).deps().get("input"),
+                    "sft fine-tunes the base, not the base's evaluation");
+            assertEquals(r.keyOf("pretrain"), p.stages().get(r.keyOf("base_eval")).deps().get("input"));
+            assertEquals(List.of("spanish", "caps"), p.stages().get(r.keyOf("eval")).config().get("trait_likelihood"));
+            points.add(r.axes().get("stages.sft.learning_rate") + " " + r.axes().get("stages.sft.max_steps"));
+        }
+        assertEquals(1, baseEvals.size(), "the base is evaluated once for the whole sweep");
+        assertEquals(4, points.size(), points.toString());
     }
 
     @Test
