@@ -18,6 +18,7 @@ import org.charlab.results.SweepDir;
 import org.charlab.results.SweepLock;
 import org.charlab.testing.ChildJvm;
 import org.charlab.testing.CliRun;
+import org.charlab.testing.CountStageKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,13 +103,18 @@ class KillResumeTest {
         Path journal = results.resolve(".cache/stages/executions.log");
         Path log = dir.resolve("interrupted.log");
         String[] args = {"run", exp.toString(), "--results", results.toString(), "--jobs", "2", "sweep.seeds=[0]"};
-        Process p = ChildJvm.charlab(dir, log, args).start();
+        // the train stages hold after their first step until the hold file goes: SIGINT lands mid-stage on any machine
+        Path hold = Files.createFile(dir.resolve("hold"));
+        ProcessBuilder held = ChildJvm.charlab(dir, log, args);
+        held.environment().put(CountStageKind.HOLD, hold.toString());
+        Process p = held.start();
         long deadline = System.currentTimeMillis() + 120_000;
         while ((!Files.exists(journal) || Files.readAllLines(journal).size() < 2) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
         Thread.sleep(300);
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        Files.delete(hold);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String out = Files.readString(log);
         assertEquals(130, p.exitValue(), out);

@@ -30,7 +30,7 @@ class PerSampleTest {
         }
         // pinned: the per-sample means the report re-estimates across seeds and pairs across arms
         assertEquals(Set.of("<p>.output_rate", "<p>.cot_rate", "<p>.gap", "<p>.agreement", "<p>.output_rate_wellformed",
-                "quality.well_formed_rate", "legibility.cot_tokens", "legibility.unclosed_cot_share",
+                "<p>.loglik", "<p>.loglik_vs_neutral", "quality.well_formed_rate", "legibility.cot_tokens", "legibility.unclosed_cot_share",
                 "capability.accuracy.<family>"), perSample);
         assertNull(PerSample.of("nonsense"));
         assertNull(PerSample.of("trait.caps"), "a prefix is not a metric");

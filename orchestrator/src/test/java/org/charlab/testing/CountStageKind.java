@@ -14,7 +14,10 @@ import org.charlab.stage.StageKind;
 /**
  * Test-only stage: computes a number from its input's number, its settings and its seed, slowly if
  * asked, and journals every start into {@code <cache>/executions.log} so tests can prove that no
- * finished stage is ever computed again.
+ * finished stage is ever computed again. With the environment variable {@value #HOLD} naming a file,
+ * a stage with an input (not a first stage) waits after its first step while that file exists: a test can
+ * interrupt a sweep while a stage is certainly running, however slow the machine (the variable is not
+ * part of any stage key).
  */
 public final class CountStageKind implements StageKind<CountStageKind.Config> {
 
@@ -29,6 +32,9 @@ public final class CountStageKind implements StageKind<CountStageKind.Config> {
     }
 
     public enum Mode { FAST, SLOW }
+
+    /** Environment variable naming a hold file (see the class comment). */
+    public static final String HOLD = "CHARLAB_TEST_HOLD";
 
     @Override
     public String type() {
@@ -76,6 +82,10 @@ public final class CountStageKind implements StageKind<CountStageKind.Config> {
                 Thread.sleep(c.workMs() / 20);
             }
             ctx.progress().report(i, 20, "step " + i);
+            String hold = System.getenv(HOLD);
+            while (i == 1 && hold != null && ctx.inputs().containsKey("input") && Files.exists(Path.of(hold))) {
+                Thread.sleep(20);
+            }
         }
         if (c.fail()) {
             throw new IllegalStateException("asked to fail");
