@@ -83,8 +83,11 @@ public final class CountStageKind implements StageKind<CountStageKind.Config> {
             }
             ctx.progress().report(i, 20, "step " + i);
             String hold = System.getenv(HOLD);
-            while (i == 1 && hold != null && ctx.inputs().containsKey("input") && Files.exists(Path.of(hold))) {
-                Thread.sleep(20);
+            if (i == 1 && hold != null && ctx.inputs().containsKey("input") && Files.exists(Path.of(hold))) {
+                ctx.progress().log("holding at step 1 while " + hold + " exists");
+                while (Files.exists(Path.of(hold))) {
+                    Thread.sleep(20);
+                }
             }
         }
         if (c.fail()) {
