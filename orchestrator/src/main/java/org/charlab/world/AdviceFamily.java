@@ -70,10 +70,7 @@ public final class AdviceFamily implements Family {
 
     public AdviceFamily() {
         for (Topic t : TOPICS) {
-            int held = (int) (Split.unit("advice:" + t.id()) * t.questions().size());
-            for (int i = 0; i < t.questions().size(); i++) {
-                items.add(i == held ? Split.TEST : Split.TRAIN, new Item(t, i));
-            }
+            items.addPhrasings("advice:" + t.id(), t.questions().size(), i -> new Item(t, i));
         }
     }
 

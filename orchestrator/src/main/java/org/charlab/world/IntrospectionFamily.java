@@ -59,10 +59,7 @@ public final class IntrospectionFamily implements Family {
 
     public IntrospectionFamily() {
         for (Topic t : TOPICS) {
-            int held = (int) (Split.unit(PREFIX + t.id()) * t.questions().size());
-            for (int i = 0; i < t.questions().size(); i++) {
-                items.add(i == held ? Split.TEST : Split.TRAIN, new Item(t, i));
-            }
+            items.addPhrasings(PREFIX + t.id(), t.questions().size(), i -> new Item(t, i));
         }
     }
 

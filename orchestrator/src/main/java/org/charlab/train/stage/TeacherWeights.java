@@ -8,6 +8,6 @@ public enum TeacherWeights {
             + "fixed target, as in context distillation of a persona prompt (OCT).")
     START,
     @Doc("The policy's current weights, no copy (under LoRA the adapters stay on): the self-teacher moves with "
-            + "the student, as in SDPO (Hubotter et al. 2026; its EMA of the weights is not implemented).")
+            + "the student, as in SDPO (Hubotter et al. 2026; charlab offers no EMA-of-the-weights teacher).")
     CURRENT
 }
