@@ -10,6 +10,7 @@ import org.charlab.data.PromptItem;
 import org.charlab.data.PromptItemJsonl;
 import org.charlab.world.Charworld;
 import org.charlab.world.EvalSets;
+import org.charlab.world.FamilyName;
 
 /** The eval's prompts, and a plan-time bound on how long they get in tokens. Engine-free. */
 final class EvalPrompts {
@@ -29,9 +30,7 @@ final class EvalPrompts {
         if (cfg.prompts().file() != null) {
             out = PromptItemJsonl.read(cfg.prompts().file().path());
         } else {
-            out = new ArrayList<>(EvalSets.inDistribution(world, cfg.prompts().inDistributionPerFamily(),
-                    cfg.prompts().seed()));
-            out.addAll(EvalSets.outOfDistribution(world, cfg.prompts().oodPerFamily(), cfg.prompts().seed()));
+            out = EvalSets.prompts(List.copyOf(tasks(cfg, world).values()));
         }
         if (out.isEmpty()) {
             throw new BadInput("eval: no prompts (prompts.in_distribution_per_family and prompts.ood_per_family are 0, "
@@ -42,11 +41,21 @@ final class EvalPrompts {
 
     /** The charworld items behind {@link #of}'s prompts (no prompt file), by prompt id. */
     static java.util.Map<String, org.charlab.world.Task> tasks(EvalConfig cfg, Charworld world) {
+        PromptSettings p = cfg.prompts();
+        FamilyName ood = world.config().oodFamily();
+        List<FamilyName> inDist = world.inDistributionFamilies();
+        if (p.perFamily() != null) {
+            for (String f : p.perFamily().keySet()) {
+                if (!f.equals(ood.label()) && inDist.stream().noneMatch(x -> x.label().equals(f))) {
+                    throw new BadInput("eval: prompts.per_family: '" + f + "' is not a family of this world's eval "
+                            + "sets; allowed: " + inDist.stream().map(FamilyName::label).toList() + " and " + ood.label());
+                }
+            }
+        }
         java.util.Map<String, org.charlab.world.Task> out = new java.util.LinkedHashMap<>();
-        List<org.charlab.world.Task> all = new ArrayList<>(EvalSets.tasks(world, world.inDistributionFamilies(),
-                cfg.prompts().inDistributionPerFamily(), cfg.prompts().seed()));
-        all.addAll(EvalSets.tasks(world, List.of(world.config().oodFamily()), cfg.prompts().oodPerFamily(),
-                cfg.prompts().seed()));
+        List<org.charlab.world.Task> all = new ArrayList<>(EvalSets.tasks(world, inDist,
+                f -> p.count(f.label(), false), p.seed()));
+        all.addAll(EvalSets.tasks(world, List.of(ood), f -> p.count(f.label(), true), p.seed()));
         all.forEach(t -> out.put(t.key(), t));
         return out;
     }

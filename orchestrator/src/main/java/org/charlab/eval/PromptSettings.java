@@ -1,6 +1,7 @@
 package org.charlab.eval;
 
 import java.util.List;
+import java.util.Map;
 import org.charlab.config.Doc;
 import org.charlab.config.FileRef;
 import org.charlab.config.Setting;
@@ -24,9 +25,27 @@ public record PromptSettings(
         @Setting(doc = "Families evaluated as out of distribution: metrics are also reported over them "
                 + "(family out_of_distribution) and over every other family (in_distribution). Empty: "
                 + "world.ood_family for charworld's sets, none for a prompt file.", def = "[]")
-        List<String> oodFamilies) {
+        List<String> oodFamilies,
+        @Setting(doc = "charworld test items for named families, overriding the two counts above (e.g. {arithmetic: "
+                + "60} for a capability interval narrow enough to decide; a family's first items are the same for "
+                + "any count). null: none.", def = "null", omitWhenNull = true)
+        Map<String, Integer> perFamily) {
 
     public PromptSettings {
         oodFamilies = oodFamilies == null ? List.of() : List.copyOf(oodFamilies);
+        perFamily = perFamily == null || perFamily.isEmpty() ? null : Map.copyOf(perFamily);
+        if (perFamily != null) {
+            perFamily.forEach((f, n) -> {
+                if (n == null || n < 0) {
+                    throw new IllegalArgumentException("per_family." + f + ": a count >= 0, got " + n);
+                }
+            });
+        }
+    }
+
+    /** The items to draw of {@code family}: its per_family count, else the in- or out-of-distribution count. */
+    public int count(String family, boolean outOfDistribution) {
+        Integer n = perFamily == null ? null : perFamily.get(family);
+        return n != null ? n : outOfDistribution ? oodPerFamily : inDistributionPerFamily;
     }
 }

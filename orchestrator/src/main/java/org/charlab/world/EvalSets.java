@@ -32,8 +32,13 @@ public final class EvalSets {
 
     /** Up to {@code perFamily} distinct test items of each family, in a seeded order. */
     public static List<PromptItem> prompts(Charworld world, List<FamilyName> families, int perFamily, long seed) {
+        return prompts(tasks(world, families, perFamily, seed));
+    }
+
+    /** The eval prompts of {@code tasks}: the user turn, no system prompt, the ground truth. */
+    public static List<PromptItem> prompts(List<Task> tasks) {
         List<PromptItem> out = new ArrayList<>();
-        for (Task task : tasks(world, families, perFamily, seed)) {
+        for (Task task : tasks) {
             out.add(new PromptItem(task.key(), Conversation.of(Message.user(task.user())), task.answer(),
                     task.family().label()));
         }
@@ -45,6 +50,15 @@ public final class EvalSets {
      * which an eval can render in any trait ({@link Style}).
      */
     public static List<Task> tasks(Charworld world, List<FamilyName> families, int perFamily, long seed) {
+        return tasks(world, families, f -> perFamily, seed);
+    }
+
+    /**
+     * As {@link #tasks(Charworld, List, int, long)} with a count per family: the order of a family's
+     * items does not depend on the count, so its first k items are the same for any count >= k.
+     */
+    public static List<Task> tasks(Charworld world, List<FamilyName> families,
+            java.util.function.ToIntFunction<FamilyName> count, long seed) {
         List<Task> out = new ArrayList<>();
         for (FamilyName f : families) {
             Family fam = world.family(f);
@@ -60,6 +74,7 @@ public final class EvalSets {
                 idx[i] = idx[j];
                 idx[j] = t;
             }
+            int perFamily = count.applyAsInt(f);
             for (int k = 0; k < Math.min(perFamily, size); k++) {
                 out.add(fam.task(Split.TEST, idx[k], CorpusGenerator.rng(seed, SALT + f.ordinal(), k)));
             }

@@ -95,4 +95,36 @@ class EvalPromptsTest {
         // the other model's shape unknown at plan time: no estimate rather than a wrong one
         assertEquals(null, new EvalStageKind().memory(attack, Map.of("input", new PlannedModel(tiny.toPlain()))));
     }
+
+    @Test
+    void perFamilyCountsOverrideOneFamilyAndKeepItsFirstItemsAndTheOthersUnchanged() {
+        EvalConfig base = eval("prompts: {in_distribution_per_family: 5, ood_per_family: 4}\n");
+        EvalConfig more = eval("prompts: {in_distribution_per_family: 5, ood_per_family: 4, per_family: {arithmetic: 30,"
+                + " comparison: 0}}\n");
+        Charworld world = new Charworld(base.world());
+        List<PromptItem> a = EvalPrompts.of(base, world);
+        List<PromptItem> b = EvalPrompts.of(more, world);
+        Map<String, List<String>> ia = ids(a);
+        Map<String, List<String>> ib = ids(b);
+        assertEquals(5, ia.get("arithmetic").size());
+        assertEquals(30, ib.get("arithmetic").size());
+        assertEquals(ia.get("arithmetic"), ib.get("arithmetic").subList(0, 5), "the first items do not depend on the count");
+        assertEquals(30, new java.util.HashSet<>(ib.get("arithmetic")).size(), "distinct test items");
+        assertEquals(ia.get("lookup"), ib.get("lookup"));
+        assertEquals(4, ia.get("comparison").size());
+        assertTrue(!ib.containsKey("comparison"), "comparison: 0 drops the OOD family");
+        // the tasks behind the prompts are the same items, for the likelihood scorer
+        assertEquals(b.stream().map(PromptItem::id).toList(), List.copyOf(EvalPrompts.tasks(more, world).keySet()));
+
+        EvalConfig bad = eval("prompts: {per_family: {arithmetik: 3}}\n");
+        org.charlab.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(org.charlab.BadInput.class,
+                () -> EvalPrompts.of(bad, world));
+        assertTrue(e.getMessage().contains("'arithmetik'") && e.getMessage().contains("arithmetic"), e.getMessage());
+    }
+
+    private static Map<String, List<String>> ids(List<PromptItem> prompts) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        prompts.forEach(p -> out.computeIfAbsent(p.family(), k -> new java.util.ArrayList<>()).add(p.id()));
+        return out;
+    }
 }
