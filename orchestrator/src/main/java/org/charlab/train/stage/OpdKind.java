@@ -16,11 +16,12 @@ import org.charlab.stage.Stage;
 public final class OpdKind extends AbstractStageKind<OpdConfig> {
 
     public OpdKind() {
-        // not resumable: who samples and the sampling seeds follow a micro-batch counter: a rerun starts over
+        // resumable: who samples and the sampling seeds follow the micro-batch counter, which the
+        // checkpoint restores (OpdTest.resumedRunSamplesAndEndsLikeTheUninterruptedOne), as grpo's
         super("opd",
                 "On-policy distillation from a teacher stage or the privileged-context self (GKD, reverse KL), "
                         + "optionally inoculated",
-                OpdConfig.class, 1, false);
+                OpdConfig.class, 1, true);
     }
 
     /** The prompt file, when the prompts are not charworld's; with a privileged teacher every line needs an answer. */
