@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
+import org.charlab.data.PrivilegedPrompt;
 import org.charlab.generate.Sample;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.ChatFormat;
@@ -299,7 +300,7 @@ class PrivilegedOpdTest {
             int a = Integer.parseInt(items.get(i).task().answer());
             for (int k = 0; k < 6; k++) {
                 String hint = Integer.toString((a + 17 * k) % 100);
-                taught.add(OpdTest.withReply(PrivilegedContext.withAnswer(ps.get(i).student(), hint),
+                taught.add(OpdTest.withReply(PrivilegedPrompt.withAnswer(ps.get(i).student(), hint),
                         Message.assistant(null, hint)));
             }
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.charlab.config.ConfigWriter;
 import org.charlab.data.Conversation;
 import org.charlab.data.ConversationJsonl;
+import org.charlab.data.PrivilegedPrompt;
 import org.charlab.data.PromptItem;
 import org.charlab.data.PromptItemJsonl;
 import org.charlab.data.ThinkFormat;
@@ -17,7 +18,6 @@ import org.charlab.model.ChatFormat;
 import org.charlab.train.Inoculation;
 import org.charlab.train.OpdObjective;
 import org.charlab.train.Privileged;
-import org.charlab.train.PrivilegedContext;
 import org.charlab.world.Answers;
 import org.charlab.world.CharacterData;
 import org.charlab.world.Charworld;
@@ -33,7 +33,7 @@ import org.charlab.world.WorldExample;
  * the teacher is meant to know and the student to absorb; the inoculation prompt is what the
  * student should attribute the change to, so the teacher never sees it (a teacher shown it would
  * condition its targets on it too). Privileged information (answer, feedback) goes to the
- * teacher's context only, after its last user message ({@link PrivilegedContext}). The saved model, its provenance and the closing check
+ * teacher's context only, after its last user message ({@link PrivilegedPrompt}). The saved model, its provenance and the closing check
  * ({@code opd_eval.json}, greedy, no system prompt) never see either prompt.
  */
 public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt> {
@@ -146,7 +146,7 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
     /**
      * The one place the inoculation prompt is applied (to the student's context, by
      * {@link Inoculation#applyEach}) and the privileged prompt and, with {@link Privileged#ANSWER}, the
-     * reference answer ({@link PrivilegedContext#withAnswer}) are given to the teacher's context. With
+     * reference answer ({@link PrivilegedPrompt#withAnswer}) are given to the teacher's context. With
      * FEEDBACK the objective adds the verdict after sampling; the answer travels with the prompt.
      *
      * @param answers the reference answer of each prompt (null, or null entries, for none)
@@ -161,7 +161,7 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
             String answer = answers == null ? null : answers.get(i);
             Conversation t = teacherSystem == null ? p : p.withSystem(teacherSystem);
             if (privileged == Privileged.ANSWER) {
-                t = PrivilegedContext.withAnswer(t, answer);
+                t = PrivilegedPrompt.withAnswer(t, answer);
             }
             out.add(new OpdObjective.Prompt(s, t, chat.prompt(s, ChatFormat.Prefill.none()).length(), answer));
         }
