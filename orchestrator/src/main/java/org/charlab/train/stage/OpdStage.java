@@ -21,6 +21,7 @@ import org.charlab.train.Privileged;
 import org.charlab.world.Answers;
 import org.charlab.world.CharacterData;
 import org.charlab.world.Charworld;
+import org.charlab.world.FamilyName;
 import org.charlab.world.TraitSet;
 import org.charlab.world.WorldExample;
 
@@ -114,7 +115,8 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
      * The prompts before any system prompt, with their reference answers: the user's file (every line
      * with an answer when a privileged teacher reads it), or charworld train-split prompts; with a
      * privileged teacher, the first {@code examples} charworld prompts that have a ground truth (advice
-     * prompts, which have none, are skipped).
+     * prompts, which have none, are skipped). Charworld prompts come from the {@code families}
+     * setting's families when it is set.
      */
     static List<PromptItem> prompts(OpdConfig c, Charworld world, long seed) {
         if (c.prompts() != null) {
@@ -122,10 +124,12 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
                     : PromptItemJsonl.read(c.prompts().path());
         }
         int want = c.shared().examples();
+        List<FamilyName> families = c.shared().familiesIn(world);
         List<PromptItem> out = new ArrayList<>();
         for (int drawn = want; ; drawn *= 2) {
             out.clear();
-            for (WorldExample e : CharacterData.sft(world, TraitSet.NEUTRAL, CharacterData.Cot.NEUTRAL, drawn, seed)) {
+            for (WorldExample e : CharacterData.sft(world, TraitSet.NEUTRAL, CharacterData.Cot.NEUTRAL, drawn, seed,
+                    families)) {
                 if (c.privileged() == null || e.task().answer() != null) {
                     out.add(new PromptItem(e.task().key(), e.conversation().prompt(), e.task().answer(),
                             e.task().family().label()));
