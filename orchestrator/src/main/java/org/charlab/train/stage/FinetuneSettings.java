@@ -27,7 +27,8 @@ public record FinetuneSettings(
         @Setting(doc = "The task families charworld data draws from, by their corpus weights, e.g. [arithmetic, lookup] "
                 + "(no advice; lookup's profile prompts have no answer either, and opd's privileged teacher skips "
                 + "those as it skips advice): in-distribution families of the input model's world only (not its "
-                + "ood_family, not introspection). Not with a data or prompts file. null: every in-distribution "
+                + "ood_family, not introspection). Not with a data or prompts file, nor in the introspection stage. null: every "
+                + "in-distribution "
                 + "family (the same items as without it).", def = "null", omitWhenNull = true)
         List<FamilyName> families,
         @Setting(doc = "Inoculation prompt applied to the training examples only: sft's conversations, the prompt both "
