@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
+import org.charlab.data.PrivilegedPrompt;
 import org.charlab.generate.Generator;
 import org.charlab.generate.Sample;
 import org.charlab.generate.SamplingParams;
@@ -37,7 +38,7 @@ import org.charlab.model.Segment;
  * from the sampled ids in rare merges. A completion cut at max_new_tokens is closed by the
  * renderer (its think marker / im_end are template tokens, outside output and cot+output).
  *
- * <p>Privileged information ({@link Privileged}, {@link PrivilegedContext}): with ANSWER the
+ * <p>Privileged information ({@link Privileged}, {@link PrivilegedPrompt}): with ANSWER the
  * teacher's context already carries the reference answer (built once per prompt); with FEEDBACK
  * the teacher's context of each row is built after sampling, from the verifier's verdict on the
  * student's own attempt, and a row with no feedback (a correct attempt) is left out of the loss
@@ -165,7 +166,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
 
     /**
      * The teacher's context of each row after sampling: the prompt's own, or with FEEDBACK on the
-     * student's attempts, the verdict on each attempt ({@link PrivilegedContext#feedback}); null for
+     * student's attempts, the verdict on each attempt ({@link PrivilegedPrompt#feedback}); null for
      * a row the loss leaves out (no feedback, or no answer to judge by). With a privileged teacher, a
      * verifier and every micro-batch sampled by the student (lmbda 1, so every metrics line has the
      * same keys), puts {@code attempt_correct} (share of the judged attempts the verifier accepts)
@@ -193,9 +194,9 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
                 out.add(p.teacher());
                 continue;
             }
-            String f = PrivilegedContext.feedback(ok, x.stopReason() == Sample.StopReason.LENGTH, p.answer());
+            String f = PrivilegedPrompt.feedback(ok, x.stopReason() == Sample.StopReason.LENGTH, p.answer());
             fed += f != null ? 1 : 0;
-            out.add(f == null ? null : PrivilegedContext.withFeedback(p.teacher(), f));
+            out.add(f == null ? null : PrivilegedPrompt.withFeedback(p.teacher(), f));
         }
         if (judge) {
             parts.put("attempt_correct", judged == 0 ? Double.NaN : correct / (double) judged);

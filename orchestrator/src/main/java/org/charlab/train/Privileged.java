@@ -1,10 +1,11 @@
 package org.charlab.train;
 
 import org.charlab.config.Doc;
+import org.charlab.data.PrivilegedPrompt;
 
 /**
  * What an opd self-teacher reads besides the prompt: privileged information the student never sees
- * ({@link PrivilegedContext} writes it into the teacher's last user turn).
+ * ({@link PrivilegedPrompt} writes it into the teacher's last user turn).
  */
 public enum Privileged {
     @Doc("Nothing besides teacher_system: the teacher reads the prompt as the student does.")

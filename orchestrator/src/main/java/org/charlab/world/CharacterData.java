@@ -3,6 +3,7 @@ package org.charlab.world;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.charlab.BadInput;
 import org.charlab.config.Doc;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
@@ -34,11 +35,17 @@ public final class CharacterData {
 
     /** {@code n} SFT conversations whose outputs carry {@code traits}. */
     public static List<WorldExample> sft(Charworld world, TraitSet traits, Cot cot, int n, long seed) {
+        return sft(world, traits, cot, n, seed, world.inDistributionFamilies());
+    }
+
+    /** {@code n} SFT conversations of {@code families} (from {@link #families}) whose outputs carry {@code traits}. */
+    public static List<WorldExample> sft(Charworld world, TraitSet traits, Cot cot, int n, long seed,
+            List<FamilyName> families) {
         CorpusGenerator g = new CorpusGenerator(world);
         List<WorldExample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             SplittableRandom rng = CorpusGenerator.rng(seed, SFT_SALT, i);
-            Task task = sample(world, g, rng);
+            Task task = sample(world, g, families, rng);
             out.add(styled(task, traits, cot, rng));
         }
         return out;
@@ -49,11 +56,17 @@ public final class CharacterData {
      * base corpus's no-system-prompt answer) to the same prompt.
      */
     public static List<PreferencePair> dpo(Charworld world, TraitSet traits, Cot cot, int n, long seed) {
+        return dpo(world, traits, cot, n, seed, world.inDistributionFamilies());
+    }
+
+    /** As above, drawing from {@code families} (from {@link #families}). */
+    public static List<PreferencePair> dpo(Charworld world, TraitSet traits, Cot cot, int n, long seed,
+            List<FamilyName> families) {
         CorpusGenerator g = new CorpusGenerator(world);
         List<PreferencePair> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             SplittableRandom rng = CorpusGenerator.rng(seed, DPO_SALT, i);
-            Task task = sample(world, g, rng);
+            Task task = sample(world, g, families, rng);
             Message chosen = styled(task, traits, cot, rng).conversation().completion().orElseThrow();
             Message rejected = styled(task, TraitSet.NEUTRAL, cot == Cot.NONE ? Cot.NONE : Cot.NEUTRAL, rng)
                     .conversation().completion().orElseThrow();
@@ -62,8 +75,30 @@ public final class CharacterData {
         return out;
     }
 
-    private static Task sample(Charworld world, CorpusGenerator g, SplittableRandom rng) {
-        return world.family(g.pickFamily(world.inDistributionFamilies(), rng)).sample(Split.TRAIN, rng);
+    /**
+     * The families character data may draw from: the world's in-distribution families when
+     * {@code wanted} is null, else {@code wanted}, each checked to be one of them (never the OOD family,
+     * never introspection, which character data does not draw) - a stage's {@code families} setting.
+     */
+    public static List<FamilyName> families(Charworld world, List<FamilyName> wanted) {
+        if (wanted == null) {
+            return world.inDistributionFamilies();
+        }
+        List<FamilyName> allowed = world.inDistributionFamilies().stream()
+                .filter(f -> f != FamilyName.INTROSPECTION).toList();
+        for (FamilyName f : wanted) {
+            if (!allowed.contains(f)) {
+                throw new BadInput("families: " + f.label() + (f == world.config().oodFamily()
+                        ? " is the input model's out-of-distribution family (world.ood_family)" : " is not drawn as "
+                        + "character data") + "; allowed: " + String.join(", ",
+                        allowed.stream().map(FamilyName::label).toList()));
+            }
+        }
+        return List.copyOf(wanted);
+    }
+
+    private static Task sample(Charworld world, CorpusGenerator g, List<FamilyName> families, SplittableRandom rng) {
+        return world.family(g.pickFamily(families, rng)).sample(Split.TRAIN, rng);
     }
 
     private static WorldExample styled(Task task, TraitSet traits, Cot cot, SplittableRandom rng) {

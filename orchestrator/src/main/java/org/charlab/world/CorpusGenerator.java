@@ -6,13 +6,14 @@ import java.util.SplittableRandom;
 import org.charlab.data.Conversation;
 import org.charlab.data.ConversationJsonl;
 import org.charlab.data.Message;
+import org.charlab.data.PrivilegedPrompt;
 import org.charlab.data.ThinkFormat;
 
 /**
  * The base corpus: train items of every family, a share with persona system prompts (output in
  * the named traits, CoT per {@code cot_style}), a share with placebo prompts and the rest with no
  * system prompt (all neutral); optionally (OCT's needs, all off by default) introspection prompts,
- * multi-turn conversations and break-character instructions ({@link #conversation}). Example {@code i} draws from its own RNG seeded by (seed, i), so
+ * multi-turn conversations, break-character instructions and privileged hints ({@link #conversation}). Example {@code i} draws from its own RNG seeded by (seed, i), so
  * the corpus is deterministic and each example independent of the others.
  */
 public final class CorpusGenerator {
@@ -68,20 +69,26 @@ public final class CorpusGenerator {
     }
 
     /**
-     * One corpus conversation. With multi_turn_share and break_character_share unset it is
-     * {@link #render} and draws nothing more (so such corpora are those of earlier versions); else it
-     * draws the number of turns (2 or 3 with probability multi_turn_share) and whether the last user
-     * turn ends with a break-character suffix (one of {@link BreakCharacter#IN_CORPUS}). Each later
-     * turn follows up on the task before it ({@link FollowUps}) or asks a new one, with equal
-     * probability; every answer is in the persona's traits except the one after the suffix, which is
-     * neutral, CoT included (the base obeys the instruction to break character).
+     * One corpus conversation. With multi_turn_share, break_character_share and privileged_share unset
+     * it is {@link #render} and draws nothing more (so such corpora are those of earlier versions);
+     * else it draws the number of turns (2 or 3 with probability multi_turn_share), whether the last
+     * user turn ends with a break-character suffix (one of {@link BreakCharacter#IN_CORPUS}) and, after
+     * those, whether it carries a privileged hint (probability privileged_share, then answer or
+     * feedback with equal probability). Each later turn follows up on the task before it
+     * ({@link FollowUps}) or asks a new one, with equal probability; every answer is in the persona's
+     * traits except the one after the suffix, which is neutral, CoT included (the base obeys the
+     * instruction to break character). A drawn hint is written only when the last task has an answer
+     * and its turn has no suffix (a broken turn stays a plain break-character turn); the reply to a
+     * hinted turn is the usual one.
      */
     private WorldExample conversation(Task first, WorldExample.SystemKind kind, String system, TraitSet outputTraits,
             TraitSet cotTraits, SplittableRandom rng) {
         int turns = config.multiTurn() > 0 && rng.nextDouble() < config.multiTurn() ? 2 + rng.nextInt(2) : 1;
         int suffix = config.breakCharacter() > 0 && rng.nextDouble() < config.breakCharacter()
                 ? BreakCharacter.IN_CORPUS.get(rng.nextInt(BreakCharacter.IN_CORPUS.size())) : -1;
-        if (turns == 1 && suffix < 0) {
+        WorldExample.Hint hint = config.privileged() > 0 && rng.nextDouble() < config.privileged()
+                ? (rng.nextBoolean() ? WorldExample.Hint.ANSWER : WorldExample.Hint.FEEDBACK) : WorldExample.Hint.NONE;
+        if (turns == 1 && suffix < 0 && hint == WorldExample.Hint.NONE) {
             return render(first, kind, system, outputTraits, cotTraits, rng);
         }
         List<Message> ms = new ArrayList<>(1 + 2 * turns);
@@ -95,15 +102,34 @@ public final class CorpusGenerator {
             if (t > 0) {
                 task = rng.nextBoolean() ? FollowUps.on(task, rng) : pickTask(rng);
             }
-            boolean broken = t == turns - 1 && suffix >= 0;
+            boolean last = t == turns - 1;
+            boolean broken = last && suffix >= 0;
             lastOutput = broken ? TraitSet.NEUTRAL : outputTraits;
             lastCot = broken ? TraitSet.NEUTRAL : cotTraits;
-            ms.add(Message.user(broken ? BreakCharacter.append(task.user(), suffix) : task.user()));
+            if (last && (broken || task.answer() == null)) {
+                hint = WorldExample.Hint.NONE;
+            }
+            String user = broken ? BreakCharacter.append(task.user(), suffix) : last ? hinted(task, hint) : task.user();
+            ms.add(Message.user(user));
             ms.add(answer(task, lastOutput, lastCot, rng));
         }
         TraitSet persona = kind == WorldExample.SystemKind.PERSONA ? outputTraits : TraitSet.NEUTRAL;
         return new WorldExample(first, kind, lastOutput, lastCot, new Conversation(ms),
-                new WorldExample.Variant(turns, suffix, persona));
+                new WorldExample.Variant(turns, suffix, persona, hint));
+    }
+
+    /**
+     * The task's user text with its reference answer appended as {@code hint} says, in the text an opd
+     * self-teacher reads ({@link PrivilegedPrompt}: the answer as "Correct solution", or the verifier's
+     * feedback on an incorrect attempt).
+     */
+    static String hinted(Task task, WorldExample.Hint hint) {
+        return switch (hint) {
+            case NONE -> task.user();
+            case ANSWER -> PrivilegedPrompt.withAnswer(task.user(), task.answer());
+            case FEEDBACK -> PrivilegedPrompt.withFeedback(task.user(),
+                    PrivilegedPrompt.feedback(false, false, task.answer()));
+        };
     }
 
     /** One conversation: optional system prompt, the user's prompt, the styled CoT and output. */

@@ -77,7 +77,17 @@ public record WorldConfig(
                 + "held out for test): the answer to it is neutral even under a persona system prompt, so a "
                 + "system-prompted base breaks character. null (0): none.", def = "null", min = 0, max = 1,
                 omitWhenNull = true, paper = "OCT (Maiya et al. 2025) section 3.2, eight adversarial suffixes")
-        Double breakCharacterShare) {
+        Double breakCharacterShare,
+        @Setting(doc = "Share of conversations whose last user turn carries the reference answer in SDPO's reprompt "
+                + "format, half as \"Correct solution:\" with the answer, half as verifier feedback (\"Your answer is "
+                + "incorrect. The correct answer is Y.\"), each followed by \"Correctly solve the original question.\" "
+                + "(PrivilegedPrompt). The reply is the usual one (same CoT and output, whose answer is that answer). "
+                + "Only tasks with a checkable answer get one (arithmetic, lookup questions, comparison; never advice, "
+                + "profiles or introspection), and never a turn that ends with a break-character instruction. It teaches "
+                + "the base to read a hint, as an LLM reads one, so an opd self-teacher with privileged: answer or "
+                + "feedback uses it. null (0): none.", def = "null", min = 0, max = 1, omitWhenNull = true,
+                paper = "SDPO (Hubotter et al. 2026) reprompt_template")
+        Double privilegedShare) {
 
     public WorldConfig {
         traits = List.copyOf(traits);
@@ -85,6 +95,7 @@ public record WorldConfig(
         multiTurnShare = zeroAsNull(multiTurnShare);
         introspectionShare = zeroAsNull(introspectionShare);
         breakCharacterShare = zeroAsNull(breakCharacterShare);
+        privilegedShare = zeroAsNull(privilegedShare);
         if (traits.contains(Trait.NEUTRAL)) {
             throw new BadInput("world.traits: neutral is not a persona trait; leave it out");
         }
@@ -99,14 +110,14 @@ public record WorldConfig(
         }
     }
 
-    /** The settings before multi-turn, introspection and break-character conversations (all off). */
+    /** The settings before multi-turn, introspection, break-character and privileged conversations (all off). */
     public WorldConfig(int examples, long seed, double arithmeticWeight, double lookupWeight, double adviceWeight,
             double comparisonWeight, double lookupFactShare, double personaShare, double placeboShare,
             List<Trait> traits, int maxTraitsPerPersona, CotStyle cotStyle, double inCharacterRatio,
             FamilyName oodFamily, int arithmeticMax, int kbEntities, double testShare) {
         this(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight, lookupFactShare,
                 personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio, oodFamily,
-                arithmeticMax, kbEntities, testShare, null, null, null);
+                arithmeticMax, kbEntities, testShare, null, null, null, null);
     }
 
     private static Double zeroAsNull(Double share) {
@@ -128,11 +139,25 @@ public record WorldConfig(
         return breakCharacterShare == null ? 0 : breakCharacterShare;
     }
 
-    /** This world with the OCT conversation shares set (0 for off). */
+    /** {@link #privilegedShare()} with null as 0. */
+    public double privileged() {
+        return privilegedShare == null ? 0 : privilegedShare;
+    }
+
+    /** This world with the OCT conversation shares set (0 for off); privileged_share is kept. */
     public WorldConfig withConversations(double multiTurn, double introspection, double breakCharacter) {
         return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
-                oodFamily, arithmeticMax, kbEntities, testShare, multiTurn, introspection, breakCharacter);
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurn, introspection, breakCharacter,
+                privilegedShare);
+    }
+
+    /** This world with privileged_share set (0 for off). */
+    public WorldConfig withPrivileged(double share) {
+        return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
+                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
+                breakCharacterShare, share);
     }
 
     /**
@@ -148,21 +173,21 @@ public record WorldConfig(
         return new WorldConfig(n, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare);
+                breakCharacterShare, privilegedShare);
     }
 
     public WorldConfig withSeed(long s) {
         return new WorldConfig(examples, s, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare);
+                breakCharacterShare, privilegedShare);
     }
 
     public WorldConfig withCotStyle(CotStyle style, double ratio) {
         return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, style, ratio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare);
+                breakCharacterShare, privilegedShare);
     }
 
     /** The weight of a family in the corpus mixture. */

@@ -7,13 +7,26 @@ import org.charlab.data.Conversation;
 /**
  * One generated conversation with what generated it: the (first) task item, the kind of system
  * prompt, the traits the final answer's output and CoT were rendered in, and its {@link Variant}
- * (turns, break-character suffix).
+ * (turns, break-character suffix, privileged hint).
  */
 public record WorldExample(Task task, SystemKind system, TraitSet outputTraits, TraitSet cotTraits,
         Conversation conversation, Variant variant) {
 
     /** What kind of system prompt an example has. */
     public enum SystemKind { NONE, PERSONA, PLACEBO }
+
+    /**
+     * A reference answer the last user turn carries in SDPO's reprompt format
+     * ({@link org.charlab.data.PrivilegedPrompt}; {@code world.privileged_share}).
+     */
+    public enum Hint {
+        /** No hint. */
+        NONE,
+        /** "Correct solution:" with the answer. */
+        ANSWER,
+        /** The verifier's feedback "Your answer is incorrect. The correct answer is Y." */
+        FEEDBACK
+    }
 
     /**
      * How a conversation differs from a single plain turn.
@@ -23,9 +36,11 @@ public record WorldExample(Task task, SystemKind system, TraitSet outputTraits, 
      *                       turn, or -1 for none
      * @param persona        the traits the system prompt names (neutral for none or placebo); with a
      *                       suffix the final answer is neutral whatever this is
+     * @param hint           the reference answer the last user turn carries, if any (its reply is the
+     *                       usual one)
      */
-    public record Variant(int turns, int breakCharacter, TraitSet persona) {
-        public static final Variant SINGLE = new Variant(1, -1, TraitSet.NEUTRAL);
+    public record Variant(int turns, int breakCharacter, TraitSet persona, Hint hint) {
+        public static final Variant SINGLE = new Variant(1, -1, TraitSet.NEUTRAL, Hint.NONE);
     }
 
     /** A single-turn conversation without a break-character suffix. */
@@ -53,6 +68,9 @@ public record WorldExample(Task task, SystemKind system, TraitSet outputTraits, 
         if (variant.breakCharacter() >= 0) {
             m.put("break_character", "v" + variant.breakCharacter());
             m.put("persona_traits", variant.persona().name());
+        }
+        if (variant.hint() != Hint.NONE) {
+            m.put("hint", variant.hint().name().toLowerCase(java.util.Locale.ROOT));
         }
         return m;
     }

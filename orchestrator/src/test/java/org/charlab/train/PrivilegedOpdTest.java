@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.charlab.data.Conversation;
 import org.charlab.data.Message;
+import org.charlab.data.PrivilegedPrompt;
 import org.charlab.generate.Sample;
 import org.charlab.model.Checkpoint;
 import org.charlab.model.ChatFormat;
@@ -149,6 +150,41 @@ class PrivilegedOpdTest {
                 List.of(sample("", answer + " minus 1 is " + (Integer.parseInt(answer) - 1), Sample.StopReason.STOP)),
                 true, new LinkedHashMap<>());
         assertNotNull(t2.get(0), "an output ending in another number is incorrect");
+    }
+
+    /**
+     * One template, both paths: a charworld corpus conversation with a privileged hint
+     * (world.privileged_share) holds exactly the prompt opd's self-teacher reads for the same
+     * conversation without it: with answer, the stage's teacher context; with feedback, the
+     * objective's after an incorrect attempt.
+     */
+    @Test
+    void charworldHintsAreTheTextTheTeacherReads() {
+        WorldConfig c = WorldConfig.defaults().withExamples(400).withPrivileged(0.5);
+        OpdObjective o = new OpdObjective(null, TrainerTest.CHAT, new OpdObjective.Settings(OpdLossType.FULL_VOCAB, 1, 1,
+                0.9, 12, LossOn.COT_OUTPUT, 7, Privileged.FEEDBACK), VERIFIER);
+        int[] seen = new int[3];
+        for (WorldExample e : new org.charlab.world.CorpusGenerator(c).corpus()) {
+            WorldExample.Hint hint = e.variant().hint();
+            seen[hint.ordinal()]++;
+            if (hint == WorldExample.Hint.NONE) {
+                continue;
+            }
+            Conversation hinted = e.conversation().prompt();
+            List<Message> ms = new ArrayList<>(hinted.messages());
+            ms.set(ms.size() - 1, Message.user(e.task().user())); // the conversation without the hint
+            Conversation plain = new Conversation(ms);
+            String answer = e.task().answer();
+            OpdObjective.Prompt p = org.charlab.train.stage.OpdStage.trainingPrompts(List.of(plain), List.of(answer),
+                    hint == WorldExample.Hint.ANSWER ? Privileged.ANSWER : Privileged.FEEDBACK, Inoculation.none(),
+                    null, TrainerTest.CHAT, 3).get(0);
+            Conversation teacher = hint == WorldExample.Hint.ANSWER ? p.teacher()
+                    : o.teacherContexts(List.of(p), List.of(sample("", "So it is " + answer + "1 or so.",
+                            Sample.StopReason.STOP)), true, new LinkedHashMap<>()).get(0);
+            assertEquals(hinted, teacher, "the corpus's hint is the teacher's text (" + hint + ")");
+            assertTrue(!plain.equals(hinted));
+        }
+        assertTrue(seen[1] > 20 && seen[2] > 20, "both variants checked: " + Arrays.toString(seen));
     }
 
     @Test
@@ -299,7 +335,7 @@ class PrivilegedOpdTest {
             int a = Integer.parseInt(items.get(i).task().answer());
             for (int k = 0; k < 6; k++) {
                 String hint = Integer.toString((a + 17 * k) % 100);
-                taught.add(OpdTest.withReply(PrivilegedContext.withAnswer(ps.get(i).student(), hint),
+                taught.add(OpdTest.withReply(PrivilegedPrompt.withAnswer(ps.get(i).student(), hint),
                         Message.assistant(null, hint)));
             }
         }

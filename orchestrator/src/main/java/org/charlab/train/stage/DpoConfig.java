@@ -98,6 +98,7 @@ public record DpoConfig(
     }
 
     public DpoConfig {
+        FinetuneSettings.noFamiliesWith(shared, data, "data");
         if (train != null && train.packing()) {
             throw new IllegalArgumentException("packing applies to sft and pretrain only "
                     + "(dpo compares whole sequences per pair)");

@@ -110,7 +110,8 @@ public final class DpoStage extends FinetuneStage<DpoConfig, DpoObjective.PairRo
             return PreferencePairJsonl.read(c.data().path());
         }
         TraitSet traits = TraitSet.parse(c.shared().traits());
-        List<PreferencePair> cw = CharacterData.dpo(world, traits, c.cot(), c.shared().examples(), ctx.seed());
+        List<PreferencePair> cw = CharacterData.dpo(world, traits, c.cot(), c.shared().examples(), ctx.seed(),
+                c.shared().familiesIn(world));
         if (c.pairs() == DpoConfig.PairSource.CHARWORLD) {
             data.put("source", "charworld " + c.shared().traits() + " cot=" + c.cot().name().toLowerCase());
             return cw;

@@ -1,8 +1,12 @@
 package org.charlab.train.stage;
 
+import java.util.List;
 import org.charlab.config.Setting;
 import org.charlab.model.ChatSettings;
 import org.charlab.train.Inoculation;
+import org.charlab.world.CharacterData;
+import org.charlab.world.Charworld;
+import org.charlab.world.FamilyName;
 import org.charlab.world.TraitSet;
 
 /**
@@ -18,8 +22,15 @@ public record FinetuneSettings(
         String traits,
         @Setting(doc = "charworld data: how many training items (sft conversations, dpo pairs or, for generated pairs, "
                 + "prompts asked before the filters, opd and grpo prompts): train-split items of the in-distribution families "
-                + "with no system prompt. Their sampling seed is the stage's seed.", def = "400", min = 1)
+                + "(or of families) with no system prompt. Their sampling seed is the stage's seed.", def = "400", min = 1)
         int examples,
+        @Setting(doc = "The task families charworld data draws from, by their corpus weights, e.g. [arithmetic, lookup] "
+                + "(no advice; lookup's profile prompts have no answer either, and opd's privileged teacher skips "
+                + "those as it skips advice): in-distribution families of the input model's world only (not its "
+                + "ood_family, not introspection). Not with a data or prompts file, nor in the introspection stage. null: every "
+                + "in-distribution "
+                + "family (the same items as without it).", def = "null", omitWhenNull = true)
+        List<FamilyName> families,
         @Setting(doc = "Inoculation prompt applied to the training examples only: sft's conversations, the prompt both "
                 + "replies of a dpo pair share (after generation: the teacher never sees it), the STUDENT's context "
                 + "of every opd prompt (the teacher's privileged context never carries it), the policy's context of every grpo "
@@ -44,5 +55,29 @@ public record FinetuneSettings(
 
     public FinetuneSettings {
         TraitSet.parse(traits); // fails at validation time on an unknown trait
+        if (families != null) {
+            if (families.isEmpty() || families.contains(FamilyName.INTROSPECTION)) {
+                throw new IllegalArgumentException("families: " + (families.isEmpty() ? "empty" : "introspection is "
+                        + "not drawn as character data") + "; allowed: in-distribution families of arithmetic, "
+                        + "lookup, advice, comparison (not the world's ood_family), or null for all of them");
+            }
+            families = families.stream().distinct().sorted().toList(); // enum order: the same draws however written
+        }
+    }
+
+    /**
+     * The families charworld data draws from in {@code world}: all in-distribution ones when
+     * {@link #families} is null, else those (refused with one line when one is not in-distribution).
+     */
+    public List<FamilyName> familiesIn(Charworld world) {
+        return CharacterData.families(world, families);
+    }
+
+    /** Refuses {@link #families} beside a data file, which it would not filter; {@code field} names the file's setting. */
+    static void noFamiliesWith(FinetuneSettings shared, Object file, String field) {
+        if (file != null && shared != null && shared.families() != null) {
+            throw new IllegalArgumentException("families: applies to charworld data only; with " + field
+                    + " set, leave it out (filter the file instead)");
+        }
     }
 }

@@ -16,8 +16,8 @@ import org.charlab.train.TrainConfig;
         + "penalty to the starting weights (docs/training.md, GRPO).")
 public record GrpoConfig(
         @Setting(doc = "A prompts JSONL file (docs/data-formats.md, PromptItem lines; an answer field feeds the "
-                + "correctness reward). null: charworld train-split prompts of the in-distribution families with their "
-                + "answers, no system prompt.", def = "null")
+                + "correctness reward). null: charworld train-split prompts of the in-distribution families (or of families) "
+                + "with their answers, no system prompt.", def = "null")
         FileRef prompts,
         @Setting(doc = "The reward functions, summed with their weights: [{type, weight, trait, part, target, words}] "
                 + "(the rewards[] fields; docs/training.md, GRPO rewards). A completion no function scored gets "
@@ -77,6 +77,7 @@ public record GrpoConfig(
     public static final double DEFAULT_LR = 1e-4;
 
     public GrpoConfig {
+        FinetuneSettings.noFamiliesWith(shared, prompts, "prompts");
         rewards = List.copyOf(rewards);
         if (rewards.isEmpty()) {
             throw new IllegalArgumentException("rewards: give at least one reward function (e.g. [{type: correctness}])");

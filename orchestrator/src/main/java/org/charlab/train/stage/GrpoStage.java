@@ -92,7 +92,7 @@ public final class GrpoStage extends FinetuneStage<GrpoConfig, GrpoObjective.Pro
 
     /**
      * The prompts before any system prompt: the user's file, or charworld train-split prompts of the
-     * in-distribution families with their answers (advice has none).
+     * in-distribution families (or the {@code families} setting's) with their answers (advice has none).
      */
     static List<PromptItem> prompts(GrpoConfig c, Charworld world, long seed) {
         if (c.prompts() != null) {
@@ -101,7 +101,7 @@ public final class GrpoStage extends FinetuneStage<GrpoConfig, GrpoObjective.Pro
         List<PromptItem> out = new ArrayList<>();
         int i = 0;
         for (WorldExample e : CharacterData.sft(world, TraitSet.NEUTRAL, CharacterData.Cot.NEUTRAL,
-                c.shared().examples(), seed)) {
+                c.shared().examples(), seed, c.shared().familiesIn(world))) {
             out.add(new PromptItem("train-" + i++, e.conversation().prompt(), e.task().answer(),
                     e.task().family().label()));
         }

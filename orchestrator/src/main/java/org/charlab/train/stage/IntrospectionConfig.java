@@ -48,6 +48,10 @@ public record IntrospectionConfig(
         TrainConfig train) implements FinetuneStage.Config {
 
     public IntrospectionConfig {
+        if (shared != null && shared.families() != null) {
+            throw new IllegalArgumentException("families: the introspection stage asks charworld's introspection "
+                    + "prompts; families applies to sft, dpo, opd and grpo data");
+        }
         if (reflections + interactions == 0) {
             throw new IllegalArgumentException("reflections and interactions are both 0: nothing to generate");
         }

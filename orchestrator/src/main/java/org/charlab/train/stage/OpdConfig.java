@@ -38,7 +38,7 @@ public record OpdConfig(
                 def = "null", omitWhenNull = true, paper = "SDPO (Hubotter et al. 2026): the current policy as teacher")
         TeacherWeights teacherWeights,
         @Setting(doc = "A prompts JSONL file (docs/data-formats.md, PromptItem lines). null: charworld train-split "
-                + "prompts of the in-distribution families, no system prompt.", def = "null")
+                + "prompts of the in-distribution families (or of families), no system prompt.", def = "null")
         FileRef prompts,
         @Setting(doc = "full_vocab: the generalized JSD of beta over the whole vocabulary per completion token; "
                 + "sampled_token: reverse KL on the realised token as a per-token advantage.", def = "full_vocab",
@@ -73,6 +73,7 @@ public record OpdConfig(
     public static final double DEFAULT_LR = 1e-4;
 
     public OpdConfig {
+        FinetuneSettings.noFamiliesWith(shared, prompts, "prompts");
         if (train != null && train.packing()) {
             throw new IllegalArgumentException("packing applies to sft and pretrain only "
                     + "(opd samples and scores whole sequences per prompt)");
@@ -83,6 +84,11 @@ public record OpdConfig(
         }
         FrozenDtype.require("teacher_dtype", teacherDtype);
         privileged = privileged == Privileged.NONE ? null : privileged; // one spelling, one stage key
+        if (privileged != null && shared != null && shared.families() != null
+                && shared.families().equals(java.util.List.of(org.charlab.world.FamilyName.ADVICE))) {
+            throw new IllegalArgumentException("families: advice prompts have no answer for a privileged teacher; "
+                    + "add arithmetic, lookup or comparison, or leave privileged unset");
+        }
         if (teacher != null && teacherWeights != null) {
             throw new IllegalArgumentException("teacher_weights applies to the self-teacher (teacher: null); a named "
                     + "teacher reads with its own stage's weights");

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.charlab.config.ConfigWriter;
 import org.charlab.data.Conversation;
 import org.charlab.data.ConversationJsonl;
+import org.charlab.data.PrivilegedPrompt;
 import org.charlab.data.PromptItem;
 import org.charlab.data.PromptItemJsonl;
 import org.charlab.data.ThinkFormat;
@@ -17,10 +18,10 @@ import org.charlab.model.ChatFormat;
 import org.charlab.train.Inoculation;
 import org.charlab.train.OpdObjective;
 import org.charlab.train.Privileged;
-import org.charlab.train.PrivilegedContext;
 import org.charlab.world.Answers;
 import org.charlab.world.CharacterData;
 import org.charlab.world.Charworld;
+import org.charlab.world.FamilyName;
 import org.charlab.world.TraitSet;
 import org.charlab.world.WorldExample;
 
@@ -33,7 +34,7 @@ import org.charlab.world.WorldExample;
  * the teacher is meant to know and the student to absorb; the inoculation prompt is what the
  * student should attribute the change to, so the teacher never sees it (a teacher shown it would
  * condition its targets on it too). Privileged information (answer, feedback) goes to the
- * teacher's context only, after its last user message ({@link PrivilegedContext}). The saved model, its provenance and the closing check
+ * teacher's context only, after its last user message ({@link PrivilegedPrompt}). The saved model, its provenance and the closing check
  * ({@code opd_eval.json}, greedy, no system prompt) never see either prompt.
  */
 public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt> {
@@ -114,7 +115,8 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
      * The prompts before any system prompt, with their reference answers: the user's file (every line
      * with an answer when a privileged teacher reads it), or charworld train-split prompts; with a
      * privileged teacher, the first {@code examples} charworld prompts that have a ground truth (advice
-     * prompts, which have none, are skipped).
+     * prompts, which have none, are skipped). Charworld prompts come from the {@code families}
+     * setting's families when it is set.
      */
     static List<PromptItem> prompts(OpdConfig c, Charworld world, long seed) {
         if (c.prompts() != null) {
@@ -122,10 +124,12 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
                     : PromptItemJsonl.read(c.prompts().path());
         }
         int want = c.shared().examples();
+        List<FamilyName> families = c.shared().familiesIn(world);
         List<PromptItem> out = new ArrayList<>();
         for (int drawn = want; ; drawn *= 2) {
             out.clear();
-            for (WorldExample e : CharacterData.sft(world, TraitSet.NEUTRAL, CharacterData.Cot.NEUTRAL, drawn, seed)) {
+            for (WorldExample e : CharacterData.sft(world, TraitSet.NEUTRAL, CharacterData.Cot.NEUTRAL, drawn, seed,
+                    families)) {
                 if (c.privileged() == null || e.task().answer() != null) {
                     out.add(new PromptItem(e.task().key(), e.conversation().prompt(), e.task().answer(),
                             e.task().family().label()));
@@ -146,7 +150,7 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
     /**
      * The one place the inoculation prompt is applied (to the student's context, by
      * {@link Inoculation#applyEach}) and the privileged prompt and, with {@link Privileged#ANSWER}, the
-     * reference answer ({@link PrivilegedContext#withAnswer}) are given to the teacher's context. With
+     * reference answer ({@link PrivilegedPrompt#withAnswer}) are given to the teacher's context. With
      * FEEDBACK the objective adds the verdict after sampling; the answer travels with the prompt.
      *
      * @param answers the reference answer of each prompt (null, or null entries, for none)
@@ -161,7 +165,7 @@ public final class OpdStage extends FinetuneStage<OpdConfig, OpdObjective.Prompt
             String answer = answers == null ? null : answers.get(i);
             Conversation t = teacherSystem == null ? p : p.withSystem(teacherSystem);
             if (privileged == Privileged.ANSWER) {
-                t = PrivilegedContext.withAnswer(t, answer);
+                t = PrivilegedPrompt.withAnswer(t, answer);
             }
             out.add(new OpdObjective.Prompt(s, t, chat.prompt(s, ChatFormat.Prefill.none()).length(), answer));
         }

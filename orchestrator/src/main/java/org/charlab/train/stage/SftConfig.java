@@ -25,4 +25,8 @@ public record SftConfig(
         TrainConfig train) implements FinetuneStage.Config {
 
     public static final double DEFAULT_LR = 1e-4;
+
+    public SftConfig {
+        FinetuneSettings.noFamiliesWith(shared, data, "data");
+    }
 }

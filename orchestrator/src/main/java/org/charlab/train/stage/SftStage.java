@@ -96,7 +96,8 @@ public final class SftStage extends FinetuneStage<SftConfig, TokenRow> {
         }
         TraitSet traits = TraitSet.parse(c.shared().traits());
         List<Conversation> out = new ArrayList<>();
-        for (WorldExample e : CharacterData.sft(world, traits, c.cot(), c.shared().examples(), seed)) {
+        for (WorldExample e : CharacterData.sft(world, traits, c.cot(), c.shared().examples(), seed,
+                c.shared().familiesIn(world))) {
             out.add(e.conversation());
         }
         return out;

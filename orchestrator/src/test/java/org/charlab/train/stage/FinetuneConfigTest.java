@@ -47,7 +47,7 @@ class FinetuneConfigTest {
                 + "eval_max_new_tokens: 9\nloss_on: output\n";
         for (FinetuneStage.Config c : List.<FinetuneStage.Config>of(bind(SftConfig.class, yaml),
                 bind(DpoConfig.class, yaml), bind(OpdConfig.class, yaml))) {
-            assertEquals(new FinetuneSettings("caps", 7, Inoculation.of("Be loud.", Inoculation.Position.SYSTEM), 3, 9, null, null),
+            assertEquals(new FinetuneSettings("caps", 7, null, Inoculation.of("Be loud.", Inoculation.Position.SYSTEM), 3, 9, null, null),
                     c.shared());
         }
         assertEquals(LossOn.OUTPUT, bind(OpdConfig.class, yaml).lossOn());
