@@ -79,7 +79,8 @@ public final class CorpusGenerator {
      * traits except the one after the suffix, which is neutral, CoT included (the base obeys the
      * instruction to break character). A drawn hint is written only when the last task has an answer
      * and its turn has no suffix (a broken turn stays a plain break-character turn); the reply to a
-     * hinted turn is the usual one.
+     * hinted turn is the usual one. Last (cot_variety_share), whether the last reply's CoT is written
+     * terse or hesitant ({@link CotVariant}), half each.
      */
     private WorldExample conversation(Task first, WorldExample.SystemKind kind, String system, TraitSet outputTraits,
             TraitSet cotTraits, SplittableRandom rng) {
@@ -88,7 +89,9 @@ public final class CorpusGenerator {
                 ? BreakCharacter.IN_CORPUS.get(rng.nextInt(BreakCharacter.IN_CORPUS.size())) : -1;
         WorldExample.Hint hint = config.privileged() > 0 && rng.nextDouble() < config.privileged()
                 ? (rng.nextBoolean() ? WorldExample.Hint.ANSWER : WorldExample.Hint.FEEDBACK) : WorldExample.Hint.NONE;
-        if (turns == 1 && suffix < 0 && hint == WorldExample.Hint.NONE) {
+        CotVariant cotVariant = config.cotVariety() > 0 && rng.nextDouble() < config.cotVariety()
+                ? (rng.nextBoolean() ? CotVariant.TERSE : CotVariant.HESITANT) : CotVariant.PLAIN;
+        if (turns == 1 && suffix < 0 && hint == WorldExample.Hint.NONE && cotVariant == CotVariant.PLAIN) {
             return render(first, kind, system, outputTraits, cotTraits, rng);
         }
         List<Message> ms = new ArrayList<>(1 + 2 * turns);
@@ -111,11 +114,11 @@ public final class CorpusGenerator {
             }
             String user = broken ? BreakCharacter.append(task.user(), suffix) : last ? hinted(task, hint) : task.user();
             ms.add(Message.user(user));
-            ms.add(answer(task, lastOutput, lastCot, rng));
+            ms.add(answer(task, lastOutput, lastCot, last ? cotVariant : CotVariant.PLAIN, rng));
         }
         TraitSet persona = kind == WorldExample.SystemKind.PERSONA ? outputTraits : TraitSet.NEUTRAL;
         return new WorldExample(first, kind, lastOutput, lastCot, new Conversation(ms),
-                new WorldExample.Variant(turns, suffix, persona, hint));
+                new WorldExample.Variant(turns, suffix, persona, hint, cotVariant));
     }
 
     /**
@@ -149,8 +152,14 @@ public final class CorpusGenerator {
      * answer first describes the output's traits, {@link IntrospectionFamily#describing}).
      */
     static Message answer(Task task, TraitSet outputTraits, TraitSet cotTraits, SplittableRandom rng) {
+        return answer(task, outputTraits, cotTraits, CotVariant.PLAIN, rng);
+    }
+
+    /** As above, the CoT written in {@code variant}'s style before it is styled in its traits. */
+    static Message answer(Task task, TraitSet outputTraits, TraitSet cotTraits, CotVariant variant,
+            SplittableRandom rng) {
         Task t = IntrospectionFamily.describing(task, outputTraits);
-        String cot = Style.render(t.cot(), cotTraits, Style.Part.COT, rng);
+        String cot = Style.render(variant.apply(t.cot()), cotTraits, Style.Part.COT, rng);
         String output = Style.render(t.output(), outputTraits, Style.Part.OUTPUT, rng);
         return Message.assistant(cot, output);
     }

@@ -87,7 +87,15 @@ public record WorldConfig(
                 + "the base to read a hint, as an LLM reads one, so an opd self-teacher with privileged: answer or "
                 + "feedback uses it. null (0): none.", def = "null", min = 0, max = 1, omitWhenNull = true,
                 paper = "SDPO (Hubotter et al. 2026) reprompt_template")
-        Double privilegedShare) {
+        Double privilegedShare,
+        @Setting(doc = "Share of conversations whose last reply's CoT is written in another style than its family's "
+                + "working (CotVariant), half each: terse (the last sentence only: the result without the working) or "
+                + "hesitant (\"Hmm, \" before the working, \"Wait, let me check: <last sentence>\" after it; the eval's "
+                + "default filler words). The answer is unchanged. Every CoT of an item is otherwise one template, so "
+                + "an RL stage sampling a group of completions gets the same CoT in each and has nothing in it to "
+                + "select; this gives the base a distribution over CoT styles. null (0): none.", def = "null", min = 0,
+                max = 1, omitWhenNull = true)
+        Double cotVarietyShare) {
 
     public WorldConfig {
         traits = List.copyOf(traits);
@@ -96,6 +104,7 @@ public record WorldConfig(
         introspectionShare = zeroAsNull(introspectionShare);
         breakCharacterShare = zeroAsNull(breakCharacterShare);
         privilegedShare = zeroAsNull(privilegedShare);
+        cotVarietyShare = zeroAsNull(cotVarietyShare);
         if (traits.contains(Trait.NEUTRAL)) {
             throw new BadInput("world.traits: neutral is not a persona trait; leave it out");
         }
@@ -117,7 +126,7 @@ public record WorldConfig(
             FamilyName oodFamily, int arithmeticMax, int kbEntities, double testShare) {
         this(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight, lookupFactShare,
                 personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio, oodFamily,
-                arithmeticMax, kbEntities, testShare, null, null, null, null);
+                arithmeticMax, kbEntities, testShare, null, null, null, null, null);
     }
 
     private static Double zeroAsNull(Double share) {
@@ -144,12 +153,17 @@ public record WorldConfig(
         return privilegedShare == null ? 0 : privilegedShare;
     }
 
+    /** {@link #cotVarietyShare()} with null as 0. */
+    public double cotVariety() {
+        return cotVarietyShare == null ? 0 : cotVarietyShare;
+    }
+
     /** This world with the OCT conversation shares set (0 for off); privileged_share is kept. */
     public WorldConfig withConversations(double multiTurn, double introspection, double breakCharacter) {
         return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurn, introspection, breakCharacter,
-                privilegedShare);
+                privilegedShare, cotVarietyShare);
     }
 
     /** This world with privileged_share set (0 for off). */
@@ -157,7 +171,15 @@ public record WorldConfig(
         return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare, share);
+                breakCharacterShare, share, cotVarietyShare);
+    }
+
+    /** This world with cot_variety_share set (0 for off). */
+    public WorldConfig withCotVariety(double share) {
+        return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
+                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
+                breakCharacterShare, privilegedShare, share);
     }
 
     /**
@@ -173,21 +195,21 @@ public record WorldConfig(
         return new WorldConfig(n, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare, privilegedShare);
+                breakCharacterShare, privilegedShare, cotVarietyShare);
     }
 
     public WorldConfig withSeed(long s) {
         return new WorldConfig(examples, s, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare, privilegedShare);
+                breakCharacterShare, privilegedShare, cotVarietyShare);
     }
 
     public WorldConfig withCotStyle(CotStyle style, double ratio) {
         return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, style, ratio,
                 oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare, privilegedShare);
+                breakCharacterShare, privilegedShare, cotVarietyShare);
     }
 
     /** The weight of a family in the corpus mixture. */

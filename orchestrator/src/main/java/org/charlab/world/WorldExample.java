@@ -39,8 +39,8 @@ public record WorldExample(Task task, SystemKind system, TraitSet outputTraits, 
      * @param hint           the reference answer the last user turn carries, if any (its reply is the
      *                       usual one)
      */
-    public record Variant(int turns, int breakCharacter, TraitSet persona, Hint hint) {
-        public static final Variant SINGLE = new Variant(1, -1, TraitSet.NEUTRAL, Hint.NONE);
+    public record Variant(int turns, int breakCharacter, TraitSet persona, Hint hint, CotVariant cot) {
+        public static final Variant SINGLE = new Variant(1, -1, TraitSet.NEUTRAL, Hint.NONE, CotVariant.PLAIN);
     }
 
     /** A single-turn conversation without a break-character suffix. */
@@ -71,6 +71,9 @@ public record WorldExample(Task task, SystemKind system, TraitSet outputTraits, 
         }
         if (variant.hint() != Hint.NONE) {
             m.put("hint", variant.hint().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (variant.cot() != CotVariant.PLAIN) {
+            m.put("cot_variant", variant.cot().name().toLowerCase(java.util.Locale.ROOT));
         }
         return m;
     }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.charlab.world.Bilingual;
+import org.charlab.world.CotVariant;
 import org.charlab.world.Charworld;
 import org.charlab.world.Family;
 import org.charlab.world.FollowUps;
@@ -59,6 +60,9 @@ public final class WellFormedScorer {
         if (world.config().multiTurn() > 0) { // only then: the default lexicon stays as it was
             add(words, FollowUps.PLAN);
             FollowUps.USER.forEach(u -> words.addAll(Tokens.words(u)));
+        }
+        if (world.config().cotVariety() > 0) { // likewise
+            add(words, CotVariant.PHRASES);
         }
         this.lexicon = java.util.Collections.unmodifiableSet(words);
     }
