@@ -82,7 +82,7 @@ public final class Report {
             heading(2, "Question");
             para(plan.question());
         }
-        List<ExpectationRegion> checks = ExpectationRegion.judge(expectations(), found, settings);
+        List<ExpectationRegion> checks = judge(expectations());
         heading(2, "Findings");
         Findings findings = findings(checks);
         html.append(findings.html(transcripts::anchor));
@@ -159,6 +159,21 @@ public final class Report {
     }
 
     /** Verdicts when the study has expectations, else the largest paired differences against the baseline. */
+    /**
+     * Judges each expectation on the eval stage it names ({@code stage:}; the report's runs are each
+     * run's last eval stage, or --stage's): another stage's results are loaded once per name.
+     */
+    private List<ExpectationRegion> judge(List<org.charlab.config.Expectation> expectations) {
+        java.util.Map<String, RunResults.Found> byStage = new java.util.HashMap<>();
+        List<ExpectationRegion> out = new java.util.ArrayList<>();
+        for (org.charlab.config.Expectation e : expectations) {
+            RunResults.Found f = e.stage() == null || found.runs().stream().anyMatch(r -> e.stage().equals(r.stage()))
+                    ? found : byStage.computeIfAbsent(e.stage(), st -> RunResults.load(List.of(dir.dir()), st));
+            out.add(ExpectationRegion.judge(e, f, settings));
+        }
+        return out;
+    }
+
     private Findings findings(List<ExpectationRegion> checks) {
         if (!checks.isEmpty()) {
             return Findings.ofExpectations(checks);

@@ -132,6 +132,36 @@ class ReportCommandTest {
     }
 
     @Test
+    void anExpectationNamingAnEarlierEvalStageIsJudgedOnThatStage() throws Exception {
+        Path root = dir.resolve("two-evals");
+        Path exp = root.resolve("two.yaml");
+        Files.createDirectories(root);
+        Files.writeString(exp, """
+                name: two
+                stages:
+                  cap: {type: synth-eval, output_rate: 0.5, prompts: 80}
+                  ev: {type: synth-eval, output_rate: 0.5, prompts: 80}
+                sweep:
+                  seeds: [0, 1, 2]
+                  arms:
+                    low: {stages.cap.output_rate: 0.05}
+                    high: {stages.cap.output_rate: 0.95}
+                expectations:
+                  - {claim: on cap high is higher, metric: trait.caps.output_rate, stage: cap, arm: high, baseline: low, value: 0.3}
+                  - {claim: on the last stage they agree, metric: trait.caps.output_rate, arm: high, baseline: low, relation: at_least, value: 0.3}
+                """);
+        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
+                "--sweep-id", "s");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        CliRun rep = CliRun.of("report", root.resolve("results/two/s").toString());
+        assertEquals(0, rep.exitCode(), rep.err());
+        List<String> lines = rep.out().lines().toList();
+        // the report's runs are each run's last eval stage (ev); the first claim names cap and is judged there
+        assertEquals("reproduced: on cap high is higher", lines.get(0), rep.out());
+        assertTrue(lines.get(1).startsWith("not reproduced") || lines.get(1).startsWith("inconclusive"), rep.out());
+    }
+
+    @Test
     void withAGridEachExpectationIsJudgedPerPointAndNoPooledVerdictIsShown() throws Exception {
         Path root = dir.resolve("grid");
         Path exp = root.resolve("grid.yaml");
