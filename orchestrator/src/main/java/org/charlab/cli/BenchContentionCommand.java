@@ -37,7 +37,8 @@ public final class BenchContentionCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--policies", split = ",", defaultValue = "default,PASSIVE",
-            description = "OMP_WAIT_POLICY values to compare; 'default' leaves it unset (default ${DEFAULT-VALUE}).")
+            description = "OMP_WAIT_POLICY values to compare; 'default' leaves it unset, 'spin:N' leaves it unset with "
+                    + "GOMP_SPINCOUNT=N (default ${DEFAULT-VALUE}).")
     List<String> policies;
 
     @Option(names = "--competitor", defaultValue = "java",
@@ -58,6 +59,8 @@ public final class BenchContentionCommand implements Callable<Integer> {
         if (!competitor.equals("java") && !competitor.equals("matmul")) {
             throw new BadInput("--competitor: '" + competitor + "' is not java or matmul");
         }
+        policies.stream().filter(p -> p.startsWith(org.charlab.exec.ContentionBench.SPIN))
+                .forEach(org.charlab.exec.ContentionBench::spinCount); // a bad count: one line before any JVM starts
         PrintWriter out = spec.commandLine().getOut();
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads > 0 ? threads : cores;

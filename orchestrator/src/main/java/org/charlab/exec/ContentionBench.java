@@ -24,6 +24,13 @@ public final class ContentionBench {
     public static final String READY = "@ready";
     /** The wait-policy value that means "leave OMP_WAIT_POLICY unset" (libgomp's default spinning). */
     public static final String UNSET = "default";
+    /**
+     * Prefix of a policy value {@code spin:N}: OMP_WAIT_POLICY unset and libgomp's GOMP_SPINCOUNT=N, the
+     * middle ground between spinning (libgomp's default, 300,000 spins) and PASSIVE (0).
+     */
+    public static final String SPIN = "spin:";
+    /** libgomp's spin count before an idle thread sleeps. */
+    public static final String SPIN_COUNT = "GOMP_SPINCOUNT";
 
     private final List<String> loopArgs;
     private final java.nio.file.Path log;
@@ -83,15 +90,32 @@ public final class ContentionBench {
         }
     }
 
-    /** Sets (or, for {@link #UNSET}, removes) OMP_WAIT_POLICY and sets OMP_NUM_THREADS. */
+    /**
+     * Sets OMP_WAIT_POLICY (removes it for {@link #UNSET} and {@code spin:N}), GOMP_SPINCOUNT (only for
+     * {@code spin:N}: removed otherwise, so an exported value reaches neither a loop nor the competitor)
+     * and OMP_NUM_THREADS.
+     */
     static void withPolicy(Map<String, String> env, String policy, int threads) {
         env.put("OPT_OUT_TRACKING", "true");
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
+        env.remove(SPIN_COUNT);
         if (policy.equals(UNSET)) {
             env.remove(StageEnvironment.WAIT_POLICY);
+        } else if (policy.startsWith(SPIN)) {
+            env.remove(StageEnvironment.WAIT_POLICY);
+            env.put(SPIN_COUNT, spinCount(policy));
         } else {
             env.put(StageEnvironment.WAIT_POLICY, policy);
         }
+    }
+
+    /** N of a {@code spin:N} policy, checked to be a non-negative integer. */
+    public static String spinCount(String policy) {
+        String n = policy.substring(SPIN.length());
+        if (!n.matches("\\d+")) {
+            throw new org.charlab.BadInput("--policies: '" + policy + "': spin:N needs a count of spins >= 0");
+        }
+        return n;
     }
 
     private Process startLoop(String policy, int threads) {

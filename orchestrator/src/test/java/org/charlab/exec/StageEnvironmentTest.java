@@ -44,4 +44,20 @@ class StageEnvironmentTest {
         assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"));
         assertEquals("2", env.get("OMP_NUM_THREADS"));
     }
+
+    @Test
+    void aSpinPolicyLeavesTheWaitPolicyUnsetWithItsSpinCountAndNoOtherPolicyCarriesOne() {
+        Map<String, String> env = new HashMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE", "GOMP_SPINCOUNT", "7"));
+        ContentionBench.withPolicy(env, "spin:10000", 2);
+        assertTrue(!env.containsKey("OMP_WAIT_POLICY"), env.toString());
+        assertEquals("10000", env.get("GOMP_SPINCOUNT"));
+        // the competitor (UNSET) and PASSIVE loops never inherit an exported spin count
+        ContentionBench.withPolicy(env, ContentionBench.UNSET, 2);
+        assertTrue(!env.containsKey("GOMP_SPINCOUNT"), env.toString());
+        env.put("GOMP_SPINCOUNT", "7");
+        ContentionBench.withPolicy(env, "PASSIVE", 2);
+        assertTrue(!env.containsKey("GOMP_SPINCOUNT"), env.toString());
+        org.junit.jupiter.api.Assertions.assertThrows(org.charlab.BadInput.class,
+                () -> ContentionBench.withPolicy(new HashMap<>(), "spin:lots", 2));
+    }
 }
