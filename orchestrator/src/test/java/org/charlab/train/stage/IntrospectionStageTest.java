@@ -183,18 +183,7 @@ class IntrospectionStageTest {
         TrainingStagesTest.microModel(Files.createDirectories(tmp.resolve("base")));
         Path a = run(tmp, "a", bind(""), new Scripted(), Progress.SILENT);
 
-        Progress crash = new Progress() {
-            @Override
-            public void report(long done, long total, String note) {
-                if (done == 3 && note.startsWith("loss")) {
-                    throw new IllegalStateException("simulated crash after the step-2 checkpoint");
-                }
-            }
-
-            @Override
-            public void log(String line) {
-            }
-        };
+        Progress crash = TrainingStagesTest.crashAt(3); // after the step-2 checkpoint
         Scripted first = new Scripted();
         assertThrows(IllegalStateException.class, () -> run(tmp, "b", bind(""), first, crash));
         Path b = tmp.resolve("b");

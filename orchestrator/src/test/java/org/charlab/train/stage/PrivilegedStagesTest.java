@@ -71,36 +71,14 @@ class PrivilegedStagesTest {
                         + "eval_max_new_tokens: 8\nmax_new_tokens: 8\nteacher_system: none\nprivileged: answer\n",
                 Path.of("s.yaml")), "stages.x");
         Path a = PreferenceStagesTest.run(tmp, "a", c, new OpdStage());
-        org.charlab.stage.Progress crash = new org.charlab.stage.Progress() {
-            @Override
-            public void report(long done, long total, String note) {
-                if (done == 3 && note.startsWith("loss")) {
-                    throw new IllegalStateException("simulated crash after the step-2 checkpoint");
-                }
-            }
-
-            @Override
-            public void log(String line) {
-            }
-        };
+        org.charlab.stage.Progress crash = TrainingStagesTest.crashAt(3); // after the step-2 checkpoint
         Path b = Files.createDirectories(tmp.resolve("b"));
         org.charlab.stage.StageContext<OpdConfig> ctx = new org.charlab.stage.StageContext<>("b", c, b,
                 java.util.Map.of("input", tmp.resolve("base")), 5, new org.charlab.config.RuntimeConfig("cpu", 1, 1), crash);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new OpdStage().run(ctx));
         assertTrue(org.charlab.train.Trainer.resumeDir(b) != null, "the crash left a checkpoint");
         java.util.List<Long> steps = new java.util.ArrayList<>();
-        org.charlab.stage.Progress record = new org.charlab.stage.Progress() {
-            @Override
-            public void report(long done, long total, String note) {
-                if (note.startsWith("loss")) {
-                    steps.add(done);
-                }
-            }
-
-            @Override
-            public void log(String line) {
-            }
-        };
+        org.charlab.stage.Progress record = TrainingStagesTest.onTrainingStep(steps::add);
         new OpdStage().run(new org.charlab.stage.StageContext<>("b", c, b, java.util.Map.of("input", tmp.resolve("base")),
                 5, new org.charlab.config.RuntimeConfig("cpu", 1, 1), record));
         assertEquals(java.util.List.of(3L, 4L), steps, "the second attempt continues after the step-2 checkpoint");

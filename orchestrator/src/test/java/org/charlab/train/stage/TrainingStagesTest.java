@@ -58,6 +58,34 @@ class TrainingStagesTest {
         return out;
     }
 
+    /**
+     * Progress that reports each training step ("loss ..." notes) to {@code onStep}; a resume test
+     * throws from it to simulate a crash, or records where a second attempt starts.
+     */
+    static Progress onTrainingStep(java.util.function.LongConsumer onStep) {
+        return new Progress() {
+            @Override
+            public void report(long done, long total, String note) {
+                if (note.startsWith("loss")) {
+                    onStep.accept(done);
+                }
+            }
+
+            @Override
+            public void log(String line) {
+            }
+        };
+    }
+
+    /** A crash at training step {@code step} (after the checkpoint of the step before, with checkpoint_every 2). */
+    static Progress crashAt(long step) {
+        return onTrainingStep(done -> {
+            if (done == step) {
+                throw new IllegalStateException("simulated crash at step " + step);
+            }
+        });
+    }
+
     @Test
     void inoculationReachesTheTrainingBatchesAndNothingElse(@TempDir Path tmp) throws Exception {
         microModel(Files.createDirectories(tmp.resolve("base")));
