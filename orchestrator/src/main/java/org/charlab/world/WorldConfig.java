@@ -158,28 +158,28 @@ public record WorldConfig(
         return cotVarietyShare == null ? 0 : cotVarietyShare;
     }
 
-    /** This world with the OCT conversation shares set (0 for off); privileged_share is kept. */
+    /** This world with the OCT conversation shares set (0 for off); privileged_share and cot_variety_share are kept. */
     public WorldConfig withConversations(double multiTurn, double introspection, double breakCharacter) {
-        return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
-                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
-                oodFamily, arithmeticMax, kbEntities, testShare, multiTurn, introspection, breakCharacter,
-                privilegedShare, cotVarietyShare);
+        return withShares(multiTurn, introspection, breakCharacter, privilegedShare, cotVarietyShare);
     }
 
     /** This world with privileged_share set (0 for off). */
     public WorldConfig withPrivileged(double share) {
-        return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
-                lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
-                oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare, share, cotVarietyShare);
+        return withShares(multiTurnShare, introspectionShare, breakCharacterShare, share, cotVarietyShare);
     }
 
     /** This world with cot_variety_share set (0 for off). */
     public WorldConfig withCotVariety(double share) {
+        return withShares(multiTurnShare, introspectionShare, breakCharacterShare, privilegedShare, share);
+    }
+
+    /** This world with the five conversation shares given (null or 0 for off), every other setting kept. */
+    private WorldConfig withShares(Double multiTurn, Double introspection, Double breakCharacter, Double privileged,
+            Double cotVariety) {
         return new WorldConfig(examples, seed, arithmeticWeight, lookupWeight, adviceWeight, comparisonWeight,
                 lookupFactShare, personaShare, placeboShare, traits, maxTraitsPerPersona, cotStyle, inCharacterRatio,
-                oodFamily, arithmeticMax, kbEntities, testShare, multiTurnShare, introspectionShare,
-                breakCharacterShare, privilegedShare, share);
+                oodFamily, arithmeticMax, kbEntities, testShare, multiTurn, introspection, breakCharacter, privileged,
+                cotVariety);
     }
 
     /**

@@ -55,6 +55,16 @@ class ReportCommandTest {
         report = CliRun.of("report", sweep.toString(), "--baseline", "low");
     }
 
+    /** Writes {@code yaml} as study.yaml under {@code root}, runs it in-process as sweep "s" and checks it succeeded. */
+    static CliRun runStudy(Path root, String yaml) throws Exception {
+        Path exp = Files.createDirectories(root).resolve("study.yaml");
+        Files.writeString(exp, yaml);
+        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
+                "--sweep-id", "s");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        return r;
+    }
+
     @Test
     void runEndsWithTheComparisonTableAndTheReport() {
         assertTrue(run.out().matches("(?s).*trait\\.caps\\.output_rate\\s+plain\\s+all\\s+high\\s+2\\s+0\\.\\d+ \\[.*"),
@@ -96,9 +106,7 @@ class ReportCommandTest {
     @Test
     void anExpectationWithUnfinishedPlannedRunsIsNotMeasured() throws Exception {
         Path root = dir.resolve("partial");
-        Path exp = root.resolve("partial.yaml");
-        Files.createDirectories(root);
-        Files.writeString(exp, """
+        CliRun r = runStudy(root, """
                 name: partial
                 stages:
                   ev: {type: synth-eval}
@@ -112,9 +120,6 @@ class ReportCommandTest {
                   - {claim: low stays low, metric: trait.caps.output_rate, arm: low, relation: at_most, value: 0.5}
                   - {claim: over the partial baseline, metric: trait.caps.output_rate, arm: low, baseline: high, relation: at_most, value: 0.0}
                 """);
-        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
-                "--sweep-id", "s");
-        assertEquals(0, r.exitCode(), r.out() + r.err());
         Path sweep = root.resolve("results/partial/s");
         // high-s2's evaluation never finished: its stage link points at a cache entry that is not there
         Path link = sweep.resolve("runs/high-s2/stages/ev");
@@ -134,9 +139,7 @@ class ReportCommandTest {
     @Test
     void anExpectationNamingAnEarlierEvalStageIsJudgedOnThatStage() throws Exception {
         Path root = dir.resolve("two-evals");
-        Path exp = root.resolve("two.yaml");
-        Files.createDirectories(root);
-        Files.writeString(exp, """
+        CliRun r = runStudy(root, """
                 name: two
                 stages:
                   cap: {type: synth-eval, output_rate: 0.5, prompts: 80}
@@ -150,9 +153,6 @@ class ReportCommandTest {
                   - {claim: on cap high is higher, metric: trait.caps.output_rate, stage: cap, arm: high, baseline: low, value: 0.3}
                   - {claim: on the last stage they agree, metric: trait.caps.output_rate, arm: high, baseline: low, relation: at_least, value: 0.3}
                 """);
-        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
-                "--sweep-id", "s");
-        assertEquals(0, r.exitCode(), r.out() + r.err());
         CliRun rep = CliRun.of("report", root.resolve("results/two/s").toString());
         assertEquals(0, rep.exitCode(), rep.err());
         List<String> lines = rep.out().lines().toList();
@@ -164,10 +164,8 @@ class ReportCommandTest {
     @Test
     void withAGridEachExpectationIsJudgedPerPointAndNoPooledVerdictIsShown() throws Exception {
         Path root = dir.resolve("grid");
-        Path exp = root.resolve("grid.yaml");
-        Files.createDirectories(root);
         // every CoT left open at unclosed_rate 1: no output, so the output-rate claim cannot be measured there
-        Files.writeString(exp, """
+        CliRun r = runStudy(root, """
                 name: grid
                 stages:
                   ev: {type: synth-eval}
@@ -182,9 +180,6 @@ class ReportCommandTest {
                   - {claim: high raises the output rate, metric: trait.caps.output_rate, arm: high, baseline: low, value: 0.3}
                   - {claim: high stays under half, metric: trait.caps.output_rate, arm: high, relation: at_most, value: 0.5}
                 """);
-        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
-                "--sweep-id", "s");
-        assertEquals(0, r.exitCode(), r.out() + r.err());
         String raises = "holds at 1 of 2 points: unclosed_rate=0.0 (elsewhere: 1 not measured): high raises the output rate";
         assertTrue(r.out().contains(raises), r.out());
         assertTrue(r.out().contains("holds at 0 of 2 points (1 not reproduced, 1 not measured): high stays under half"),
@@ -209,10 +204,8 @@ class ReportCommandTest {
     @Test
     void theReportSaysWhichRunsAreTheSameEvaluation() throws Exception {
         Path root = dir.resolve("fixed");
-        Path exp = root.resolve("fixed.yaml");
-        Files.createDirectories(root);
         // the eval stage fixes its seed: the runs of an arm share one eval stage key, one evaluation
-        Files.writeString(exp, """
+        CliRun r = runStudy(root, """
                 name: fixed
                 stages:
                   ev: {type: synth-eval, seed: 7}
@@ -222,9 +215,6 @@ class ReportCommandTest {
                     low: {stages.ev.output_rate: 0.2}
                     high: {stages.ev.output_rate: 0.8}
                 """);
-        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
-                "--sweep-id", "s");
-        assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().matches("(?s).*trait\\.caps\\.output_rate\\s+plain\\s+all\\s+high\\s+1\\s+0\\.\\d+ \\[.*"),
                 "one evaluation, counted once: " + r.out());
         String line = "2 runs are the same evaluation as others (same stage key) and count once: "
@@ -255,9 +245,7 @@ class ReportCommandTest {
     @Test
     void aStudyWithoutExpectationsShowsItsLargestDifferencesFirst() throws Exception {
         Path root = dir.resolve("noexp");
-        Path exp = root.resolve("noexp.yaml");
-        Files.createDirectories(root);
-        Files.writeString(exp, """
+        CliRun r = runStudy(root, """
                 name: noexp
                 stages:
                   ev: {type: synth-eval}
@@ -267,9 +255,6 @@ class ReportCommandTest {
                     low: {stages.ev.output_rate: 0.1}
                     high: {stages.ev.output_rate: 0.9}
                 """);
-        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
-                "--sweep-id", "s");
-        assertEquals(0, r.exitCode(), r.out() + r.err());
         CliRun rep = CliRun.of("report", root.resolve("results/noexp/s").toString(), "--transcripts", "3",
                 "--transcript-seed", "5");
         assertEquals(0, rep.exitCode(), rep.err());
@@ -285,9 +270,7 @@ class ReportCommandTest {
     @Test
     void anArmWritingMalformedOutputHasItsTraitRatesFlaggedInTheTableAndTheFindings() throws Exception {
         Path root = dir.resolve("garble");
-        Path exp = root.resolve("garble.yaml");
-        Files.createDirectories(root);
-        Files.writeString(exp, """
+        CliRun r = runStudy(root, """
                 name: garble
                 stages:
                   ev: {type: synth-eval, prompts: 60}
@@ -299,9 +282,6 @@ class ReportCommandTest {
                 report:
                   auto: false
                 """);
-        CliRun r = CliRun.of("run", exp.toString(), "--results", root.resolve("results").toString(), "--in-process",
-                "--sweep-id", "s");
-        assertEquals(0, r.exitCode(), r.out() + r.err());
         CliRun rep = CliRun.of("report", root.resolve("results/garble/s").toString(), "--baseline", "clean");
         assertEquals(0, rep.exitCode(), rep.err());
         String md = Files.readString(root.resolve("results/garble/s/report/report.md"));
