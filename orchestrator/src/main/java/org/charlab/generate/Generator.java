@@ -164,6 +164,7 @@ public final class Generator {
         int[][] gen = new int[b][maxNew];
         int[] count = new int[b];
         boolean[] done = new boolean[b];
+        TokenSampler sampler = new TokenSampler(vocab);
 
         try (NDManager gm = model.manager().newSubManager();
                 KvCache cache = params.useCache() ? KvCache.allocate(model.config(), gm, b, capacity) : null) {
@@ -196,7 +197,7 @@ public final class Generator {
                     if (done[r] || count[r] == budget[r]) {
                         next = tok.padId();
                     } else {
-                        next = sample(logits, r * vocab, vocab, params, rng[r]);
+                        next = sampler.draw(logits, r * vocab, params, rng[r]);
                         gen[r][count[r]++] = next;
                         if (listener != null) {
                             listener.onToken(first + r, next);
@@ -232,85 +233,5 @@ public final class Generator {
             }
         }
         return false;
-    }
-
-    /**
-     * Draws a token from row logits[off, off+vocab): greedy at temperature 0 (first maximum);
-     * otherwise softmax(logits / T) restricted to the top-k and then to the smallest set of most
-     * likely tokens reaching top-p (ties at the cut are kept), renormalised, sampled with one
-     * uniform draw scanned in id order.
-     */
-    static int sample(float[] logits, int off, int vocab, SamplingParams p, SplittableRandom rng) {
-        if (p.temperature() == 0) {
-            int best = 0;
-            for (int i = 1; i < vocab; i++) {
-                if (logits[off + i] > logits[off + best]) {
-                    best = i;
-                }
-            }
-            return best;
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[off + i]);
-        }
-        double[] prob = new double[vocab];
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            prob[i] = Math.exp((logits[off + i] - max) / p.temperature());
-            sum += prob[i];
-        }
-        for (int i = 0; i < vocab; i++) {
-            prob[i] /= sum;
-        }
-        if (p.topK() > 0 && p.topK() < vocab) {
-            double[] sorted = prob.clone();
-            Arrays.sort(sorted);
-            double kth = sorted[vocab - p.topK()];
-            for (int i = 0; i < vocab; i++) {
-                if (prob[i] < kth) {
-                    prob[i] = 0;
-                }
-            }
-        }
-        if (p.topP() < 1) {
-            double[] sorted = prob.clone();
-            Arrays.sort(sorted);
-            double kept = 0;
-            double total = 0;
-            for (double v : sorted) {
-                total += v;
-            }
-            double cut = 0;
-            for (int i = vocab - 1; i >= 0; i--) {
-                kept += sorted[i];
-                cut = sorted[i];
-                if (kept >= p.topP() * total) {
-                    break;
-                }
-            }
-            for (int i = 0; i < vocab; i++) {
-                if (prob[i] < cut) {
-                    prob[i] = 0;
-                }
-            }
-        }
-        double z = 0;
-        for (double v : prob) {
-            z += v;
-        }
-        double u = rng.nextDouble() * z;
-        double acc = 0;
-        int last = 0;
-        for (int i = 0; i < vocab; i++) {
-            if (prob[i] > 0) {
-                acc += prob[i];
-                last = i;
-                if (u < acc) {
-                    return i;
-                }
-            }
-        }
-        return last;
     }
 }

@@ -169,27 +169,4 @@ class GeneratorTest {
         Sample open = gen.generate(List.of(c), ChatFormat.Prefill.cot("Arr, "), p).get(0);
         assertTrue(open.cot().startsWith("Arr, "), open.cot());
     }
-
-    @Test
-    void samplerRespectsGreedyTopKAndTopP() {
-        float[] logits = {0f, 5f, 4.9f, -3f, 1f};
-        SplittableRandom r = new SplittableRandom(1);
-        assertEquals(1, Generator.sample(logits, 0, 5, SamplingParams.greedy(1), r));
-        SamplingParams k2 = SamplingParams.sampled(1.0, 1.0, 1, 1).withTopK(2);
-        for (int i = 0; i < 200; i++) {
-            int t = Generator.sample(logits, 0, 5, k2, r);
-            assertTrue(t == 1 || t == 2, "top-2 drew " + t);
-        }
-        SamplingParams p1 = SamplingParams.sampled(1.0, 0.3, 1, 1);
-        for (int i = 0; i < 200; i++) {
-            assertEquals(1, Generator.sample(logits, 0, 5, p1, r));
-        }
-        int[] hist = new int[5];
-        SamplingParams full = SamplingParams.sampled(1.0, 1.0, 1, 1);
-        for (int i = 0; i < 4000; i++) {
-            hist[Generator.sample(logits, 0, 5, full, r)]++;
-        }
-        assertTrue(hist[4] > 0 && hist[0] > 0, "full distribution reaches unlikely tokens");
-        assertEquals(0.52, hist[1] / 4000.0, 0.04);
-    }
 }
