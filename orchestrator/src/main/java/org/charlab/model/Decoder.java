@@ -475,16 +475,18 @@ public final class Decoder implements AutoCloseable {
             k = k.transpose(0, 2, 1, 3);
             v = v.transpose(0, 2, 1, 3);
 
-            // kv cache: append the new positions, attend over all S of them
+            // keys transposed, kT [B, KV, hd, T]; kv cache: append the new positions, attend over
+            // all S of them (kT [B, KV, hd, S], v [B, KV, S, hd])
+            NDArray kT = k.transpose(0, 1, 3, 2);
             if (cache != null) {
-                NDArray[] kv = cache.append(l, k, v, step);
-                k = kv[0];
+                NDArray[] kv = cache.append(l, kT, v, step);
+                kT = kv[0];
                 v = kv[1];
             }
 
             // scores and softmax: [B, KV, G*T, S] (no soft-capping: HF's Gemma 3 never applies
             // attn_logit_softcapping, see ModelConfig.Gemma)
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+            NDArray scores = q.matMul(kT);
             if (mask != null) {
                 scores = scores.add(mask);
             }

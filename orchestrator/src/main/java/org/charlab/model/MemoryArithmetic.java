@@ -157,7 +157,7 @@ public final class MemoryArithmetic {
         return 2 * b * t * c.vocabSize() + 2 * b * c.numAttentionHeads() * t * t;
     }
 
-    /** Keys and values of every layer for B rows of S columns (KvCache): 2 L [B,KV,S,hd]. */
+    /** Keys and values of every layer for B rows of S columns (KvCache): 2 L [B,KV,S,hd] (keys stored as [B,KV,hd,S]). */
     public static long kvCacheFloats(ModelConfig c, long b, long s) {
         return 2L * c.numHiddenLayers() * b * c.numKeyValueHeads() * s * c.headDim();
     }
