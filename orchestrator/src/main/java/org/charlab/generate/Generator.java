@@ -25,7 +25,9 @@ import org.charlab.model.Tokenizer;
  * minus its own prompt length).
  *
  * <p>One decode step costs one forward pass over [B, 1] new tokens plus one copy of the [B, V]
- * logits to Java, where sampling happens. Runs with autograd off on the calling thread.
+ * logits to Java, where sampling happens. Runs with autograd off: a small model on CPU in
+ * {@link DecodeLanes} (pool threads with one intra-op thread each, sharing the rows), otherwise, and
+ * whenever a {@link TokenListener} listens, on the calling thread.
  */
 public final class Generator {
 
@@ -93,7 +95,7 @@ public final class Generator {
     }
 
     /**
-     * Sees each token as it is sampled, on the generating thread, before the next decode step:
+     * Sees each token as it is sampled, on the calling thread, before the next decode step:
      * {@code request} is the index into the list given to {@link #generateRequests}, {@code id} the
      * token (a final stop token included, as in {@link Sample#tokens()}). For streaming; the batched
      * path passes none and pays one null check per token.
@@ -115,7 +117,12 @@ public final class Generator {
         try {
             List<Sample> out = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i += params.maxBatch()) {
-                out.addAll(batch(requests.subList(i, Math.min(requests.size(), i + params.maxBatch())), params, listener, i));
+                List<Request> rows = requests.subList(i, Math.min(requests.size(), i + params.maxBatch()));
+                int first = i;
+                int lanes = listener == null ? DecodeLanes.lanes(model, rows.size()) : 0;
+                out.addAll(lanes == 0 ? batch(rows, params, listener, first)
+                        : DecodeLanes.run(lanes, rows.size(),
+                                (from, to) -> batch(rows.subList(from, to), params, null, first + from)));
             }
             return out;
         } finally {

@@ -1,0 +1,122 @@
+package org.charlab.generate;
+
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.charlab.model.Decoder;
+
+/**
+ * Decoding a small model on CPU in lanes: one pool thread per intra-op thread the engine was given,
+ * each with one intra-op thread and autograd off, decoding a contiguous share of a batch's rows with
+ * its own KV cache.
+ *
+ * <p>Why: a small model's decode step is bound by per-op overhead (10-30 us per native call at
+ * batch 32 whatever the op's size), not FLOPs. Splitting each tiny op over two OpenMP threads buys
+ * nothing and, under OMP_WAIT_POLICY=PASSIVE (the launcher's default), wakes a sleeping thread on
+ * every op: a tiny-model step at batch 32 took 28 ms with two intra-op threads and 8.7 ms with one.
+ * Two lanes of 16 rows keep both cores busy with whole op sequences instead.
+ *
+ * <p>Only for models whose weights fit {@link #MAX_WEIGHT_BYTES}: larger ones are bound by matmuls
+ * and weight reads, and every lane reads every weight each step. A row's tokens depend on the lane
+ * split only through float rounding in batched kernels, as on any batch split; the split is fixed
+ * by the thread count and the rows, so a configuration reproduces its samples.
+ */
+final class DecodeLanes {
+
+    /** Largest model (fp32 weight bytes) decoded in lanes. */
+    static final long MAX_WEIGHT_BYTES = 64L << 20;
+
+    private static ExecutorService pool;
+    private static int poolSize;
+
+    private DecodeLanes() {
+    }
+
+    /**
+     * How many lanes {@code rows} rows of {@code model} decode in: 0 (decode on the calling thread,
+     * with the engine's intra-op threads) on a GPU or for a large model, else min(intra-op threads, rows).
+     */
+    static int lanes(Decoder model, int rows) {
+        if (model.manager().getDevice().isGpu() || model.config().parameterCount() * 4 > MAX_WEIGHT_BYTES) {
+            return 0;
+        }
+        return Math.max(1, Math.min(JniUtils.getNumThreads(), rows));
+    }
+
+    /** A share of rows [from, to) decoded by one lane. */
+    @FunctionalInterface
+    interface Part<T> {
+        List<T> decode(int from, int to);
+    }
+
+    /** Rows 0..rows-1 split into {@code lanes} contiguous shares decoded at once; results in row order. */
+    static <T> List<T> run(int lanes, int rows, Part<T> part) {
+        int callerThreads = JniUtils.getNumThreads();
+        ExecutorService p = pool(lanes);
+        List<Future<List<T>>> futures = new ArrayList<>(lanes);
+        for (int i = 0; i < lanes; i++) {
+            int from = (int) ((long) rows * i / lanes);
+            int to = (int) ((long) rows * (i + 1) / lanes);
+            futures.add(p.submit(() -> part.decode(from, to)));
+        }
+        List<T> out = new ArrayList<>(rows);
+        try {
+            for (Future<List<T>> f : futures) {
+                out.addAll(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding", e);
+        } catch (ExecutionException e) {
+            for (Future<List<T>> f : futures) {
+                f.cancel(true);
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            // a lane thread's setup set the engine's process-wide default (read by threads not yet
+            // running ops) to one: give it back the caller's count; running threads keep their own
+            JniUtils.setNumThreads(callerThreads);
+        }
+        return out;
+    }
+
+    private static synchronized ExecutorService pool(int size) {
+        if (pool == null || poolSize < size) {
+            if (pool != null) {
+                pool.shutdown();
+            }
+            pool = Executors.newFixedThreadPool(size, r -> {
+                Thread t = new Thread(() -> {
+                    oneIntraOpThread();
+                    JniUtils.setGradMode(false); // grad mode is per thread (djl-field-notes)
+                    r.run();
+                }, "charlab-decode-lane");
+                t.setDaemon(true);
+                return t;
+            });
+            poolSize = size;
+        }
+        return pool;
+    }
+
+    /**
+     * Sets this thread's intra-op threads to one. PyTorch applies its process-wide default to a
+     * thread when that thread first asks for its count (a lazy, once-per-thread init that may run
+     * after our set); asking once and setting again makes the one stick whatever the default is then.
+     */
+    private static void oneIntraOpThread() {
+        JniUtils.setNumThreads(1);
+        JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+}

@@ -1,0 +1,124 @@
+package org.charlab.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.charlab.model.ByteTokenizer;
+import org.charlab.model.ChatFormat;
+import org.charlab.model.ChatMlFormat;
+import org.charlab.model.Decoder;
+import org.charlab.model.ModelConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DecodeLanesTest {
+
+    private int threadsBefore;
+
+    @BeforeEach
+    void twoIntraOpThreads() {
+        org.charlab.model.TestModels.oneThread();
+        threadsBefore = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(2);
+    }
+
+    @AfterEach
+    void restore() {
+        JniUtils.setNumThreads(threadsBefore);
+    }
+
+    /** What a lane sees: its rows, its thread, its intra-op threads and grad mode. */
+    record Seen(int row, String thread, int intraOp, boolean grad) {
+    }
+
+    @Test
+    void lanesSplitRowsContiguouslyEachWithOneIntraOpThreadAndGradOff() throws Exception {
+        JniUtils.setGradMode(true); // the caller's mode must not leak into the lanes
+        try {
+            List<Seen> seen = DecodeLanes.run(2, 5, (from, to) -> {
+                List<Seen> part = new ArrayList<>();
+                for (int r = from; r < to; r++) {
+                    part.add(new Seen(r, Thread.currentThread().getName(), JniUtils.getNumThreads(),
+                            JniUtils.isGradMode()));
+                }
+                return part;
+            });
+            assertEquals(5, seen.size());
+            for (int r = 0; r < 5; r++) {
+                Seen s = seen.get(r);
+                assertEquals(r, s.row(), "results come back in row order");
+                assertEquals("charlab-decode-lane", s.thread());
+                assertEquals(1, s.intraOp(), "a lane has one intra-op thread");
+                assertFalse(s.grad(), "a lane records no graph");
+            }
+            // rows 0-1 in one lane, 2-4 in the other (contiguous shares)
+            assertEquals(seen.get(0).thread(), seen.get(1).thread());
+        } finally {
+            JniUtils.setGradMode(false);
+        }
+        assertEquals(2, JniUtils.getNumThreads(), "the caller keeps its intra-op threads");
+        // the process-wide default a lane's setup lowered is given back: a thread started now gets 2
+        AtomicInteger fresh = new AtomicInteger();
+        Thread t = new Thread(() -> fresh.set(JniUtils.getNumThreads()));
+        t.start();
+        t.join();
+        assertEquals(2, fresh.get());
+    }
+
+    @Test
+    void aLaneFailureReachesTheCaller() {
+        IllegalStateException boom = new IllegalStateException("lane failed");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> DecodeLanes.run(2, 4, (from, to) -> {
+                    if (from > 0) {
+                        throw boom;
+                    }
+                    return List.of(from);
+                }));
+        assertSame(boom, thrown);
+    }
+
+    @Test
+    void smallCpuModelsDecodeInAsManyLanesAsThreadsLargeOnesOnTheCaller() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelConfig tiny = ModelConfig.tiny();
+            try (Decoder d = Decoder.init(tiny, m, 1)) {
+                assertEquals(2, DecodeLanes.lanes(d, 32));
+                assertEquals(1, DecodeLanes.lanes(d, 1));
+            }
+            assertTrue(ModelConfig.small25m().parameterCount() * 4 > DecodeLanes.MAX_WEIGHT_BYTES,
+                    "the 25m model is the first bench size past the lane limit");
+        }
+    }
+
+    /** The lane path gives the same greedy tokens as decoding every row alone on the caller. */
+    @Test
+    void greedySamplesInLanesMatchRowsDecodedAlone() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelConfig cfg = new ModelConfig("qwen3", 32, 2, 4, 2, 8, 64, 10000.0, 1e-5, ByteTokenizer.VOCAB_SIZE,
+                    256, false, false, true);
+            try (Decoder d = org.charlab.model.TestModels.sharpened(Decoder.init(cfg, m, 21))) {
+                ChatFormat chat = new ChatMlFormat(new ByteTokenizer());
+                Generator gen = new Generator(d, chat);
+                var prompts = GeneratorTest.prompts(6, 3);
+                SamplingParams p = SamplingParams.greedy(12).withMaxBatch(6);
+                List<Sample> lanes = gen.generate(prompts, ChatFormat.Prefill.none(), p);
+                JniUtils.setNumThreads(1);
+                List<Sample> alone = gen.generate(prompts, ChatFormat.Prefill.none(), p.withMaxBatch(1));
+                for (int i = 0; i < prompts.size(); i++) {
+                    assertArrayEquals(alone.get(i).tokens(), lanes.get(i).tokens(), "prompt " + i);
+                }
+            }
+        }
+    }
+}
