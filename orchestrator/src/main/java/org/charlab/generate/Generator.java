@@ -13,6 +13,7 @@ import org.charlab.data.Conversation;
 import org.charlab.model.AssistantText;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.Decoder;
+import org.charlab.model.FusedWeights;
 import org.charlab.model.KvCache;
 import org.charlab.model.Tokenizer;
 
@@ -25,9 +26,10 @@ import org.charlab.model.Tokenizer;
  * minus its own prompt length).
  *
  * <p>One decode step costs one forward pass over [B, 1] new tokens plus one copy of the [B, V]
- * logits to Java, where sampling happens. Runs with autograd off: a small model on CPU in
- * {@link DecodeLanes} (pool threads with one intra-op thread each, sharing the rows), otherwise, and
- * whenever a {@link TokenListener} listens, on the calling thread.
+ * logits to Java, where sampling happens. Runs with autograd off and the model's projections
+ * fused for the call ({@link Decoder#fuseForInference}): a small model on CPU in {@link DecodeLanes}
+ * (pool threads with one intra-op thread each, sharing the rows), otherwise, and whenever a
+ * {@link TokenListener} listens, on the calling thread.
  */
 public final class Generator {
 
@@ -114,7 +116,7 @@ public final class Generator {
     public List<Sample> generateRequests(List<Request> requests, SamplingParams params, TokenListener listener) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        try {
+        try (FusedWeights fused = model.fuseForInference()) {
             List<Sample> out = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i += params.maxBatch()) {
                 List<Request> rows = requests.subList(i, Math.min(requests.size(), i + params.maxBatch()));

@@ -1,6 +1,7 @@
 package org.charlab.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -58,6 +59,11 @@ public final class Decoder implements AutoCloseable {
     private LoraAdapters lora;
     /** True for a view sharing another decoder's weights: closing it releases nothing. */
     private final boolean view;
+    /** Concatenated projections while a {@link #fuseForInference} scope is open, else null. */
+    private FusedWeights fused;
+
+    /** Largest fused copy worth making: per-op overhead only matters for small models. */
+    static final long FUSE_MAX_BYTES = 128L << 20;
 
     /**
      * One layer's weights (shapes with D=hidden, H=heads, KV=kv heads, hd=head_dim, I=intermediate).
@@ -357,7 +363,58 @@ public final class Decoder implements AutoCloseable {
             throw new IllegalStateException("a view without adapters takes none");
         }
         this.lora = adapters;
+        dropFusion();
         setTrainable(false);
+    }
+
+    /**
+     * Opens a scope in which forward passes without autograd use {@link FusedWeights} (one matmul
+     * for q/k/v and one for gate/up per layer); the caller must not change the weights until it is
+     * closed (a generate call). Fuses nothing, and the forward pass keeps the separate projections,
+     * when adapters are attached (they hook single projections), the model has q/k norms (Qwen3,
+     * Gemma 3: fused, their logits were not bit-identical to the separate path), a weight is fp16, the copy would
+     * exceed {@link #FUSE_MAX_BYTES}, or a scope is already open. Same logits bit for bit on the
+     * small models tested (DecoderTest); BLAS may block a larger reduction differently.
+     */
+    public FusedWeights fuseForInference() {
+        if (fused != null || lora != null || cfg.qkNorm()) {
+            return FusedWeights.none();
+        }
+        long bytes = 0;
+        for (Layer w : layers) {
+            for (NDArray a : new NDArray[] {w.wq, w.wk, w.wv, w.wGate, w.wUp}) {
+                if (a.getDataType() != DataType.FLOAT32) {
+                    return FusedWeights.none();
+                }
+                bytes += a.size() * 4;
+            }
+        }
+        if (bytes > FUSE_MAX_BYTES) {
+            return FusedWeights.none();
+        }
+        FusedWeights f = new FusedWeights(manager.newSubManager(), layers.length, () -> fused = null);
+        int heads = cfg.numAttentionHeads();
+        int kvHeads = cfg.numKeyValueHeads();
+        long[] map = new long[2 * (heads + kvHeads)]; // rows of Rope's cosQ | cosK | sinQ | sinK per head
+        for (int i = 0; i < heads + kvHeads; i++) {
+            map[i] = i < heads ? 0 : 1;
+            map[heads + kvHeads + i] = i < heads ? 2 : 3;
+        }
+        f.headMap = f.own(manager.create(map));
+        for (int l = 0; l < layers.length; l++) {
+            Layer w = layers[l];
+            f.qkv[l] = f.rows(w.wq, w.wk, w.wv);
+            f.qkvBias[l] = w.bq == null ? null : f.rows(w.bq, w.bk, w.bv);
+            f.gateUp[l] = f.rows(w.wGate, w.wUp);
+        }
+        fused = f;
+        return f;
+    }
+
+    private void dropFusion() {
+        if (fused != null) {
+            fused.close();
+        }
     }
 
     /** The attached adapters, or null. */
@@ -430,8 +487,11 @@ public final class Decoder implements AutoCloseable {
         }
 
         // rotary angles for the new positions: [B or 1, T, 1, hd]; Gemma's sliding layers have their own
-        Rope.Angles ang = angles(rope, positions, step, past, t);
-        Rope.Angles localAng = localRope == null ? ang : angles(localRope, positions, step, past, t);
+        // (the fused path without q/k norms builds per-head tables instead)
+        boolean fusedPass = fused != null && !JniUtils.isGradMode();
+        boolean jointRope = fusedPass;
+        Rope.Angles ang = jointRope ? null : angles(rope, positions, step, past, t);
+        Rope.Angles localAng = jointRope || localRope == null ? ang : angles(localRope, positions, step, past, t);
 
         // attention masks [B or 1, 1, G*T, S], one for full and one for sliding-window layers: causal
         // over the new positions (row g*T + t of a KV head's query block is query t of group member g),
@@ -440,6 +500,13 @@ public final class Decoder implements AutoCloseable {
         NDArray fullMask = attentionMask(step, groups, t, s, Integer.MAX_VALUE, b, keyMask, docMask);
         NDArray slidingMask = cfg.layerTypes().contains(ModelConfig.SLIDING)
                 ? attentionMask(step, groups, t, s, cfg.slidingWindow(), b, keyMask, docMask) : null;
+
+        // inference with fused projections (fuseForInference, no autograd): q/k tables for all
+        // H + KV heads at once, [B or 1, T, H + KV, hd], built once per step and shared by the layers
+        FusedWeights f = fusedPass ? fused : null;
+        NDArray[] qkTab = !jointRope ? null : rope.qkTables(positions, step, past, t, f.headMap);
+        NDArray[] localQkTab = !jointRope || localRope == null ? qkTab
+                : localRope.qkTables(positions, step, past, t, f.headMap);
 
         // token embedding: [B, T, D] (Gemma 3: times sqrt(D))
         NDArray x = upcast(JniUtils.embedding((PtNDArray) ids, (PtNDArray) embed, false)); // fp16 copy: its rows
@@ -455,25 +522,48 @@ public final class Decoder implements AutoCloseable {
             // attention rmsnorm
             NDArray h = rmsNorm(x, w.inputNorm);
 
-            // qkv matmuls: q [B, T, H, hd], k and v [B, T, KV, hd]
-            NDArray q = linear(h, w.wq, w.bq).reshape(b, t, heads, hd);
-            NDArray k = linear(h, w.wk, w.bk).reshape(b, t, kvHeads, hd);
-            NDArray v = linear(h, w.wv, w.bv).reshape(b, t, kvHeads, hd);
+            NDArray q;
+            NDArray k;
+            NDArray v;
+            if (!jointRope) {
+                // qkv matmuls: q [B, T, H, hd], k and v [B, T, KV, hd]
+                q = linear(h, w.wq, w.bq).reshape(b, t, heads, hd);
+                k = linear(h, w.wk, w.bk).reshape(b, t, kvHeads, hd);
+                v = linear(h, w.wv, w.bv).reshape(b, t, kvHeads, hd);
 
-            // per-head q/k rmsnorm (Qwen3, Gemma 3), before RoPE
-            if (w.qNorm != null) {
-                q = rmsNorm(q, w.qNorm);
-                k = rmsNorm(k, w.kNorm);
+                // per-head q/k rmsnorm (Qwen3, Gemma 3), before RoPE
+                if (w.qNorm != null) {
+                    q = rmsNorm(q, w.qNorm);
+                    k = rmsNorm(k, w.kNorm);
+                }
+
+                // rotary position embeddings; q also absorbs the score scale (1/sqrt(hd), Gemma: qpas^-1/2)
+                q = rope.apply(q, a.cosQ(), a.sinQ());
+                k = rope.apply(k, a.cosK(), a.sinK());
+            } else {
+                // the same steps on fused heads: one qkv matmul [B, T, H + 2 KV, hd], split into
+                // qk [B, T, H + KV, hd] and v; RoPE on qk at once, then split q, k
+                NDArray[] qkv = split(linear(h, f.qkv[l], f.qkvBias[l]).reshape(b, t, heads + 2L * kvHeads, hd),
+                        heads + kvHeads, 2);
+                v = qkv[1];
+                NDArray[] tab = w.sliding ? localQkTab : qkTab;
+                NDArray[] qAndK = split(rope.apply(qkv[0], tab[0], tab[1]), heads, 2);
+                q = qAndK[0];
+                k = qAndK[1];
             }
 
-            // rotary position embeddings; q also absorbs the score scale (1/sqrt(hd), Gemma: qpas^-1/2)
-            q = rope.apply(q, a.cosQ(), a.sinQ());
-            k = rope.apply(k, a.cosK(), a.sinK());
-
-            // group queries by their KV head: q [B, KV, G*T, hd]; k, v [B, KV, T, hd]
-            q = q.reshape(b, t, kvHeads, groups, hd).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) groups * t, hd);
-            k = k.transpose(0, 2, 1, 3);
-            v = v.transpose(0, 2, 1, 3);
+            // group queries by their KV head: q [B, KV, G*T, hd]; k, v [B, KV, T, hd] (one new
+            // position: a reshape, the transposes would move only a length-1 axis)
+            if (t == 1) {
+                q = q.reshape(b, kvHeads, groups, hd);
+                k = k.reshape(b, kvHeads, 1, hd);
+                v = v.reshape(b, kvHeads, 1, hd);
+            } else {
+                q = q.reshape(b, t, kvHeads, groups, hd).transpose(0, 2, 3, 1, 4)
+                        .reshape(b, kvHeads, (long) groups * t, hd);
+                k = k.transpose(0, 2, 1, 3);
+                v = v.transpose(0, 2, 1, 3);
+            }
 
             // keys transposed, kT [B, KV, hd, T]; kv cache: append the new positions, attend over
             // all S of them (kT [B, KV, hd, S], v [B, KV, S, hd])
@@ -493,8 +583,9 @@ public final class Decoder implements AutoCloseable {
             NDArray att = scores.softmax(-1);
 
             // weighted values, heads back together: [B, T, H*hd]
-            NDArray o = att.matMul(v).reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
-                    .reshape(b, t, (long) heads * hd);
+            NDArray o = t == 1 ? att.matMul(v).reshape(b, 1, (long) heads * hd)
+                    : att.matMul(v).reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
+                            .reshape(b, t, (long) heads * hd);
 
             // output projection (Gemma: then post_attention_layernorm) and residual
             NDArray attnOut = linear(o, w.wo, w.bo);
@@ -507,8 +598,16 @@ public final class Decoder implements AutoCloseable {
             h = rmsNorm(x, w.ffnNorm);
 
             // gated MLP: down(act(gate(h)) * up(h)); SwiGLU (silu) or GeGLU (gelu_pytorch_tanh)
-            NDArray g = linear(h, w.wGate, null);
-            NDArray u = linear(h, w.wUp, null);
+            NDArray g;
+            NDArray u;
+            if (f == null) {
+                g = linear(h, w.wGate, null);
+                u = linear(h, w.wUp, null);
+            } else {
+                NDArray[] gu = split(linear(h, f.gateUp[l], null), cfg.intermediateSize(), -1);
+                g = gu[0];
+                u = gu[1];
+            }
             NDArray mlpOut = linear(activation(g).mul(u), w.wDown, null);
             if (w.postFfnNorm != null) {
                 mlpOut = rmsNorm(mlpOut, w.postFfnNorm); // Gemma: post_feedforward_layernorm
@@ -526,6 +625,14 @@ public final class Decoder implements AutoCloseable {
         x = rmsNorm(x, finalNorm);
         NDArray logits = linear(x, lmHead, null);
         return finalCap == null ? logits : softcap(logits, finalCap);
+    }
+
+    /** x split along {@code axis} at index {@code at}: two views, one native call. */
+    private static NDArray[] split(NDArray x, long at, int axis) {
+        Shape s = x.getShape();
+        long size = s.get(axis < 0 ? s.dimension() + axis : axis);
+        NDList parts = JniUtils.split((PtNDArray) x, new long[] {at, size - at}, axis);
+        return new NDArray[] {parts.get(0), parts.get(1)};
     }
 
     private static Rope.Angles angles(Rope r, NDArray positions, NDManager step, int past, int t) {

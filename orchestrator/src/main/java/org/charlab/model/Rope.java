@@ -1,6 +1,7 @@
 package org.charlab.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -104,6 +105,57 @@ public final class Rope {
 
     private static NDArray gather(NDArray positions, NDArray table, Shape sh) {
         return JniUtils.embedding((PtNDArray) positions, (PtNDArray) table, false).reshape(sh);
+    }
+
+    /**
+     * [max_pos, 4 head_dim]: cosQ | cosK | sinQ | sinK per position, built on first fused use (by
+     * one thread: decode lanes share this table).
+     */
+    private volatile NDArray perPosition;
+
+    private NDArray perPosition() {
+        NDArray p = perPosition;
+        if (p == null) {
+            synchronized (this) {
+                if (perPosition == null) {
+                    NDArray cos = cosQ.stack(cosK, 1);
+                    NDArray sin = sinQ.stack(sinK, 1);
+                    NDArray both = cos.concat(sin, 1); // [max_pos, 4, head_dim]
+                    perPosition = both.reshape(maxPos, 4L * headDim);
+                    for (NDArray tmp : new NDArray[] {cos, sin, both}) {
+                        tmp.close();
+                    }
+                }
+                p = perPosition;
+            }
+        }
+        return p;
+    }
+
+    /**
+     * cos and sin for fused q and k heads, each [B or 1, T, H + KV, head_dim] (the scaled query
+     * tables on the H query heads, the key tables on the KV key heads): one gather of the four
+     * tables and one pick of {@code headMap} (2 (H + KV) indices into them), instead of four
+     * gathers and a concatenation per table.
+     *
+     * @param positions [B, T] int64, or null for start..start+T-1 in every row
+     */
+    NDArray[] qkTables(NDArray positions, NDManager step, int start, int t, NDArray headMap) {
+        NDArray table = perPosition();
+        NDArray rows;
+        long b;
+        if (positions == null) {
+            rows = table.get(new NDIndex("{}:{}", start, start + t));
+            rows.attach(step);
+            b = 1;
+        } else {
+            rows = JniUtils.embedding((PtNDArray) positions, (PtNDArray) table, false);
+            b = positions.getShape().get(0);
+        }
+        NDArray heads = rows.reshape(b, t, 4, headDim).get(new NDIndex(":, :, {}", headMap));
+        long n = headMap.getShape().get(0) / 2;
+        NDList cs = JniUtils.split((PtNDArray) heads, new long[] {n, n}, 2);
+        return new NDArray[] {cs.get(0), cs.get(1)};
     }
 
     /** x [B, T, heads, head_dim] rotated: x * cos + rotate_half(x) * sin. */
