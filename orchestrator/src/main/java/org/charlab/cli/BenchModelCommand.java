@@ -93,6 +93,12 @@ public final class BenchModelCommand implements Callable<Integer> {
                     train.get("best_5_step_tokens_per_s"),
                     100 * (double) train.get("best_5_step_fraction_of_matmul_peak"), peak);
             Map<String, Object> gen = new LinkedHashMap<>();
+            int separate = ModelBench.decodeStepArrays(cfg, 32, false);
+            int fusedArrays = ModelBench.decodeStepArrays(cfg, 32, true);
+            gen.put("decode_step_native_ops_separate_projections", separate);
+            gen.put("decode_step_native_ops", fusedArrays);
+            progress(out, "%s decode step: %d native ops (arrays created; %d with separate projections)", size,
+                    fusedArrays, separate);
             for (int batch : new int[] {1, 32}) {
                 double cached = ModelBench.generate(cfg, batch, newTokens, true, 1);
                 gen.put("batch" + batch + "_cached_tokens_per_s", cached);

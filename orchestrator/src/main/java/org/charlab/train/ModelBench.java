@@ -21,6 +21,8 @@ import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Decoder;
+import org.charlab.model.FusedWeights;
+import org.charlab.model.KvCache;
 import org.charlab.model.ModelConfig;
 
 /**
@@ -151,6 +153,37 @@ public final class ModelBench {
             double sec = (System.nanoTime() - t0) / 1e9;
             long total = out.stream().mapToLong(Sample::newTokens).sum();
             return total / sec;
+        }
+    }
+
+    /**
+     * Arrays one decode step's forward pass creates (each the result of one native op; in-place
+     * cache writes not counted), counted in the step's manager after a left-padded prefill, as the
+     * generator decodes: with the separate projections, or with {@link Decoder#fuseForInference}.
+     */
+    public static int decodeStepArrays(ModelConfig cfg, int batch, boolean fused) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 1);
+                KvCache cache = KvCache.allocate(cfg, m, batch, 9);
+                FusedWeights f = fused ? d.fuseForInference() : null) {
+            float[] mask = new float[batch * 9];
+            mask[0] = Decoder.MASKED; // row 0 left-padded by one column
+            NDArray maskAll = m.create(mask, new Shape(batch, 9));
+            try (NDManager s = m.newSubManager()) {
+                d.forward(s.create(new long[batch * 8], new Shape(batch, 8)), null, maskAll.get(":, :8"), cache, true);
+            }
+            try (NDManager s = m.newSubManager()) {
+                NDArray km = maskAll.get(":, :9");
+                km.attach(s);
+                NDArray ids = s.create(new long[batch], new Shape(batch, 1));
+                NDArray pos = s.create(new long[batch], new Shape(batch, 1)).add(8);
+                int before = s.getManagedArrays().size();
+                d.forward(ids, pos, km, cache, true);
+                return s.getManagedArrays().size() - before;
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
         }
     }
 
