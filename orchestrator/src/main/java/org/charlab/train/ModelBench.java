@@ -146,8 +146,8 @@ public final class ModelBench {
                         Message.user("What is " + i + " plus " + (i + 7) + "?")));
             }
             SamplingParams p = new SamplingParams(1.0, 0.95, 0, newTokens, seed, cache, Math.max(batch, 1));
-            g.generate(prompts.subList(0, 1), ChatFormat.Prefill.none(),
-                    new SamplingParams(1.0, 0.95, 0, 8, seed, cache, 1)); // warm-up
+            g.generate(prompts, ChatFormat.Prefill.none(),
+                    new SamplingParams(1.0, 0.95, 0, 8, seed, cache, Math.max(batch, 1))); // warm-up at this batch
             long t0 = System.nanoTime();
             List<Sample> out = g.generate(prompts, ChatFormat.Prefill.none(), p);
             double sec = (System.nanoTime() - t0) / 1e9;
