@@ -28,8 +28,9 @@ import org.charlab.model.Tokenizer;
  * <p>One decode step costs one forward pass over [B, 1] new tokens plus one copy of the [B, V]
  * logits to Java, where sampling happens. Runs with autograd off and the model's projections
  * fused for the call ({@link Decoder#fuseForInference}): a small model on CPU in {@link DecodeLanes}
- * (pool threads with one intra-op thread each, sharing the rows), otherwise, and whenever a
- * {@link TokenListener} listens, on the calling thread.
+ * (pool threads with one intra-op thread each, taking whole batches, or sharing the rows of a call
+ * with fewer batches than lanes), otherwise, and whenever a {@link TokenListener} listens, on the
+ * calling thread.
  */
 public final class Generator {
 
@@ -117,13 +118,21 @@ public final class Generator {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (FusedWeights fused = model.fuseForInference()) {
+            int size = params.maxBatch();
+            int batches = (requests.size() + size - 1) / size;
+            int lanes = listener == null ? DecodeLanes.lanes(model, requests.size()) : 0;
+            if (lanes > 0 && batches >= lanes) {
+                // whole batches, one per free lane
+                return DecodeLanes.each(lanes, batches, k -> batch(requests.subList(k * size,
+                        Math.min(requests.size(), (k + 1) * size)), params, null, k * size));
+            }
             List<Sample> out = new ArrayList<>(requests.size());
-            for (int i = 0; i < requests.size(); i += params.maxBatch()) {
-                List<Request> rows = requests.subList(i, Math.min(requests.size(), i + params.maxBatch()));
+            for (int i = 0; i < requests.size(); i += size) {
+                List<Request> rows = requests.subList(i, Math.min(requests.size(), i + size));
                 int first = i;
-                int lanes = listener == null ? DecodeLanes.lanes(model, rows.size()) : 0;
-                out.addAll(lanes == 0 ? batch(rows, params, listener, first)
-                        : DecodeLanes.run(lanes, rows.size(),
+                int split = Math.min(lanes, rows.size());
+                out.addAll(split == 0 ? batch(rows, params, listener, first)
+                        : DecodeLanes.run(split, rows.size(),
                                 (from, to) -> batch(rows.subList(from, to), params, null, first + from)));
             }
             return out;

@@ -101,7 +101,25 @@ class DecodeLanesTest {
         }
     }
 
-    /** The lane path gives the same greedy tokens as decoding every row alone on the caller. */
+    @Test
+    void wholeTasksComeBackInTaskOrderWhicheverLaneFinishesFirst() {
+        List<Integer> order = DecodeLanes.each(2, 5, i -> {
+            if (i == 0) {
+                try {
+                    Thread.sleep(200); // the other lane finishes tasks 1.. meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return List.of(i);
+        });
+        assertEquals(List.of(0, 1, 2, 3, 4), order);
+    }
+
+    /**
+     * Both lane paths give the same greedy tokens as decoding every row alone on the caller: one
+     * batch of 6 shared by two lanes, and three batches of 2 taken whole by two lanes.
+     */
     @Test
     void greedySamplesInLanesMatchRowsDecodedAlone() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -112,11 +130,13 @@ class DecodeLanesTest {
                 Generator gen = new Generator(d, chat);
                 var prompts = GeneratorTest.prompts(6, 3);
                 SamplingParams p = SamplingParams.greedy(12).withMaxBatch(6);
-                List<Sample> lanes = gen.generate(prompts, ChatFormat.Prefill.none(), p);
+                List<Sample> shared = gen.generate(prompts, ChatFormat.Prefill.none(), p);
+                List<Sample> whole = gen.generate(prompts, ChatFormat.Prefill.none(), p.withMaxBatch(2));
                 JniUtils.setNumThreads(1);
                 List<Sample> alone = gen.generate(prompts, ChatFormat.Prefill.none(), p.withMaxBatch(1));
                 for (int i = 0; i < prompts.size(); i++) {
-                    assertArrayEquals(alone.get(i).tokens(), lanes.get(i).tokens(), "prompt " + i);
+                    assertArrayEquals(alone.get(i).tokens(), shared.get(i).tokens(), "prompt " + i + ", shared batch");
+                    assertArrayEquals(alone.get(i).tokens(), whole.get(i).tokens(), "prompt " + i + ", whole batches");
                 }
             }
         }
