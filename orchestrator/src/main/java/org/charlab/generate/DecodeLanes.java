@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import org.charlab.model.Decoder;
+import org.charlab.model.ModelConfig;
 
 /**
  * Decoding a small model on CPU in lanes: one pool thread per intra-op thread the engine was given,
@@ -30,8 +31,13 @@ import org.charlab.model.Decoder;
  */
 final class DecodeLanes {
 
-    /** Largest model (fp32 weight bytes) decoded in lanes. */
-    static final long MAX_WEIGHT_BYTES = 64L << 20;
+    /**
+     * Largest model (fp32 weight bytes) decoded in lanes. The 25m bench model (101 MB) decoded batch 32
+     * at 507-582 tokens/s in two lanes against 164-231 on one caller with two intra-op threads
+     * (PASSIVE, 2026-12-03); above this, every lane reading every weight each step may cost more than it
+     * saves (not measured: real checkpoints decode on the caller).
+     */
+    static final long MAX_WEIGHT_BYTES = 256L << 20;
 
     private static ExecutorService pool;
     private static int poolSize;
@@ -44,10 +50,15 @@ final class DecodeLanes {
      * with the engine's intra-op threads) on a GPU or for a large model, else min(intra-op threads, rows).
      */
     static int lanes(Decoder model, int rows) {
-        if (model.manager().getDevice().isGpu() || model.config().parameterCount() * 4 > MAX_WEIGHT_BYTES) {
+        if (model.manager().getDevice().isGpu() || !laneSized(model.config())) {
             return 0;
         }
         return Math.max(1, Math.min(JniUtils.getNumThreads(), rows));
+    }
+
+    /** Whether a model of {@code cfg} is small enough to decode in lanes on CPU. */
+    static boolean laneSized(ModelConfig cfg) {
+        return cfg.parameterCount() * 4 <= MAX_WEIGHT_BYTES;
     }
 
     /** A share of rows [from, to) decoded by one lane. */

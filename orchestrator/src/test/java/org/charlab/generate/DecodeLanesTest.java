@@ -96,8 +96,11 @@ class DecodeLanesTest {
                 assertEquals(2, DecodeLanes.lanes(d, 32));
                 assertEquals(1, DecodeLanes.lanes(d, 1));
             }
-            assertTrue(ModelConfig.small25m().parameterCount() * 4 > DecodeLanes.MAX_WEIGHT_BYTES,
-                    "the 25m model is the first bench size past the lane limit");
+            assertTrue(DecodeLanes.laneSized(ModelConfig.small25m()), "the 25m bench model decodes in lanes");
+            // a 0.5B-class model (Qwen2.5-0.5B's shape: d 896, 24 layers, 14 / 2 heads, 4,864, vocab 151,936)
+            ModelConfig half = new ModelConfig("qwen2", 896, 24, 14, 2, 64, 4864, 1e6, 1e-6, 151936, 32768, true,
+                    true, false);
+            assertFalse(DecodeLanes.laneSized(half), "a real checkpoint decodes on the caller");
         }
     }
 
