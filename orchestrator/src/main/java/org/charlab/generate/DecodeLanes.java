@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.IntFunction;
 import org.charlab.model.Decoder;
 import org.charlab.model.ModelConfig;
@@ -39,8 +40,7 @@ final class DecodeLanes {
      */
     static final long MAX_WEIGHT_BYTES = 256L << 20;
 
-    private static ExecutorService pool;
-    private static int poolSize;
+    private static ThreadPoolExecutor pool;
 
     private DecodeLanes() {
     }
@@ -112,11 +112,11 @@ final class DecodeLanes {
     }
 
     private static synchronized ExecutorService pool(int size) {
-        if (pool == null || poolSize < size) {
+        if (pool == null || pool.getMaximumPoolSize() < size) {
             if (pool != null) {
                 pool.shutdown();
             }
-            pool = Executors.newFixedThreadPool(size, r -> {
+            pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(size, r -> {
                 Thread t = new Thread(() -> {
                     oneIntraOpThread();
                     JniUtils.setGradMode(false); // grad mode is per thread (djl-field-notes)
@@ -125,7 +125,6 @@ final class DecodeLanes {
                 t.setDaemon(true);
                 return t;
             });
-            poolSize = size;
         }
         return pool;
     }

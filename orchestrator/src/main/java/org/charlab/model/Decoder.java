@@ -486,12 +486,13 @@ public final class Decoder implements AutoCloseable {
                     + cfg.maxPositionEmbeddings());
         }
 
+        // inference with fused projections (fuseForInference, no autograd), else null
+        FusedWeights f = fused != null && !JniUtils.isGradMode() ? fused : null;
+
         // rotary angles for the new positions: [B or 1, T, 1, hd]; Gemma's sliding layers have their own
-        // (the fused path without q/k norms builds per-head tables instead)
-        boolean fusedPass = fused != null && !JniUtils.isGradMode();
-        boolean jointRope = fusedPass;
-        Rope.Angles ang = jointRope ? null : angles(rope, positions, step, past, t);
-        Rope.Angles localAng = jointRope || localRope == null ? ang : angles(localRope, positions, step, past, t);
+        // (the fused path builds per-head tables instead, below)
+        Rope.Angles ang = f != null ? null : angles(rope, positions, step, past, t);
+        Rope.Angles localAng = f != null || localRope == null ? ang : angles(localRope, positions, step, past, t);
 
         // attention masks [B or 1, 1, G*T, S], one for full and one for sliding-window layers: causal
         // over the new positions (row g*T + t of a KV head's query block is query t of group member g),
@@ -501,11 +502,10 @@ public final class Decoder implements AutoCloseable {
         NDArray slidingMask = cfg.layerTypes().contains(ModelConfig.SLIDING)
                 ? attentionMask(step, groups, t, s, cfg.slidingWindow(), b, keyMask, docMask) : null;
 
-        // inference with fused projections (fuseForInference, no autograd): q/k tables for all
-        // H + KV heads at once, [B or 1, T, H + KV, hd], built once per step and shared by the layers
-        FusedWeights f = fusedPass ? fused : null;
-        NDArray[] qkTab = !jointRope ? null : rope.qkTables(positions, step, past, t, f.headMap);
-        NDArray[] localQkTab = !jointRope || localRope == null ? qkTab
+        // fused: q/k tables for all H + KV heads at once, [B or 1, T, H + KV, hd], built once per
+        // step and shared by the layers
+        NDArray[] qkTab = f == null ? null : rope.qkTables(positions, step, past, t, f.headMap);
+        NDArray[] localQkTab = f == null || localRope == null ? qkTab
                 : localRope.qkTables(positions, step, past, t, f.headMap);
 
         // token embedding: [B, T, D] (Gemma 3: times sqrt(D))
@@ -525,7 +525,7 @@ public final class Decoder implements AutoCloseable {
             NDArray q;
             NDArray k;
             NDArray v;
-            if (!jointRope) {
+            if (f == null) {
                 // qkv matmuls: q [B, T, H, hd], k and v [B, T, KV, hd]
                 q = linear(h, w.wq, w.bq).reshape(b, t, heads, hd);
                 k = linear(h, w.wk, w.bk).reshape(b, t, kvHeads, hd);
