@@ -1,20 +1,14 @@
 package org.charlab.generate;
 
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.function.IntFunction;
 import org.charlab.model.Decoder;
+import org.charlab.model.Lanes;
 import org.charlab.model.ModelConfig;
 
 /**
- * Decoding a small model on CPU in lanes: one pool thread per intra-op thread the engine was given,
- * each with one intra-op thread and autograd off, decoding with its own KV cache either whole batches
+ * Decoding a small model on CPU in lanes ({@link Lanes}): one lane thread per intra-op thread the
+ * engine was given, each with one intra-op thread and autograd off, decoding with its own KV cache either whole batches
  * (when a call has at least as many batches as lanes) or a contiguous share of one batch's rows.
  *
  * <p>Why: a small model's decode step is bound by per-op overhead (10-30 us per native call at
@@ -39,8 +33,6 @@ final class DecodeLanes {
      * saves (not measured: real checkpoints decode on the caller).
      */
     static final long MAX_WEIGHT_BYTES = 256L << 20;
-
-    private static ThreadPoolExecutor pool;
 
     private DecodeLanes() {
     }
@@ -69,74 +61,6 @@ final class DecodeLanes {
 
     /** Rows 0..rows-1 split into {@code lanes} contiguous shares decoded at once; results in row order. */
     static <T> List<T> run(int lanes, int rows, Part<T> part) {
-        return each(lanes, lanes, i -> part.decode((int) ((long) rows * i / lanes), (int) ((long) rows * (i + 1) / lanes)));
-    }
-
-    /**
-     * Tasks 0..tasks-1 on {@code lanes} lane threads, each task on whichever lane is free next;
-     * results in task order. A task's result must not depend on its lane (every lane is alike).
-     */
-    static <T> List<T> each(int lanes, int tasks, IntFunction<List<T>> task) {
-        int callerThreads = JniUtils.getNumThreads();
-        ExecutorService p = pool(lanes);
-        List<Future<List<T>>> futures = new ArrayList<>(tasks);
-        for (int i = 0; i < tasks; i++) {
-            int index = i;
-            futures.add(p.submit(() -> task.apply(index)));
-        }
-        List<T> out = new ArrayList<>();
-        try {
-            for (Future<List<T>> f : futures) {
-                out.addAll(f.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        } catch (ExecutionException e) {
-            for (Future<List<T>> f : futures) {
-                f.cancel(true);
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            // a lane thread's setup set the engine's process-wide default (read by threads not yet
-            // running ops) to one: give it back the caller's count; running threads keep their own
-            JniUtils.setNumThreads(callerThreads);
-        }
-        return out;
-    }
-
-    private static synchronized ExecutorService pool(int size) {
-        if (pool == null || pool.getMaximumPoolSize() < size) {
-            if (pool != null) {
-                pool.shutdown();
-            }
-            pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(size, r -> {
-                Thread t = new Thread(() -> {
-                    oneIntraOpThread();
-                    JniUtils.setGradMode(false); // grad mode is per thread (djl-field-notes)
-                    r.run();
-                }, "charlab-decode-lane");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return pool;
-    }
-
-    /**
-     * Sets this thread's intra-op threads to one. PyTorch applies its process-wide default to a
-     * thread when that thread first asks for its count (a lazy, once-per-thread init that may run
-     * after our set); asking once and setting again makes the one stick whatever the default is then.
-     */
-    private static void oneIntraOpThread() {
-        JniUtils.setNumThreads(1);
-        JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
+        return Lanes.each(lanes, lanes, i -> part.decode((int) ((long) rows * i / lanes), (int) ((long) rows * (i + 1) / lanes)));
     }
 }

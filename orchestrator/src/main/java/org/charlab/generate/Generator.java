@@ -15,6 +15,7 @@ import org.charlab.model.ChatFormat;
 import org.charlab.model.Decoder;
 import org.charlab.model.FusedWeights;
 import org.charlab.model.KvCache;
+import org.charlab.model.Lanes;
 import org.charlab.model.Tokenizer;
 
 /**
@@ -123,7 +124,7 @@ public final class Generator {
             int lanes = listener == null ? DecodeLanes.lanes(model, requests.size()) : 0;
             if (lanes > 0 && batches >= lanes) {
                 // whole batches, one per free lane
-                return DecodeLanes.each(lanes, batches, k -> batch(requests.subList(k * size,
+                return Lanes.each(lanes, batches, k -> batch(requests.subList(k * size,
                         Math.min(requests.size(), (k + 1) * size)), params, null, k * size));
             }
             List<Sample> out = new ArrayList<>(requests.size());

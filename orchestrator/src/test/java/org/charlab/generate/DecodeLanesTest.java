@@ -16,6 +16,7 @@ import org.charlab.model.ByteTokenizer;
 import org.charlab.model.ChatFormat;
 import org.charlab.model.ChatMlFormat;
 import org.charlab.model.Decoder;
+import org.charlab.model.Lanes;
 import org.charlab.model.ModelConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,7 @@ class DecodeLanesTest {
             for (int r = 0; r < 5; r++) {
                 Seen s = seen.get(r);
                 assertEquals(r, s.row(), "results come back in row order");
-                assertEquals("charlab-decode-lane", s.thread());
+                assertEquals("charlab-lane", s.thread());
                 assertEquals(1, s.intraOp(), "a lane has one intra-op thread");
                 assertFalse(s.grad(), "a lane records no graph");
             }
@@ -106,7 +107,7 @@ class DecodeLanesTest {
 
     @Test
     void wholeTasksComeBackInTaskOrderWhicheverLaneFinishesFirst() {
-        List<Integer> order = DecodeLanes.each(2, 5, i -> {
+        List<Integer> order = Lanes.each(2, 5, i -> {
             if (i == 0) {
                 try {
                     Thread.sleep(200); // the other lane finishes tasks 1.. meanwhile
