@@ -80,7 +80,16 @@ public final class BenchModelCommand implements Callable<Integer> {
             ModelConfig cfg = config(size);
             Map<String, Object> r = new LinkedHashMap<>();
             boolean tiny = size.equals("tiny");
-            Map<String, Object> train = ModelBench.train(cfg, tiny ? 16 : 8, tiny ? 256 : 256, steps, 1);
+            Map<String, Object> train = ModelBench.train(cfg, tiny ? 16 : 8, tiny ? 256 : 256, steps, 1, true);
+            if ((int) train.get("lanes") > 0) {
+                // the same steps on the calling thread with every intra-op thread, for the lanes' gain
+                Map<String, Object> caller = ModelBench.train(cfg, tiny ? 16 : 8, 256, steps, 1, false);
+                train.put("caller_tokens_per_s", caller.get("tokens_per_s"));
+                train.put("lanes_over_caller", (double) train.get("tokens_per_s") / (double) caller.get("tokens_per_s"));
+                progress(out, "%s train: %d lanes %.0f tokens/s, on the caller %.0f tokens/s, lanes/caller %.2f", size,
+                        train.get("lanes"), train.get("tokens_per_s"), caller.get("tokens_per_s"),
+                        train.get("lanes_over_caller"));
+            }
             try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
                 peak = Math.max(peak, ModelBench.matmulPeakGflops(m, 1024)); // re-measured next to each run
             }

@@ -32,7 +32,7 @@ public final class BenchTrainLoopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Engines.configure(new RuntimeConfig("cpu", threads, 1), 1, 1);
-        Map<String, Object> r = ModelBench.train(ModelConfig.tiny().withVocabSize(1024), batch, seq, steps, 1);
+        Map<String, Object> r = ModelBench.train(ModelConfig.tiny().withVocabSize(1024), batch, seq, steps, 1, true);
         spec.commandLine().getOut().println(ContentionBench.RESULT + 1000.0 / (double) r.get("ms_per_step"));
         spec.commandLine().getOut().flush();
         return Main.EXIT_OK;

@@ -312,6 +312,27 @@ public final class Decoder implements AutoCloseable {
         return new Decoder(cfg, m, p);
     }
 
+    /**
+     * A training lane's view of this decoder ({@code train.TrainLanes}): every weight as a separate
+     * leaf over the same storage, in a new sub-manager of {@code parent}. An optimizer step on this
+     * decoder's arrays is what the view computes with next; a backward pass through the view fills
+     * the view's own gradients, never this decoder's. Full fine-tunes only (no adapters attached).
+     */
+    public Decoder laneView(NDManager parent) {
+        if (lora != null) {
+            throw new IllegalStateException("a decoder with adapters has no lane view");
+        }
+        NDManager m = parent.newSubManager();
+        LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray alias = e.getValue().stopGradient(); // detach(): the same storage, no graph, no gradient
+            alias.attach(m);
+            alias.setName(e.getKey());
+            p.put(e.getKey(), alias);
+        }
+        return new Decoder(cfg, m, p);
+    }
+
     public ModelConfig config() {
         return cfg;
     }

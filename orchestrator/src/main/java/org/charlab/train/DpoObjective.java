@@ -79,14 +79,29 @@ public final class DpoObjective implements Objective<DpoObjective.PairRow> {
 
     @Override
     public Loss loss(Decoder model, List<PairRow> batch, NDManager step) {
-        int b = batch.size();
+        return sliceLoss(model, batch, batch, step);
+    }
+
+    @Override
+    public boolean slices() {
+        return true;
+    }
+
+    /**
+     * The equation's sums over {@code slice}'s pairs: its mean DPO loss and batch means weighted by
+     * its share of {@code batch}'s pairs, its NLL divided by {@code batch}'s counted chosen tokens.
+     */
+    @Override
+    public Loss sliceLoss(Decoder model, List<PairRow> slice, List<PairRow> batch, NDManager step) {
+        int b = slice.size();
+        boolean whole = slice == batch;
         List<int[]> ids = new ArrayList<>(2 * b);
         List<float[]> masks = new ArrayList<>(2 * b);
-        for (PairRow p : batch) {
+        for (PairRow p : slice) {
             ids.add(p.chosen().ids());
             masks.add(p.chosen().mask());
         }
-        for (PairRow p : batch) {
+        for (PairRow p : slice) {
             ids.add(p.rejected().ids());
             masks.add(p.rejected().mask());
         }
@@ -109,19 +124,33 @@ public final class DpoObjective implements Objective<DpoObjective.PairRow> {
         NDArray rc = refSeq.get(new NDIndex("0:" + b));
         NDArray rr = refSeq.get(new NDIndex(b + ":"));
         DpoLoss.Result r = DpoLoss.compute(pc, pr, rc, rr, type, beta, labelSmoothing, step);
+        double share = whole ? 1 : (double) b / batch.size(); // slice means -> sums over the batch's pairs
+        NDArray dpo = whole ? r.loss() : r.loss().mul(step.create((float) share));
         NDArray chosenMask = mask.get(new NDIndex("0:" + b)); // [B, T]
-        NDArray nll = tokenLp.get(new NDIndex("0:" + b)).mul(chosenMask).sum().neg().div(chosenMask.sum()); // scalar
-        NDArray loss = nllWeight == 0 ? r.loss() : r.loss().add(nll.mul(step.create((float) nllWeight)));
+        NDArray chosenTokens = whole ? chosenMask.sum() : step.create((float) chosenTokens(batch));
+        NDArray nll = tokenLp.get(new NDIndex("0:" + b)).mul(chosenMask).sum().neg().div(chosenTokens); // scalar
+        NDArray loss = nllWeight == 0 ? dpo : dpo.add(nll.mul(step.create((float) nllWeight)));
         Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put("dpo_loss", (double) r.loss().getFloat());
+        parts.put("dpo_loss", (double) dpo.getFloat());
         parts.put("nll_chosen", (double) nll.getFloat());
-        parts.put("rewards/chosen", r.rewardChosen());
-        parts.put("rewards/rejected", r.rewardRejected());
-        parts.put("rewards/margins", r.margin());
-        parts.put("rewards/accuracies", r.accuracy());
-        parts.put("logps/chosen", (double) pc.mean().getFloat());
-        parts.put("logps/rejected", (double) pr.mean().getFloat());
+        parts.put("rewards/chosen", r.rewardChosen() * share);
+        parts.put("rewards/rejected", r.rewardRejected() * share);
+        parts.put("rewards/margins", r.margin() * share);
+        parts.put("rewards/accuracies", r.accuracy() * share);
+        parts.put("logps/chosen", pc.mean().getFloat() * share);
+        parts.put("logps/rejected", pr.mean().getFloat() * share);
         return new Loss(loss, parts);
+    }
+
+    /** The chosen replies' counted tokens in {@code batch} (as its token batch counts them: predicted tokens). */
+    private static double chosenTokens(List<PairRow> batch) {
+        List<int[]> ids = new ArrayList<>(batch.size());
+        List<float[]> masks = new ArrayList<>(batch.size());
+        for (PairRow p : batch) {
+            ids.add(p.chosen().ids());
+            masks.add(p.chosen().mask());
+        }
+        return TokenBatch.of(ids, masks, PAD).maskedTokens();
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.charlab.model.Decoder;
 import org.charlab.model.FusedWeights;
 import org.charlab.model.KvCache;
 import org.charlab.model.ModelConfig;
+import org.charlab.model.Segment;
 
 /**
  * The model core benchmark behind {@code charlab bench model}: fp32 matmul peak of this machine,
@@ -73,22 +74,40 @@ public final class ModelBench {
         return 6 * n + 12.0 * c.numHiddenLayers() * seq * q;
     }
 
-    /** Trains on random tokens; returns tokens/s, FLOP/s and the loss trace ends. */
-    public static Map<String, Object> train(ModelConfig cfg, int batch, int seq, int steps, long seed) {
+    /**
+     * Trains on random tokens as a training stage does (the SFT objective over every token, clipping,
+     * AdamW; in lanes where {@link TrainLanes} applies, unless {@code lanes} is false, which keeps
+     * every step on the calling thread); returns tokens/s, FLOP/s, the lanes used and the loss trace ends.
+     */
+    public static Map<String, Object> train(ModelConfig cfg, int batch, int seq, int steps, long seed, boolean lanes) {
         Map<String, Object> r = new LinkedHashMap<>();
+        SftObjective sft = new SftObjective();
         try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, seed);
-                AdamW opt = new AdamW(d, AdamW.Options.defaults(1e-3))) {
-            TokenBatch b = randomBatch(batch, seq, seed);
+                AdamW opt = new AdamW(d, AdamW.Options.defaults(1e-3));
+                TrainLanes trainLanes = lanes ? TrainLanes.open(d, sft) : null) {
+            List<TokenRow> rows = randomRows(batch, seq, seed);
+            List<NDArray> params = List.copyOf(d.parameters().values());
+            java.util.function.DoubleSupplier step = () -> {
+                double l = TrainLanes.backward(trainLanes, d, sft, rows, 1).loss();
+                if (trainLanes != null) {
+                    trainLanes.gatherGradients();
+                }
+                GradClip.clip(params, 1.0);
+                opt.step(1e-3);
+                opt.zeroGrad();
+                return l;
+            };
+            r.put("lanes", trainLanes == null ? 0 : trainLanes.lanes());
             int warm = Math.min(5, steps);
             for (int i = 0; i < warm; i++) {
-                LmStep.step(d, opt, b, 1e-3, 1.0);
+                step.getAsDouble();
             }
             long t0 = System.nanoTime();
             double loss = 0;
             double[] stepSec = new double[steps];
             for (int i = 0; i < steps; i++) {
                 long s0 = System.nanoTime();
-                loss = LmStep.step(d, opt, b, 1e-3, 1.0).loss();
+                loss = step.getAsDouble();
                 stepSec[i] = (System.nanoTime() - s0) / 1e9;
             }
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -116,6 +135,24 @@ public final class ModelBench {
             r.put("final_loss", loss);
         }
         return r;
+    }
+
+    /** {@code batch} rows of seq + 1 random printable bytes, every token counted (pretraining). */
+    static List<TokenRow> randomRows(int batch, int seq, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<TokenRow> rows = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            int[] ids = new int[seq + 1];
+            float[] mask = new float[seq + 1];
+            Segment[] segments = new Segment[seq + 1];
+            for (int i = 0; i <= seq; i++) {
+                ids[i] = 32 + rng.nextInt(90);
+                mask[i] = 1f;
+                segments[i] = Segment.OUTPUT;
+            }
+            rows.add(new TokenRow(ids, mask, segments));
+        }
+        return rows;
     }
 
     static TokenBatch randomBatch(int batch, int seq, long seed) {

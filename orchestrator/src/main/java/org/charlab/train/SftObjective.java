@@ -31,28 +31,54 @@ public final class SftObjective implements Objective<TokenRow> {
 
     @Override
     public Loss loss(Decoder model, List<TokenRow> batch, NDManager step) {
-        List<int[]> ids = new ArrayList<>(batch.size());
-        List<float[]> masks = new ArrayList<>(batch.size());
-        List<float[]> cot = new ArrayList<>(batch.size());
-        List<float[]> out = new ArrayList<>(batch.size());
-        List<int[]> docs = new ArrayList<>(batch.size());
-        for (TokenRow r : batch) {
-            ids.add(r.ids());
-            masks.add(r.mask());
-            cot.add(segmentMask(r, Segment.COT));
-            out.add(segmentMask(r, Segment.OUTPUT));
-            docs.add(r.docs());
-        }
-        TokenBatch b = TokenBatch.of(ids, masks, docs, PAD);
-        NDArray logits = b.logits(model, step); // [B, T, V]
-        NDArray lp = TokenLoss.tokenLogProbs(logits, b.targets(step)); // [B, T]
-        NDArray mask = b.mask(step); // [B, T]
-        NDArray loss = lp.mul(mask).sum().neg().div(mask.sum()); // scalar, the equation above
+        return sliceLoss(model, batch, batch, step);
+    }
+
+    @Override
+    public boolean slices() {
+        return true;
+    }
+
+    /** The sums of the equation over {@code slice}'s tokens, divided by {@code batch}'s counted tokens. */
+    @Override
+    public Loss sliceLoss(Decoder model, List<TokenRow> slice, List<TokenRow> batch, NDManager step) {
+        Masks s = new Masks(slice);
+        Masks whole = slice == batch ? s : new Masks(batch);
+        NDArray logits = s.all.logits(model, step); // [B, T, V]
+        NDArray lp = TokenLoss.tokenLogProbs(logits, s.all.targets(step)); // [B, T]
+        NDArray mask = s.all.mask(step); // [B, T]
+        NDArray counted = slice == batch ? mask.sum() : step.create((float) whole.all.maskedTokens());
+        NDArray loss = lp.mul(mask).sum().neg().div(counted); // scalar, the equation above
         Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put("nll_cot", partMean(lp, TokenBatch.of(ids, cot, docs, PAD), step));
-        parts.put("nll_output", partMean(lp, TokenBatch.of(ids, out, docs, PAD), step));
-        parts.put("loss_tokens", b.maskedTokens());
+        parts.put("nll_cot", partMean(lp, s.cot, whole.cot.maskedTokens(), step));
+        parts.put("nll_output", partMean(lp, s.output, whole.output.maskedTokens(), step));
+        parts.put("loss_tokens", s.all.maskedTokens());
         return new Loss(loss, parts);
+    }
+
+    /** A slice's rows as token batches counting every loss token, its CoT tokens, its output tokens. */
+    private static final class Masks {
+        final TokenBatch all;
+        final TokenBatch cot;
+        final TokenBatch output;
+
+        Masks(List<TokenRow> rows) {
+            List<int[]> ids = new ArrayList<>(rows.size());
+            List<float[]> masks = new ArrayList<>(rows.size());
+            List<float[]> cots = new ArrayList<>(rows.size());
+            List<float[]> outs = new ArrayList<>(rows.size());
+            List<int[]> docs = new ArrayList<>(rows.size());
+            for (TokenRow r : rows) {
+                ids.add(r.ids());
+                masks.add(r.mask());
+                cots.add(segmentMask(r, Segment.COT));
+                outs.add(segmentMask(r, Segment.OUTPUT));
+                docs.add(r.docs());
+            }
+            all = TokenBatch.of(ids, masks, docs, PAD);
+            cot = TokenBatch.of(ids, cots, docs, PAD);
+            output = TokenBatch.of(ids, outs, docs, PAD);
+        }
     }
 
     @Override
@@ -69,9 +95,8 @@ public final class SftObjective implements Objective<TokenRow> {
         return m;
     }
 
-    /** Mean NLL over a part's tokens, NaN when the batch has none. */
-    private static double partMean(NDArray lp, TokenBatch part, NDManager step) {
-        double n = part.maskedTokens();
+    /** NLL summed over a part's tokens in the slice, divided by {@code n} (the batch's); NaN when n is 0. */
+    private static double partMean(NDArray lp, TokenBatch part, double n, NDManager step) {
         if (n == 0) {
             return Double.NaN;
         }

@@ -1,9 +1,7 @@
 package org.charlab.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -28,7 +26,8 @@ import org.charlab.results.AtomicFiles;
 /**
  * The common training loop every method shares. Per optimizer step: for each of
  * gradient_accumulation_steps micro-batches (in the seeded {@link DataOrder}) a fresh sub-manager
- * and gradient collector, the {@link Objective}'s loss divided by the accumulation count, backward;
+ * and gradient collector, the {@link Objective}'s loss divided by the accumulation count, backward
+ * (a small model on two or more CPU threads: in slices on {@link TrainLanes}, gradients summed);
  * then the divergence checks, global-norm clipping, AdamW at the scheduled rate, zeroed gradients,
  * a metrics.jsonl line and a progress report; every checkpoint_every steps a checkpoint. An
  * objective that trains several steps on the same micro-batches ({@link Objective#repeats}, GRPO's
@@ -145,104 +144,110 @@ public final class Trainer<E> {
         Files.createDirectories(out);
         DataOrder order = order(data);
         int total = totalSteps(data);
-        int accum = cfg.gradientAccumulationSteps();
-        int repeats = objective.repeats();
-        Schedule schedule = Schedule.of(cfg, peakLr, total);
         Path metricsFile = out.resolve(METRICS);
-        // what trains: every weight, or only the LoRA adapters (the frozen base gets no gradient, no moments)
-        List<NDArray> params = new ArrayList<>(model.trainableParameters().values());
         AdamW.Options options = new AdamW.Options(peakLr, cfg.adamBeta1(), cfg.adamBeta2(), cfg.adamEpsilon(),
                 cfg.weightDecay());
         try (AdamW opt = new AdamW(model.trainableParameters(), AdamW.DEFAULT_DECAY, options, model.manager())) {
             model.setTrainable(true);
-            int start = restore(opt, metricsFile);
-            objective.startAt((long) start * accum);
-            if (start > 0) {
-                progress.log("resuming at step " + start + " of " + total + " from " + out.resolve(CHECKPOINT));
+            // two or more intra-op threads: a small model's micro-batches train in slices on lanes
+            try (TrainLanes lanes = TrainLanes.open(model, objective)) {
+                return train(data, order, total, opt, metricsFile, lanes);
+            } finally {
+                model.setTrainable(false);
             }
-            long t0 = System.nanoTime();
-            long tokensSeen = 0;
-            double lastLoss = Double.NaN;
-            try (OutputStream metrics = Files.newOutputStream(metricsFile, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                for (int step = start; step < total; step++) {
-                    long s0 = System.nanoTime();
-                    double lr = schedule.lr(step);
-                    double lossSum = 0;
-                    Map<String, Double> partSums = new LinkedHashMap<>();
-                    long tokens = 0;
-                    for (int k = 0; k < accum; k++) {
-                        List<E> mb = pick(data, order.microBatch(step / repeats * accum + k));
-                        for (E e : mb) {
-                            tokens += objective.tokens(e);
+        }
+    }
+
+    private Result train(List<E> data, DataOrder order, int total, AdamW opt, Path metricsFile, TrainLanes lanes)
+            throws IOException {
+        int accum = cfg.gradientAccumulationSteps();
+        int repeats = objective.repeats();
+        Schedule schedule = Schedule.of(cfg, peakLr, total);
+        // what trains: every weight, or only the LoRA adapters (the frozen base gets no gradient, no moments)
+        List<NDArray> params = new ArrayList<>(model.trainableParameters().values());
+        int start = restore(opt, metricsFile);
+        objective.startAt((long) start * accum);
+        if (start > 0) {
+            progress.log("resuming at step " + start + " of " + total + " from " + out.resolve(CHECKPOINT));
+        }
+        long t0 = System.nanoTime();
+        long tokensSeen = 0;
+        double lastLoss = Double.NaN;
+        try (OutputStream metrics = Files.newOutputStream(metricsFile, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            for (int step = start; step < total; step++) {
+                long s0 = System.nanoTime();
+                double lr = schedule.lr(step);
+                double lossSum = 0;
+                Map<String, Double> partSums = new LinkedHashMap<>();
+                long tokens = 0;
+                for (int k = 0; k < accum; k++) {
+                    List<E> mb = pick(data, order.microBatch(step / repeats * accum + k));
+                    for (E e : mb) {
+                        tokens += objective.tokens(e);
+                    }
+                    // accumulation: the step's loss is the mean of its micro-batch losses
+                    TrainLanes.Step l = TrainLanes.backward(lanes, model, objective, mb, accum);
+                    if (!Double.isFinite(l.loss())) {
+                        throw new IllegalStateException("diverged at step " + (step + 1) + ": loss is " + l.loss());
+                    }
+                    lossSum += l.loss();
+                    l.parts().forEach((name, p) -> partSums.merge(name, p, Double::sum));
+                }
+                if (lanes != null) {
+                    lanes.gatherGradients();
+                }
+                double loss = lossSum / accum;
+                double norm = cfg.maxGradNorm() > 0 ? GradClip.clip(params, cfg.maxGradNorm())
+                        : GradClip.globalNorm(params);
+                if (!Double.isFinite(norm)) {
+                    throw new IllegalStateException("diverged at step " + (step + 1) + ": gradient norm is " + norm);
+                }
+                if (cfg.gradNormCeiling() > 0 && norm > cfg.gradNormCeiling()) {
+                    throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                            "diverged at step %d: gradient norm %.4g exceeds grad_norm_ceiling %.4g", step + 1,
+                            norm, cfg.gradNormCeiling()));
+                }
+                opt.step(lr);
+                opt.zeroGrad();
+                double sec = (System.nanoTime() - s0) / 1e9;
+                tokensSeen += tokens;
+                lastLoss = loss;
+                if ((step + 1) % cfg.logEvery() == 0 || step + 1 == total) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("step", step + 1);
+                    line.put("epoch", order.epochOf(step / repeats * accum + accum - 1));
+                    line.put("loss", loss);
+                    partSums.forEach((name, p) -> {
+                        double mean = name.endsWith("_tokens") ? p : p / accum;
+                        if (Double.isFinite(mean)) {
+                            line.put(name, mean);
                         }
-                        try (NDManager sm = model.manager().newSubManager();
-                                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            Objective.Loss l = objective.loss(model, mb, sm);
-                            double v = l.value().getFloat();
-                            if (!Double.isFinite(v)) {
-                                throw new IllegalStateException("diverged at step " + (step + 1) + ": loss is " + v);
-                            }
-                            // accumulation: the step's loss is the mean of its micro-batch losses
-                            NDArray scaled = accum == 1 ? l.value() : l.value().div(sm.create((float) accum));
-                            gc.backward(scaled);
-                            lossSum += v;
-                            l.parts().forEach((name, p) -> partSums.merge(name, p, Double::sum));
-                        }
-                    }
-                    double loss = lossSum / accum;
-                    double norm = cfg.maxGradNorm() > 0 ? GradClip.clip(params, cfg.maxGradNorm())
-                            : GradClip.globalNorm(params);
-                    if (!Double.isFinite(norm)) {
-                        throw new IllegalStateException("diverged at step " + (step + 1) + ": gradient norm is " + norm);
-                    }
-                    if (cfg.gradNormCeiling() > 0 && norm > cfg.gradNormCeiling()) {
-                        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                                "diverged at step %d: gradient norm %.4g exceeds grad_norm_ceiling %.4g", step + 1,
-                                norm, cfg.gradNormCeiling()));
-                    }
-                    opt.step(lr);
-                    opt.zeroGrad();
-                    double sec = (System.nanoTime() - s0) / 1e9;
-                    tokensSeen += tokens;
-                    lastLoss = loss;
-                    if ((step + 1) % cfg.logEvery() == 0 || step + 1 == total) {
-                        Map<String, Object> line = new LinkedHashMap<>();
-                        line.put("step", step + 1);
-                        line.put("epoch", order.epochOf(step / repeats * accum + accum - 1));
-                        line.put("loss", loss);
-                        partSums.forEach((name, p) -> {
-                            double mean = name.endsWith("_tokens") ? p : p / accum;
-                            if (Double.isFinite(mean)) {
-                                line.put(name, mean);
-                            }
-                        });
-                        line.put("lr", lr);
-                        line.put("grad_norm", norm);
-                        line.put("tokens", tokens);
-                        line.put("tokens_per_s", Math.round(tokens / sec));
-                        line.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                        metrics.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
-                        metrics.flush();
-                    }
-                    progress.report(step + 1, total, String.format(java.util.Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
-                    if (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0 && (step + 1) % repeats == 0
-                            && step + 1 < total) {
-                        metrics.flush();
-                        save(opt, step + 1, Files.size(metricsFile));
-                        if (step + 1 == stopAfter) {
-                            return new Result(step + 1, start, loss, (System.nanoTime() - t0) / 1e9, tokensSeen);
-                        }
+                    });
+                    line.put("lr", lr);
+                    line.put("grad_norm", norm);
+                    line.put("tokens", tokens);
+                    line.put("tokens_per_s", Math.round(tokens / sec));
+                    line.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                    metrics.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+                    metrics.flush();
+                }
+                progress.report(step + 1, total, String.format(java.util.Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
+                if (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0 && (step + 1) % repeats == 0
+                        && step + 1 < total) {
+                    metrics.flush();
+                    save(opt, step + 1, Files.size(metricsFile));
+                    if (step + 1 == stopAfter) {
+                        return new Result(step + 1, start, loss, (System.nanoTime() - t0) / 1e9, tokensSeen);
                     }
                 }
             }
-            if (cfg.checkpointEvery() > 0 && start < total) {
-                // the finished weights stay resumable until the stage has saved its model (finish())
-                save(opt, total, Files.size(metricsFile));
-            }
-            model.setTrainable(false);
-            return new Result(total, start, lastLoss, (System.nanoTime() - t0) / 1e9, tokensSeen);
         }
+        if (cfg.checkpointEvery() > 0 && start < total) {
+            // the finished weights stay resumable until the stage has saved its model (finish())
+            save(opt, total, Files.size(metricsFile));
+        }
+        return new Result(total, start, lastLoss, (System.nanoTime() - t0) / 1e9, tokensSeen);
     }
 
     private static <E> List<E> pick(List<E> data, int[] idx) {

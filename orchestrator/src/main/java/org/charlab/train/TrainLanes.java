@@ -1,0 +1,171 @@
+package org.charlab.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.charlab.model.Decoder;
+import org.charlab.model.Lanes;
+import org.charlab.model.ModelConfig;
+
+/**
+ * Training a small model on CPU in lanes: data parallelism inside one process. A micro-batch's rows
+ * are cut into one contiguous slice per intra-op thread the engine was given; each slice trains on
+ * a {@link Lanes} thread with one intra-op thread, lane 0 on the model itself and lane i on a
+ * {@link Decoder#laneView} (the same weights as separate leaves), with the objective's
+ * {@link Objective#sliceLoss} (normalised by the whole micro-batch). Before the optimizer step the
+ * views' gradients are added to the model's in lane order, so the step sees the micro-batch's
+ * gradient: the sum of the slices' (equal to one pass over the whole batch up to float rounding).
+ *
+ * <p>Why: a tiny model's ops are small. On two intra-op threads each parallel op is split over
+ * OpenMP workers that, under OMP_WAIT_POLICY=PASSIVE (the launcher's default), sleep between ops
+ * and are woken for every one; the forward and backward pass of a tiny-model batch of 16 x 256 took
+ * 430-620 ms that way against 390-450 ms in two lanes (2026-12-03, docs/performance.md).
+ *
+ * <p>Only for objectives that {@link Objective#slices() slice} (SFT, pretraining, DPO; the on-policy
+ * ones sample inside their loss), full fine-tunes (no adapters), CPU, weights up to
+ * {@link #MAX_WEIGHT_BYTES}, and two or more intra-op threads. The slices depend only on the thread
+ * count and the micro-batch, and the gradients are summed in lane order, so a configuration trains
+ * bit-identically run after run; a different thread count changes the last bits (as it does on one
+ * thread).
+ */
+final class TrainLanes implements AutoCloseable {
+
+    /** Largest model (fp32 weight bytes) trained in lanes: that of the 25m bench model, where lanes were measured. */
+    static final long MAX_WEIGHT_BYTES = 128L << 20;
+
+    /** The loss of one micro-batch (as the objective reports it, before dividing for accumulation) and its parts. */
+    record Step(double loss, Map<String, Double> parts) {
+    }
+
+    private final Decoder model;
+    private final List<Decoder> views;
+
+    private TrainLanes(Decoder model, List<Decoder> views) {
+        this.model = model;
+        this.views = views;
+    }
+
+    /**
+     * Lanes for training {@code model} on {@code objective}, or null when it trains on the calling
+     * thread (one intra-op thread, GPU, adapters, a large model, an objective that does not slice).
+     * Call after the model's weights are trainable; close before the model.
+     */
+    static TrainLanes open(Decoder model, Objective<?> objective) {
+        int lanes = JniUtils.getNumThreads();
+        if (lanes < 2 || !objective.slices() || model.manager().getDevice().isGpu() || model.adapters() != null
+                || !laneSized(model.config())) {
+            return null;
+        }
+        List<Decoder> views = new ArrayList<>(lanes - 1);
+        for (int i = 1; i < lanes; i++) {
+            Decoder v = model.laneView(model.manager());
+            v.setTrainable(true);
+            views.add(v);
+        }
+        return new TrainLanes(model, views);
+    }
+
+    /** Whether a model of {@code cfg} is small enough to train in lanes on CPU. */
+    static boolean laneSized(ModelConfig cfg) {
+        return cfg.parameterCount() * 4 <= MAX_WEIGHT_BYTES;
+    }
+
+    /** How many lanes train (the model and its views). */
+    int lanes() {
+        return views.size() + 1;
+    }
+
+    /**
+     * The backward pass of micro-batch {@code batch}, its loss divided by {@code divisor} (the
+     * accumulation count): in slices on {@code lanes} when that is non-null and the batch has two or
+     * more rows, else in one pass on the calling thread. Gradients accumulate (into the views' own
+     * until {@link #gatherGradients}).
+     */
+    static <E> Step backward(TrainLanes lanes, Decoder model, Objective<E> objective, List<E> batch, int divisor) {
+        if (lanes != null && batch.size() > 1) {
+            return lanes.backward(objective, batch, divisor);
+        }
+        try (NDManager step = model.manager().newSubManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            Objective.Loss l = objective.loss(model, batch, step);
+            double v = l.value().getFloat();
+            gc.backward(divisor == 1 ? l.value() : l.value().div(step.create((float) divisor)));
+            return new Step(v, l.parts());
+        }
+    }
+
+    private <E> Step backward(Objective<E> objective, List<E> batch, int divisor) {
+        int n = Math.min(lanes(), batch.size());
+        List<Step> slices = Lanes.each(n, n, i -> {
+            Decoder d = i == 0 ? model : views.get(i - 1);
+            List<E> slice = batch.subList(batch.size() * i / n, batch.size() * (i + 1) / n);
+            JniUtils.setGradMode(true); // lane threads keep it off between tasks
+            try (NDManager step = d.manager().newSubManager()) {
+                Objective.Loss l = objective.sliceLoss(d, slice, batch, step);
+                double v = l.value().getFloat();
+                NDArray scaled = divisor == 1 ? l.value() : l.value().div(step.create((float) divisor));
+                JniUtils.backward((PtNDArray) scaled, (PtNDArray) step.ones(scaled.getShape()), false, false);
+                return List.of(new Step(v, l.parts()));
+            } finally {
+                JniUtils.setGradMode(false);
+            }
+        });
+        double loss = 0;
+        Map<String, Double> parts = new LinkedHashMap<>();
+        for (Step s : slices) {
+            loss += s.loss();
+            s.parts().forEach((name, p) -> parts.merge(name, p, Double::sum));
+        }
+        return new Step(loss, parts);
+    }
+
+    /**
+     * Adds each view's gradients to the model's, in lane order, and zeroes the views': call once
+     * per optimizer step, after the last micro-batch and before clipping.
+     */
+    void gatherGradients() {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager scope = model.manager().newSubManager()) {
+            for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+                // JniUtils.getGradient: null when no backward reached the weight (NDArray.getGradient
+                // would hand out a detached zeros array, and adding into that would lose the sum)
+                NDArray g = JniUtils.getGradient((PtNDArray) e.getValue());
+                if (g != null) {
+                    g.attach(scope); // the wrapper only; the storage stays with the weight
+                }
+                for (int i = 0; i < views.size(); i++) {
+                    PtNDArray alias = (PtNDArray) views.get(i).parameters().get(e.getKey());
+                    NDArray ga = JniUtils.getGradient(alias);
+                    if (ga == null) {
+                        continue; // this lane's slices never reached the weight
+                    }
+                    ga.attach(scope);
+                    if (g == null) {
+                        throw new IllegalStateException("lane " + (i + 1) + " has a gradient for " + e.getKey()
+                                + " and lane 0 none");
+                    }
+                    g.addi(ga);
+                    JniUtils.zeroGrad(alias);
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Decoder v : views) {
+            v.setTrainable(false);
+            v.close();
+        }
+    }
+}

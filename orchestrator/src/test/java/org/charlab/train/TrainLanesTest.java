@@ -1,0 +1,226 @@
+package org.charlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.charlab.model.Decoder;
+import org.charlab.model.LoraAdapters;
+import org.charlab.model.LoraTargets;
+import org.charlab.model.ModelConfig;
+import org.charlab.model.TestModels;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training in lanes: a micro-batch trained in slices on two lanes gives the gradient, loss and
+ * parts of one pass over the whole batch; the views share the weights; runs repeat bit-identically.
+ */
+class TrainLanesTest {
+
+    static {
+        // the fixtures' classes set one intra-op thread when they load: load them before any test sets two
+        try {
+            Class.forName(TrainerTest.class.getName());
+            Class.forName(DpoTest.class.getName());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private int threadsBefore;
+
+    @BeforeEach
+    void twoIntraOpThreads() {
+        TestModels.oneThread();
+        threadsBefore = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(2); // lanes = intra-op threads
+    }
+
+    @AfterEach
+    void restore() {
+        JniUtils.setNumThreads(threadsBefore);
+    }
+
+    /** Every trainable weight's gradient (copied), then zeroed. */
+    static Map<String, float[]> takeGradients(Decoder d) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : d.parameters().entrySet()) {
+            NDArray g = JniUtils.getGradient((PtNDArray) e.getValue());
+            assertNotNull(g, e.getKey() + " has no gradient");
+            out.put(e.getKey(), g.toFloatArray());
+            g.close();
+            JniUtils.zeroGrad((PtNDArray) e.getValue());
+        }
+        return out;
+    }
+
+    /** max |a - b| over all weights, relative to max |a|. */
+    static double relativeDifference(Map<String, float[]> a, Map<String, float[]> b) {
+        double diff = 0;
+        double scale = 0;
+        for (String k : a.keySet()) {
+            float[] x = a.get(k);
+            float[] y = b.get(k);
+            for (int i = 0; i < x.length; i++) {
+                diff = Math.max(diff, Math.abs(x[i] - y[i]));
+                scale = Math.max(scale, Math.abs(x[i]));
+            }
+        }
+        return diff / scale;
+    }
+
+    /** The whole micro-batch in one pass, then in slices on lanes: same gradient, loss and parts. */
+    static <E> void slicesMatchOnePass(Decoder d, Objective<E> objective, List<E> batch, int divisor) {
+        d.setTrainable(true);
+        TrainLanes.Step one = TrainLanes.backward(null, d, objective, batch, divisor);
+        Map<String, float[]> expected = takeGradients(d);
+        try (TrainLanes lanes = TrainLanes.open(d, objective)) {
+            assertNotNull(lanes);
+            assertEquals(2, lanes.lanes());
+            TrainLanes.Step sliced = TrainLanes.backward(lanes, d, objective, batch, divisor);
+            lanes.gatherGradients();
+            Map<String, float[]> got = takeGradients(d);
+            double rel = relativeDifference(expected, got);
+            assertTrue(rel < 1e-5, "gradients differ by " + rel + " (relative)");
+            assertEquals(one.loss(), sliced.loss(), 1e-6 * Math.abs(one.loss()));
+            assertEquals(one.parts().keySet(), sliced.parts().keySet());
+            one.parts().forEach((name, v) -> {
+                double s = sliced.parts().get(name);
+                assertTrue(Double.isNaN(v) ? Double.isNaN(s) : Math.abs(v - s) <= 1e-5 * Math.max(1, Math.abs(v)),
+                        name + ": " + v + " in one pass, " + s + " in slices");
+            });
+        } finally {
+            d.setTrainable(false);
+        }
+    }
+
+    @Test
+    void sftSlicesGiveTheWholeBatchGradientLossAndParts() {
+        // 7 rows of different lengths, so the slices (3 and 4 rows) pad differently; CoT and output parts
+        List<TokenRow> batch = TrainerTest.rows(LossOn.ASSISTANT).subList(0, 7);
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TrainerTest.model(), m, 5)) {
+            slicesMatchOnePass(d, new SftObjective(), batch, 1);
+            slicesMatchOnePass(d, new SftObjective(), batch, 3); // accumulation divides each slice's loss
+        }
+    }
+
+    @Test
+    void packedSftSlicesGiveTheWholeBatchGradient() {
+        List<TokenRow> rows = TrainerTest.rows(LossOn.OUTPUT);
+        List<TokenRow> packed = Packing.pack(rows, 256);
+        assertTrue(packed.size() >= 3 && packed.get(0).documents() > 1, "rows packed several to a row");
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TrainerTest.model(), m, 6)) {
+            slicesMatchOnePass(d, new SftObjective(), packed.subList(0, 3), 1);
+        }
+    }
+
+    @Test
+    void dpoSlicesGiveTheWholeBatchGradientLossAndParts() {
+        List<DpoObjective.PairRow> batch = DpoTest.rows(5, LossOn.ASSISTANT);
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TrainerTest.model(), m, 7)) {
+            TestModels.sharpened(d); // rewards away from zero, so the reward parts are compared for real
+            try (Decoder reference = Decoder.init(TrainerTest.model(), m, 8)) {
+                slicesMatchOnePass(d, new DpoObjective(reference, DpoLossType.SIGMOID, 0.1, 0.0, 0.1), batch, 2);
+            }
+        }
+    }
+
+    @Test
+    void viewsShareTheWeightsAndGatheringLeavesThemNoGradient() {
+        List<TokenRow> batch = TrainerTest.rows(LossOn.ASSISTANT).subList(0, 4);
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TrainerTest.model(), m, 5);
+                AdamW opt = new AdamW(d, AdamW.Options.defaults(1e-2))) {
+            d.setTrainable(true);
+            try (Decoder view = d.laneView(m)) {
+                view.setTrainable(true);
+                TrainLanes.Step s = TrainLanes.backward(null, view, new SftObjective(), batch, 1);
+                assertTrue(Double.isFinite(s.loss()));
+                d.parameters().forEach((k, p) -> assertNull(JniUtils.getGradient((PtNDArray) p),
+                        k + ": a view's backward reached the model's own gradient"));
+            }
+            try (TrainLanes lanes = TrainLanes.open(d, new SftObjective())) {
+                TrainLanes.backward(lanes, d, new SftObjective(), batch, 1);
+                lanes.gatherGradients();
+                opt.step(1e-2);
+                opt.zeroGrad();
+                // the next slices read the stepped weights: the same loss as one pass over them
+                TrainLanes.Step sliced = TrainLanes.backward(lanes, d, new SftObjective(), batch, 1);
+                lanes.gatherGradients();
+                Map<String, float[]> g = takeGradients(d);
+                TrainLanes.Step one = TrainLanes.backward(null, d, new SftObjective(), batch, 1);
+                assertEquals(one.loss(), sliced.loss(), 1e-6 * one.loss());
+                assertTrue(relativeDifference(takeGradients(d), g) < 1e-5);
+                // gathering moved the views' gradients into the model's and zeroed them: gathering again adds nothing
+                TrainLanes.backward(null, d, new SftObjective(), batch, 1);
+                lanes.gatherGradients();
+                assertTrue(relativeDifference(g, takeGradients(d)) < 1e-5, "a gradient was added twice");
+            } finally {
+                d.setTrainable(false);
+            }
+        }
+    }
+
+    @Test
+    void lanesOpenOnlyWhereTheyApply() {
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(TrainerTest.model(), m, 5)) {
+            d.setTrainable(true);
+            try (TrainLanes l = TrainLanes.open(d, new SftObjective())) {
+                assertNotNull(l, "a small model on two threads trains in lanes");
+            }
+            Objective<TokenRow> sampling = new Objective<>() { // an on-policy objective does not slice
+                @Override
+                public Loss loss(Decoder model, List<TokenRow> batch, NDManager step) {
+                    throw new AssertionError();
+                }
+
+                @Override
+                public int tokens(TokenRow example) {
+                    return example.length();
+                }
+            };
+            assertNull(TrainLanes.open(d, sampling));
+            JniUtils.setNumThreads(1);
+            assertNull(TrainLanes.open(d, new SftObjective()), "one thread: on the caller");
+            JniUtils.setNumThreads(2);
+            LoraAdapters.attach(d, 4, 8, 0, LoraTargets.PEFT_DEFAULT, 3);
+            assertNull(TrainLanes.open(d, new SftObjective()), "adapters train on the caller");
+            d.setTrainable(false);
+        }
+        assertTrue(TrainLanes.laneSized(ModelConfig.tiny()));
+        assertTrue(TrainLanes.laneSized(ModelConfig.small25m()), "the 25m bench model trains in lanes");
+        ModelConfig half = new ModelConfig("qwen2", 896, 24, 14, 2, 64, 4864, 1e6, 1e-6, 151936, 32768, true,
+                true, false);
+        assertTrue(!TrainLanes.laneSized(half), "a real checkpoint trains on the caller");
+    }
+
+    @Test
+    void aRunInLanesRepeatsBitIdenticallyAndStaysCloseToOneThread(@TempDir Path tmp) throws Exception {
+        TrainConfig cfg = TrainerTest.cfg(6).withAccumulation(2, 0);
+        List<TokenRow> data = TrainerTest.rows(LossOn.ASSISTANT);
+        byte[] a = TrainerTest.run(tmp.resolve("a"), cfg, data, 0);
+        byte[] b = TrainerTest.run(tmp.resolve("b"), cfg, data, 0);
+        assertArrayEquals(a, b, "lanes: same seed, same weights");
+        List<String> lanes = TrainerTest.losses(tmp.resolve("a"));
+        JniUtils.setNumThreads(1);
+        TrainerTest.run(tmp.resolve("one"), cfg, data, 0);
+        List<String> one = TrainerTest.losses(tmp.resolve("one"));
+        for (int i = 0; i < one.size(); i++) {
+            double x = Double.parseDouble(one.get(i).split(":")[1]); // step:loss:grad_norm:lr
+            double y = Double.parseDouble(lanes.get(i).split(":")[1]);
+            assertEquals(x, y, 1e-4 * x, "step " + (i + 1) + " loss on one thread vs in lanes");
+        }
+    }
+}
