@@ -586,27 +586,26 @@ public final class Decoder implements AutoCloseable {
                 v = v.transpose(0, 2, 1, 3);
             }
 
-            // keys transposed, kT [B, KV, hd, T]; kv cache: append the new positions, attend over
-            // all S of them (kT [B, KV, hd, S], v [B, KV, S, hd])
-            NDArray kT = k.transpose(0, 1, 3, 2);
-            if (cache != null) {
-                NDArray[] kv = cache.append(l, kT, v, step);
-                kT = kv[0];
-                v = kv[1];
+            // attention softmax(q k^T + mask) v: [B, KV, G*T, hd] (no soft-capping: HF's Gemma 3 never
+            // applies attn_logit_softcapping, see ModelConfig.Gemma)
+            NDArray att;
+            if (cache == null) {
+                // one fused op (Sdpa): the [B, KV, G*T, T] scores are never materialised
+                att = Sdpa.attend(q, k, v, mask);
+            } else {
+                // kv cache: keys transposed, kT [B, KV, hd, T]; append the new positions, attend over
+                // all S of them (kT [B, KV, hd, S], v [B, KV, S, hd]) with scores [B, KV, G*T, S]
+                NDArray[] kv = cache.append(l, k.transpose(0, 1, 3, 2), v, step);
+                NDArray scores = q.matMul(kv[0]);
+                if (mask != null) {
+                    scores = scores.add(mask);
+                }
+                att = scores.softmax(-1).matMul(kv[1]);
             }
 
-            // scores and softmax: [B, KV, G*T, S] (no soft-capping: HF's Gemma 3 never applies
-            // attn_logit_softcapping, see ModelConfig.Gemma)
-            NDArray scores = q.matMul(kT);
-            if (mask != null) {
-                scores = scores.add(mask);
-            }
-            NDArray att = scores.softmax(-1);
-
-            // weighted values, heads back together: [B, T, H*hd]
-            NDArray o = t == 1 ? att.matMul(v).reshape(b, 1, (long) heads * hd)
-                    : att.matMul(v).reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
-                            .reshape(b, t, (long) heads * hd);
+            // heads back together: [B, T, H*hd]
+            NDArray o = t == 1 ? att.reshape(b, 1, (long) heads * hd)
+                    : att.reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * hd);
 
             // output projection (Gemma: then post_attention_layernorm) and residual
             NDArray attnOut = linear(o, w.wo, w.bo);
