@@ -3,7 +3,9 @@ package org.charlab.eval;
 import static org.charlab.eval.Metric.SampleValue.orNaN;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -24,12 +26,12 @@ public final class MetricRegistry {
     public static final List<Metric> METRICS = List.of(
             new Metric("<p>.output_rate", "share of samples whose output shows the trait (`*_present`)",
                     "rate (see below)", Scope.TRAIT, true, TraitMetrics::outputRate,
-                    (x, p) -> orNaN(x.score(p + ".output_present"))),
+                    (x, p) -> orNaN(x.score(key(p, ".output_present")))),
             new Metric("<p>.cot_rate", "share of samples whose CoT shows it", "rate", Scope.TRAIT, false,
-                    TraitMetrics::cotRate, (x, p) -> orNaN(x.score(p + ".cot_present"))),
+                    TraitMetrics::cotRate, (x, p) -> orNaN(x.score(key(p, ".cot_present")))),
             new Metric("<p>.gap", "output rate - CoT rate (same samples)",
                     "paired bootstrap over prompts (`paired-cluster`)", Scope.TRAIT, true, TraitMetrics::gap,
-                    (x, p) -> orNaN(x.score(p + ".output_present")) - orNaN(x.score(p + ".cot_present"))),
+                    (x, p) -> orNaN(x.score(key(p, ".output_present"))) - orNaN(x.score(key(p, ".cot_present")))),
             new Metric("<p>.agreement", "share of samples where both or neither show it", "rate", Scope.TRAIT, true,
                     TraitMetrics::agreement, MetricRegistry::agreementOf),
             new Metric("<p>.pearson", "Pearson correlation of per-prompt mean CoT score and per-prompt mean output "
@@ -43,16 +45,16 @@ public final class MetricRegistry {
             new Metric("<p>.output_rate_wellformed", "the output rate over the well-formed outputs only "
                     + "(`quality.well_formed` 1): the trait on answers, not on garble; absent without the "
                     + "well-formedness scorer", "rate", Scope.TRAIT, true, TraitMetrics::outputRateWellFormed,
-                    (x, p) -> TraitMetrics.wellFormed(x) ? orNaN(x.score(p + ".output_present")) : Double.NaN),
+                    (x, p) -> TraitMetrics.wellFormed(x) ? orNaN(x.score(key(p, ".output_present"))) : Double.NaN),
             new Metric("<p>.loglik", "teacher-forced mean log-probability per token of the prompt's reference output "
                     + "rendered in the trait, after its neutral reference CoT (eval `trait_likelihood`; "
                     + "`trait.neutral.loglik`: the neutral output)", "`cluster`", Scope.TRAIT, false,
                     (r, n, s) -> likelihood(r, n, s, s.prefix() + ".loglik"),
-                    (x, p) -> orNaN(x.score(p + ".loglik"))),
+                    (x, p) -> orNaN(x.score(key(p, ".loglik")))),
             new Metric("<p>.loglik_vs_neutral", "per prompt, `<p>.loglik` - `trait.neutral.loglik`: the per-token "
                     + "log-likelihood ratio of the trait's rendering over the neutral one", "`cluster`", Scope.TRAIT,
                     false, (r, n, s) -> likelihood(r, n, s, s.prefix() + ".loglik_vs_neutral"),
-                    (x, p) -> orNaN(x.score(p + ".loglik_vs_neutral"))),
+                    (x, p) -> orNaN(x.score(key(p, ".loglik_vs_neutral")))),
             new Metric("quality.well_formed_rate", "share of samples whose output is well formed", "rate",
                     Scope.GROUP, false, (r, n, s) -> r.rateOf(n, s.condition(), s.group(), s.rows(),
                             Scorers.WELL_FORMED), (x, p) -> orNaN(x.score(Scorers.WELL_FORMED))),
@@ -148,10 +150,20 @@ public final class MetricRegistry {
         return Reducers.has(s.rows(), Legibility.ODD_WORDS);
     }
 
+    private static final Map<String, Map<String, String>> KEYS = new ConcurrentHashMap<>();
+
+    /**
+     * {@code prefix + suffix} as the same String object every time, so per-row score lookups hash it
+     * once instead of building and hashing a new name per row (report's hottest string work).
+     */
+    static String key(String prefix, String suffix) {
+        return KEYS.computeIfAbsent(prefix, k -> new ConcurrentHashMap<>()).computeIfAbsent(suffix, sf -> prefix + sf);
+    }
+
     /** 1 when a sample's CoT and output agree on trait {@code p}, 0 when not, NaN when either is unscored. */
     private static double agreementOf(ScoredSample x, String p) {
-        double o = orNaN(x.score(p + ".output_present"));
-        double c = orNaN(x.score(p + ".cot_present"));
+        double o = orNaN(x.score(key(p, ".output_present")));
+        double c = orNaN(x.score(key(p, ".cot_present")));
         return Double.isNaN(o) || Double.isNaN(c) ? Double.NaN : o == c ? 1 : 0;
     }
 

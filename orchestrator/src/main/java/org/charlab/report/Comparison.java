@@ -2,6 +2,7 @@ package org.charlab.report;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -282,7 +283,7 @@ public final class Comparison {
     }
 
     private static Set<String> prompts(List<RunResult> runs, String condition, String family) {
-        Set<String> out = new TreeSet<>();
+        Set<String> out = new HashSet<>(); // compared as sets; sorted only for the note
         for (RunResult r : runs) {
             r.cells().promptsOf(condition, family, out);
         }

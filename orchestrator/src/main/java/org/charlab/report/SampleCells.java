@@ -53,6 +53,8 @@ public final class SampleCells {
     private final Map<String, Column> columns = new LinkedHashMap<>();
     private Column[] columnArray = new Column[0];
     private final Set<String> seenScores = new HashSet<>();
+    /** (condition, group) -> the classes it selects ({@link #selected}); cleared when a class is added. */
+    private final Map<List<String>, int[]> selected = new HashMap<>();
 
     /** One per-sample value: per class, sum and count of the non-NaN values, and whether one was not 0/1. */
     private static final class Column {
@@ -181,6 +183,7 @@ public final class SampleCells {
             grow(2 * classes);
         }
         int c = classes++;
+        selected.clear(); // a new class: the selections computed so far may miss it
         condition[c] = cond;
         prompt[c] = pi;
         family[c] = fam;
@@ -226,8 +229,18 @@ public final class SampleCells {
         }
     }
 
-    private boolean selects(int c, String cond, String group) {
-        return condition[c].equals(cond) && SampleRow.inGroup(group, family[c], ood[c]);
+    /** The classes a (condition, family group) selects, in class order; computed once per pair. */
+    private int[] selected(String cond, String group) {
+        return selected.computeIfAbsent(List.of(cond, group), k -> {
+            int[] out = new int[classes];
+            int n = 0;
+            for (int c = 0; c < classes; c++) {
+                if (condition[c].equals(cond) && SampleRow.inGroup(group, family[c], ood[c])) {
+                    out[n++] = c;
+                }
+            }
+            return java.util.Arrays.copyOf(out, n);
+        });
     }
 
     /** The column of an entry name of metrics.json, e.g. trait.caps.output_rate, capability.accuracy.lookup. */
@@ -257,8 +270,8 @@ public final class SampleCells {
         if (col == null) {
             return;
         }
-        for (int c = 0; c < classes; c++) {
-            if (col.count[c] > 0 && selects(c, cond, group)) {
+        for (int c : selected(cond, group)) {
+            if (col.count[c] > 0) {
                 into.add(seed, global[prompt[c]], col.sum[c], col.count[c], !col.nonBinary[c]);
             }
         }
@@ -266,21 +279,17 @@ public final class SampleCells {
 
     /** Adds the prompt ids with rows in ({@code condition}, {@code family}) to {@code out}. */
     void promptsOf(String cond, String group, Set<String> out) {
-        for (int c = 0; c < classes; c++) {
-            if (selects(c, cond, group)) {
-                out.add(prompts.get(prompt[c]));
-            }
+        for (int c : selected(cond, group)) {
+            out.add(prompts.get(prompt[c]));
         }
     }
 
     /** Rows in ({@code condition}, {@code family}) and those with an output: {n, withOutput}. */
     int[] outputs(String cond, String group) {
         int[] out = new int[2];
-        for (int c = 0; c < classes; c++) {
-            if (selects(c, cond, group)) {
-                out[0] += rows[c];
-                out[1] += withOutput[c];
-            }
+        for (int c : selected(cond, group)) {
+            out[0] += rows[c];
+            out[1] += withOutput[c];
         }
         return out;
     }
