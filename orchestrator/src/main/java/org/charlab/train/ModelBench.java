@@ -155,19 +155,13 @@ public final class ModelBench {
         return rows;
     }
 
+    /** {@link #randomRows} as one token batch. */
     static TokenBatch randomBatch(int batch, int seq, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
         List<int[]> ids = new ArrayList<>();
         List<float[]> masks = new ArrayList<>();
-        for (int b = 0; b < batch; b++) {
-            int[] row = new int[seq + 1];
-            float[] mask = new float[seq + 1];
-            for (int i = 0; i <= seq; i++) {
-                row[i] = 32 + rng.nextInt(90);
-                mask[i] = 1f;
-            }
-            ids.add(row);
-            masks.add(mask);
+        for (TokenRow r : randomRows(batch, seq, seed)) {
+            ids.add(r.ids());
+            masks.add(r.mask());
         }
         return TokenBatch.of(ids, masks, 0);
     }
