@@ -107,35 +107,42 @@ public final class Comparison {
                 }
             }
         }
+        // each (metric, condition, family) is computed from read-only run results on its own, so the
+        // keys run in parallel; rows keep the keys' order, so the output does not depend on the threads
+        return keys.parallelStream().map(k -> rowsOf(k, groups, baselineOf, baseline, s))
+                .flatMap(List::stream).toList();
+    }
+
+    /** The rows of one (metric, condition, family) key, one per group that has a value. */
+    private static List<Row> rowsOf(String k, Map<String, List<RunResult>> groups, Map<String, String> baselineOf,
+            String baseline, Settings s) {
         List<Row> rows = new ArrayList<>();
-        for (String k : keys) {
-            String[] parts = k.split("\u0000");
-            for (Map.Entry<String, List<RunResult>> g : groups.entrySet()) {
-                Interval value = aggregate(g.getValue(), parts[0], parts[1], parts[2], s);
-                if (value == null) {
-                    continue;
-                }
-                PairedDifference delta = null;
-                String note = "";
-                String base = baselineOf.get(g.getKey());
-                if (baseline != null && base == null) {
-                    note = "not paired: no run of '" + baseline + "' at this grid point";
-                } else if (baseline != null && !g.getKey().equals(base)) {
-                    if (!PerSample.is(parts[0])) {
-                        note = "not paired: not a per-sample mean";
-                    } else {
-                        Paired p = paired(g.getValue(), groups.get(base), parts[0], parts[1], parts[2], s);
-                        delta = p.delta;
-                        note = p.note;
-                    }
-                }
-                double unclosed = org.charlab.eval.OutputMetrics.isTrait(parts[0])
-                        ? Unclosed.of(g.getValue(), parts[1], parts[2]).share() : Double.NaN;
-                double wellFormed = Malformed.applies(parts[0]) ? Malformed.rate(g.getValue(), parts[1], parts[2], s)
-                        : Double.NaN;
-                rows.add(new Row(g.getKey(), parts[0], parts[1], parts[2], g.getValue().size(), value, delta, note,
-                        unclosed, wellFormed, Malformed.flag(wellFormed, s.wellFormedBound())));
+        String[] parts = k.split("\u0000");
+        for (Map.Entry<String, List<RunResult>> g : groups.entrySet()) {
+            Interval value = aggregate(g.getValue(), parts[0], parts[1], parts[2], s);
+            if (value == null) {
+                continue;
             }
+            PairedDifference delta = null;
+            String note = "";
+            String base = baselineOf.get(g.getKey());
+            if (baseline != null && base == null) {
+                note = "not paired: no run of '" + baseline + "' at this grid point";
+            } else if (baseline != null && !g.getKey().equals(base)) {
+                if (!PerSample.is(parts[0])) {
+                    note = "not paired: not a per-sample mean";
+                } else {
+                    Paired p = paired(g.getValue(), groups.get(base), parts[0], parts[1], parts[2], s);
+                    delta = p.delta;
+                    note = p.note;
+                }
+            }
+            double unclosed = org.charlab.eval.OutputMetrics.isTrait(parts[0])
+                    ? Unclosed.of(g.getValue(), parts[1], parts[2]).share() : Double.NaN;
+            double wellFormed = Malformed.applies(parts[0]) ? Malformed.rate(g.getValue(), parts[1], parts[2], s)
+                    : Double.NaN;
+            rows.add(new Row(g.getKey(), parts[0], parts[1], parts[2], g.getValue().size(), value, delta, note,
+                    unclosed, wellFormed, Malformed.flag(wellFormed, s.wellFormedBound())));
         }
         return rows;
     }

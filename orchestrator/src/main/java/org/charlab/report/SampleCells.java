@@ -54,7 +54,7 @@ public final class SampleCells {
     private Column[] columnArray = new Column[0];
     private final Set<String> seenScores = new HashSet<>();
     /** (condition, group) -> the classes it selects ({@link #selected}); cleared when a class is added. */
-    private final Map<List<String>, int[]> selected = new HashMap<>();
+    private final Map<List<String>, int[]> selected = new ConcurrentHashMap<>(); // read by compare's parallel keys
 
     /** One per-sample value: per class, sum and count of the non-NaN values, and whether one was not 0/1. */
     private static final class Column {
