@@ -17,8 +17,9 @@ import org.charlab.BadInput;
 
 /**
  * A Llama / Mistral / Qwen2 / Qwen3 / Gemma 3 causal decoder written with plain NDArray ops on the
- * DJL PyTorch engine; each matches its transformers {@code modeling_*.py} (eager attention, fp32),
- * which {@code ParityTest} checks on logits of real HF checkpoints.
+ * DJL PyTorch engine; each matches its transformers {@code modeling_*.py} (fp32), which
+ * {@code ParityTest} checks on logits of real HF checkpoints. Attention without a KV cache is one
+ * fused op ({@link Sdpa}); cached decoding attends by hand over the cache.
  * Parameters are plain arrays named as in Hugging Face checkpoints, held in {@link #parameters()}
  * (insertion order = HF order) and owned by this decoder's manager.
  *
