@@ -25,19 +25,23 @@ import org.charlab.model.ModelConfig;
  *
  * <p>Why: a tiny model's ops are small. On two intra-op threads each parallel op is split over
  * OpenMP workers that, under OMP_WAIT_POLICY=PASSIVE (the launcher's default), sleep between ops
- * and are woken for every one; the forward and backward pass of a tiny-model batch of 16 x 256 took
- * 430-620 ms that way against 390-450 ms in two lanes (2026-12-03, docs/performance.md).
+ * and are woken for every one. {@code bench model}'s tiny training at 16 x 256 ran 8,589-11,254
+ * tokens/s in two lanes against 5,576-10,128 on the caller in the same runs (2026-12-03,
+ * docs/performance.md).
  *
  * <p>Only for objectives that {@link Objective#slices() slice} (SFT, pretraining, DPO; the on-policy
  * ones sample inside their loss), full fine-tunes (no adapters), CPU, weights up to
  * {@link #MAX_WEIGHT_BYTES}, and two or more intra-op threads. The slices depend only on the thread
  * count and the micro-batch, and the gradients are summed in lane order, so a configuration trains
- * bit-identically run after run; a different thread count changes the last bits (as it does on one
- * thread).
+ * bit-identically run after run; a different thread count changes the last bits (as any change of
+ * thread count does).
  */
 final class TrainLanes implements AutoCloseable {
 
-    /** Largest model (fp32 weight bytes) trained in lanes: that of the 25m bench model, where lanes were measured. */
+    /**
+     * Largest model (fp32 weight bytes) trained in lanes: room for the 25m bench model (101 MB), where lanes
+     * were measured (717-803 against 651-683 tokens/s on the caller); larger models were not measured.
+     */
     static final long MAX_WEIGHT_BYTES = 128L << 20;
 
     /** The loss of one micro-batch (as the objective reports it, before dividing for accumulation) and its parts. */
