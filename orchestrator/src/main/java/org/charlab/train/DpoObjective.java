@@ -28,7 +28,7 @@ import org.charlab.model.Segment;
  * Parts: rewards/chosen, rewards/rejected, rewards/margins, rewards/accuracies, logps/chosen,
  * logps/rejected (policy, summed per sequence, batch mean), nll_chosen, dpo_loss.
  */
-public final class DpoObjective implements Objective<DpoObjective.PairRow> {
+public final class DpoObjective implements SlicedObjective<DpoObjective.PairRow> {
 
     private static final int PAD = 0;
 
@@ -75,16 +75,6 @@ public final class DpoObjective implements Objective<DpoObjective.PairRow> {
             m[i] = last[i] * seg[i];
         }
         return new TokenRow(ids, m, s);
-    }
-
-    @Override
-    public Loss loss(Decoder model, List<PairRow> batch, NDManager step) {
-        return sliceLoss(model, batch, batch, step);
-    }
-
-    @Override
-    public boolean slices() {
-        return true;
     }
 
     /**

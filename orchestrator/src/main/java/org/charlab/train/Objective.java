@@ -26,26 +26,6 @@ public interface Objective<E> {
      */
     Loss loss(Decoder model, List<E> batch, NDManager step);
 
-    /**
-     * Whether {@link #sliceLoss} is implemented: a micro-batch's loss is a sum over its examples
-     * divided by a normaliser that is itself a sum over them (SFT: counted tokens; DPO: pairs) and
-     * draws no randomness, so its rows can train in slices on several lanes ({@link TrainLanes}) whose
-     * gradients sum to the micro-batch's. False for the on-policy objectives, which sample in {@link #loss}.
-     */
-    default boolean slices() {
-        return false;
-    }
-
-    /**
-     * The loss of {@code slice}, some rows of micro-batch {@code batch}, normalised as {@code batch}'s
-     * loss is: the losses, gradients and parts of a micro-batch's slices sum to its own (parts named
-     * {@code *_tokens} are counts, the others sums normalised by the whole batch). {@link #loss} is
-     * {@code sliceLoss(model, batch, batch, step)}. Only when {@link #slices()}.
-     */
-    default Loss sliceLoss(Decoder model, List<E> slice, List<E> batch, NDManager step) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not train in slices");
-    }
-
     /** Tokens of {@code example} the forward pass reads: batch_tokens packing and tokens/s use it. */
     int tokens(E example);
 

@@ -25,19 +25,9 @@ import org.charlab.model.Segment;
  * their documents one per row: {@link TokenBatch} masks the targets across document boundaries and
  * the decoder attends within each document only, with positions restarting at each document.
  */
-public final class SftObjective implements Objective<TokenRow> {
+public final class SftObjective implements SlicedObjective<TokenRow> {
 
     private static final int PAD = 0;
-
-    @Override
-    public Loss loss(Decoder model, List<TokenRow> batch, NDManager step) {
-        return sliceLoss(model, batch, batch, step);
-    }
-
-    @Override
-    public boolean slices() {
-        return true;
-    }
 
     /** The sums of the equation over {@code slice}'s tokens, divided by {@code batch}'s counted tokens. */
     @Override

@@ -19,7 +19,7 @@ import org.charlab.model.ModelConfig;
  * are cut into one contiguous slice per intra-op thread the engine was given; each slice trains on
  * a {@link Lanes} thread with one intra-op thread, lane 0 on the model itself and lane i on a
  * {@link Decoder#laneView} (the same weights as separate leaves), with the objective's
- * {@link Objective#sliceLoss} (normalised by the whole micro-batch). Before the optimizer step the
+ * {@link SlicedObjective#sliceLoss} (normalised by the whole micro-batch). Before the optimizer step the
  * views' gradients are added to the model's in lane order, so the step sees the micro-batch's
  * gradient: the sum of the slices' (equal to one pass over the whole batch up to float rounding).
  *
@@ -29,7 +29,7 @@ import org.charlab.model.ModelConfig;
  * tokens/s in two lanes against 5,576-10,128 on the caller in the same runs (2026-12-03,
  * docs/performance.md).
  *
- * <p>Only for objectives that {@link Objective#slices() slice} (SFT, pretraining, DPO; the on-policy
+ * <p>Only for {@link SlicedObjective sliced objectives} (SFT, pretraining, DPO; the on-policy
  * ones sample inside their loss), full fine-tunes (no adapters), CPU, weights up to
  * {@link #MAX_WEIGHT_BYTES}, and two or more intra-op threads. The slices depend only on the thread
  * count and the micro-batch, and the gradients are summed in lane order, so a configuration trains
@@ -63,8 +63,8 @@ final class TrainLanes implements AutoCloseable {
      */
     static TrainLanes open(Decoder model, Objective<?> objective) {
         int lanes = JniUtils.getNumThreads();
-        if (lanes < 2 || !objective.slices() || model.manager().getDevice().isGpu() || model.adapters() != null
-                || !laneSized(model.config())) {
+        if (lanes < 2 || !(objective instanceof SlicedObjective) || model.manager().getDevice().isGpu()
+                || model.adapters() != null || !laneSized(model.config())) {
             return null;
         }
         List<Decoder> views = new ArrayList<>(lanes - 1);
@@ -94,7 +94,7 @@ final class TrainLanes implements AutoCloseable {
      */
     static <E> Step backward(TrainLanes lanes, Decoder model, Objective<E> objective, List<E> batch, int divisor) {
         if (lanes != null && batch.size() > 1) {
-            return lanes.backward(objective, batch, divisor);
+            return lanes.backward((SlicedObjective<E>) objective, batch, divisor); // open() only for these
         }
         try (NDManager step = model.manager().newSubManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -105,7 +105,7 @@ final class TrainLanes implements AutoCloseable {
         }
     }
 
-    private <E> Step backward(Objective<E> objective, List<E> batch, int divisor) {
+    private <E> Step backward(SlicedObjective<E> objective, List<E> batch, int divisor) {
         int n = Math.min(lanes(), batch.size());
         List<Step> slices = Lanes.each(n, n, i -> {
             Decoder d = i == 0 ? model : views.get(i - 1);
