@@ -53,11 +53,17 @@ public final class SampleScan {
         private int[] textLengths = new int[16];
         private boolean[] parsed = new boolean[16];
         private int[] stamp = new int[16];
-        /** Slots set on this line, in order. */
+        /** Slots set on this line, in order, and on the line before: the guess for this line's next name. */
         private int[] present = new int[16];
         private int presentCount;
+        private int[] previous = new int[16];
+        private int previousCount;
         /** Rows started so far: marks the score slots set on this row. */
         private int rowNo;
+        /** The texts of earlier rows, handed out again when a row repeats them ({@link SampleScan#text}). */
+        private String lastCondition;
+        private String lastPromptId;
+        private String lastFamily;
 
         public String condition() {
             return condition;
@@ -100,18 +106,25 @@ public final class SampleScan {
             return values[s];
         }
 
-        /** Number of score names on this line. */
-        public int scoreCount() {
-            return presentCount;
+        /** Number of distinct score names on the lines read so far (this one included). */
+        public int namesSeen() {
+            return slots.size();
         }
 
-        /** The i-th score name of this line. */
-        public String scoreName(int i) {
-            return names[present[i]];
+        /** The i-th distinct score name, in order of first appearance. */
+        public String nameSeen(int i) {
+            return names[i];
         }
 
         private void start() {
+            lastCondition = condition == null ? lastCondition : condition;
+            lastPromptId = promptId == null ? lastPromptId : promptId;
+            lastFamily = family == null ? lastFamily : family;
             rowNo++;
+            int[] swap = previous;
+            previous = present;
+            previousCount = presentCount;
+            present = swap;
             presentCount = 0;
             condition = null;
             promptId = null;
@@ -154,6 +167,18 @@ public final class SampleScan {
         }
 
         private int slot(String name) {
+            // lines repeat their score names in the same order, and the parser hands out one String
+            // per name: the slot at this position of the line before is usually it
+            int i = presentCount;
+            if (i < previousCount && names[previous[i]] == name && stamp[previous[i]] != rowNo) {
+                int s = previous[i];
+                stamp[s] = rowNo;
+                if (presentCount == present.length) {
+                    present = Arrays.copyOf(present, 2 * presentCount);
+                }
+                present[presentCount++] = s;
+                return s;
+            }
             Integer s = slots.get(name);
             if (s == null) {
                 s = slots.size();
@@ -225,9 +250,9 @@ public final class SampleScan {
             JsonToken v = p.nextToken();
             boolean isNull = v == JsonToken.VALUE_NULL;
             switch (name) {
-                case "condition" -> row.condition = isNull ? null : text(p);
-                case "prompt_id" -> row.promptId = isNull ? null : text(p);
-                case "family" -> row.family = isNull ? null : text(p);
+                case "condition" -> row.condition = isNull ? null : text(p, row.lastCondition);
+                case "prompt_id" -> row.promptId = isNull ? null : text(p, row.lastPromptId);
+                case "family" -> row.family = isNull ? null : text(p, row.lastFamily);
                 case "sample" -> row.hasSample = !isNull;
                 case "seed" -> row.hasSeed = !isNull;
                 case "think_closed" -> row.thinkClosed = bool(p, true);
@@ -253,11 +278,29 @@ public final class SampleScan {
         }
     }
 
-    /** As JsonNode.asText() of a scalar ("" for a container, as the tree reader gives). */
-    private static String text(JsonParser p) throws IOException {
-        if (p.currentToken().isStructStart()) {
+    /**
+     * As JsonNode.asText() of a scalar ("" for a container, as the tree reader gives), returned as
+     * {@code previous} (the same String object) when the text equals it: consecutive rows mostly
+     * share their condition, prompt and family, and a reused String carries its hash, so whoever
+     * keys maps by it neither allocates nor rehashes per row.
+     */
+    private static String text(JsonParser p, String previous) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t.isStructStart()) {
             p.skipChildren();
             return "";
+        }
+        if (t == JsonToken.VALUE_STRING && previous != null && p.getTextLength() == previous.length()) {
+            char[] c = p.getTextCharacters();
+            int off = p.getTextOffset();
+            int n = previous.length();
+            int i = 0;
+            while (i < n && c[off + i] == previous.charAt(i)) {
+                i++;
+            }
+            if (i == n) {
+                return previous;
+            }
         }
         return p.getValueAsString();
     }

@@ -194,7 +194,7 @@ public final class Comparison {
             return null;
         }
         if (PerSample.is(metric)) {
-            CrossedDesign d = design(runs, metric, condition, family, new HashMap<>(), new HashMap<>());
+            CrossedDesign d = design(runs, metric, condition, family, new HashMap<>(), new PromptNumbers());
             if (d.observations() > 0) {
                 return d.mean(s.level());
             }
@@ -224,7 +224,7 @@ public final class Comparison {
      * from each run's {@link SampleCells}, which hold the per-(condition, prompt) sums the rows give.
      */
     private static CrossedDesign design(List<RunResult> runs, String metric, String condition, String family,
-            Map<Long, Integer> seedIds, Map<String, Integer> promptIds) {
+            Map<Long, Integer> seedIds, PromptNumbers promptIds) {
         SampleCells.Partials p = new SampleCells.Partials();
         for (RunResult r : runs) {
             int sid = seedIds.computeIfAbsent(r.seed(), k -> seedIds.size());
@@ -283,7 +283,7 @@ public final class Comparison {
             note = "paired on seeds " + common + "; seeds in one group only dropped: " + dropped;
         }
         Map<Long, Integer> seedIds = new HashMap<>();
-        Map<String, Integer> promptIds = new HashMap<>();
+        PromptNumbers promptIds = new PromptNumbers();
         CrossedDesign a = design(arm, metric, condition, family, seedIds, promptIds);
         CrossedDesign b = design(base, metric, condition, family, seedIds, promptIds);
         return new Paired(CrossedDesign.difference(a, b, s.level()), note);

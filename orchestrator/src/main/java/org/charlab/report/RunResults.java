@@ -3,6 +3,7 @@ package org.charlab.report;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,6 +119,12 @@ public final class RunResults {
             }
         }
         List<RunResult> runs = readAll(loads);
+        Map<List<String>, List<String>> promptLists = new HashMap<>();
+        for (RunResult r : runs) {
+            if (r.cells() != null) {
+                r.cells().sharePrompts(promptLists); // runs on the same prompts share one list (PromptNumbers)
+            }
+        }
         boolean scoped = !poolExperiments && runs.stream().map(RunResult::experiment).distinct().count() > 1;
         List<RunResult> kept = new ArrayList<>();
         List<Duplicate> duplicates = new ArrayList<>();

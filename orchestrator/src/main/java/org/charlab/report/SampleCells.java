@@ -38,7 +38,7 @@ import org.charlab.eval.ScoredSample;
 public final class SampleCells {
 
     /** Prompt ids in order of first appearance, any condition: how compare numbers prompts. */
-    private final List<String> prompts = new ArrayList<>();
+    private List<String> prompts = new ArrayList<>();
     private final Map<String, Integer> promptIndex = new HashMap<>();
     /** condition -> prompt id -> first class of that (condition, prompt); more via {@link #next}. */
     private final Map<String, Map<String, Integer>> classIndex = new HashMap<>();
@@ -79,6 +79,11 @@ public final class SampleCells {
         }
     }
 
+    /** The class of the last row added, and its condition and prompt id objects ({@link #classOf}). */
+    private int last = -1;
+    private String lastCond;
+    private String lastPrompt;
+
     /** Pooled view of each condition that belongs to one (condition -> pool). */
     private final Map<String, String> poolOf = new HashMap<>();
     /** Rows read (each once, whatever the pools). */
@@ -111,10 +116,12 @@ public final class SampleCells {
     public static SampleCells read(Path file, Map<String, List<String>> pools) {
         SampleCells c = new SampleCells();
         c.pools(pools);
+        int[] noted = {0};
         SampleScan.scan(file, r -> {
-            for (int i = 0; i < r.scoreCount(); i++) {
-                c.noteScore(r.scoreName(i));
+            for (int i = noted[0]; i < r.namesSeen(); i++) {
+                c.noteScore(r.nameSeen(i)); // a name not seen on an earlier row
             }
+            noted[0] = r.namesSeen();
             c.add(r.condition(), r.promptId(), r.family(), r.ood(), r);
         });
         return c;
@@ -130,8 +137,17 @@ public final class SampleCells {
         accumulate(classOf(cond, promptId, fam, out), s);
         String pool = poolOf.get(cond);
         if (pool != null) {
-            accumulate(classOf(pool, promptId, fam, out), s);
+            accumulate(findClass(pool, promptId, fam, out), s);
         }
+    }
+
+    /**
+     * Swaps this run's prompt list for an equal one an earlier run holds ({@code shared}: list ->
+     * itself, filled by the caller run by run), so the runs of a sweep share one list object and
+     * {@link PromptNumbers} numbers it once per design. Call once reading is done.
+     */
+    void sharePrompts(Map<List<String>, List<String>> shared) {
+        prompts = shared.computeIfAbsent(List.copyOf(prompts), l -> l);
     }
 
     /** Number of rows. */
@@ -164,6 +180,18 @@ public final class SampleCells {
     }
 
     private int classOf(String cond, String promptId, String fam, Boolean out) {
+        // consecutive rows mostly share their class, and the streaming reader hands out the same
+        // String objects for repeated texts: compare references before hashing anything
+        if (last >= 0 && cond == lastCond && promptId == lastPrompt && fam == family[last] && out == ood[last]) {
+            return last;
+        }
+        last = findClass(cond, promptId, fam, out);
+        lastCond = cond;
+        lastPrompt = promptId;
+        return last;
+    }
+
+    private int findClass(String cond, String promptId, String fam, Boolean out) {
         Integer pi = promptIndex.get(promptId);
         if (pi == null) {
             pi = prompts.size();
@@ -172,12 +200,12 @@ public final class SampleCells {
         }
         Map<String, Integer> byPrompt = classIndex.computeIfAbsent(cond, k -> new HashMap<>());
         Integer head = byPrompt.get(promptId);
-        int last = -1;
+        int tail = -1;
         for (int c = head == null ? -1 : head; c >= 0; c = next[c]) {
             if (java.util.Objects.equals(family[c], fam) && java.util.Objects.equals(ood[c], out)) {
                 return c;
             }
-            last = c;
+            tail = c;
         }
         if (classes == condition.length) {
             grow(2 * classes);
@@ -189,10 +217,10 @@ public final class SampleCells {
         family[c] = fam;
         ood[c] = out;
         next[c] = -1;
-        if (last < 0) {
+        if (tail < 0) {
             byPrompt.put(promptId, c);
         } else {
-            next[last] = c;
+            next[tail] = c;
         }
         return c;
     }
@@ -259,13 +287,10 @@ public final class SampleCells {
     /**
      * Adds this run's cells of {@code metric}'s per-sample value in ({@code condition}, {@code family})
      * to {@code into} as replicate {@code seed}; every prompt of the run is first numbered through
-     * {@code promptIds} in order of first appearance, as the rows would number them.
+     * {@code numbers} in order of first appearance, as the rows would number them.
      */
-    void addTo(Partials into, String metric, String cond, String group, int seed, Map<String, Integer> promptIds) {
-        int[] global = new int[prompts.size()];
-        for (int i = 0; i < global.length; i++) {
-            global[i] = promptIds.computeIfAbsent(prompts.get(i), k -> promptIds.size());
-        }
+    void addTo(Partials into, String metric, String cond, String group, int seed, PromptNumbers numbers) {
+        int[] global = numbers.of(prompts);
         Column col = columns.get(columnKey(metric));
         if (col == null) {
             return;

@@ -1,6 +1,5 @@
 package org.charlab.stats;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -49,15 +48,15 @@ import java.util.Locale;
 public final class CrossedDesign {
 
     /** Distinct replicate and cluster ids, ascending; rows and columns of the table. */
-    private final int[] seedIds;
-    private final int[] promptIds;
+    private final Ids seedIds;
+    private final Ids promptIds;
     /** Per cell (row-major, seeds x prompts): sum and count of the samples. */
     private final double[] sums;
     private final int[] counts;
     private final int observations;
     private final boolean binary;
 
-    private CrossedDesign(int[] seedIds, int[] promptIds, double[] sums, int[] counts, int observations,
+    private CrossedDesign(Ids seedIds, Ids promptIds, double[] sums, int[] counts, int observations,
                           boolean binary) {
         this.seedIds = seedIds;
         this.promptIds = promptIds;
@@ -77,10 +76,14 @@ public final class CrossedDesign {
             throw new IllegalArgumentException("values, replicate and cluster differ in length: " + values.length
                     + ", " + replicate.length + ", " + cluster.length);
         }
-        int[] seeds = distinct(values, replicate);
-        int[] prompts = distinct(values, cluster);
-        int p = prompts.length;
-        double[] sums = new double[seeds.length * p];
+        boolean[] present = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            present[i] = !Double.isNaN(values[i]);
+        }
+        Ids seeds = Ids.distinct(replicate, present);
+        Ids prompts = Ids.distinct(cluster, present);
+        int p = prompts.size();
+        double[] sums = new double[seeds.size() * p];
         int[] counts = new int[sums.length];
         int n = 0;
         boolean binary = true;
@@ -89,7 +92,7 @@ public final class CrossedDesign {
             if (Double.isNaN(v)) {
                 continue;
             }
-            int c = Arrays.binarySearch(seeds, replicate[i]) * p + Arrays.binarySearch(prompts, cluster[i]);
+            int c = seeds.position(replicate[i]) * p + prompts.position(cluster[i]);
             sums[c] += v;
             counts[c]++;
             n++;
@@ -111,21 +114,21 @@ public final class CrossedDesign {
             throw new IllegalArgumentException("replicate, cluster, sums and counts differ in length: "
                     + replicate.length + ", " + cluster.length + ", " + sums.length + ", " + counts.length);
         }
-        double[] present = new double[sums.length];
+        boolean[] present = new boolean[sums.length];
         for (int i = 0; i < present.length; i++) {
-            present[i] = counts[i] > 0 ? 0 : Double.NaN;
+            present[i] = counts[i] > 0;
         }
-        int[] seeds = distinct(present, replicate);
-        int[] prompts = distinct(present, cluster);
-        int p = prompts.length;
-        double[] cellSums = new double[seeds.length * p];
+        Ids seeds = Ids.distinct(replicate, present);
+        Ids prompts = Ids.distinct(cluster, present);
+        int p = prompts.size();
+        double[] cellSums = new double[seeds.size() * p];
         int[] cellCounts = new int[cellSums.length];
         int n = 0;
         for (int i = 0; i < sums.length; i++) {
             if (counts[i] == 0) {
                 continue;
             }
-            int c = Arrays.binarySearch(seeds, replicate[i]) * p + Arrays.binarySearch(prompts, cluster[i]);
+            int c = seeds.position(replicate[i]) * p + prompts.position(cluster[i]);
             cellSums[c] += sums[i];
             cellCounts[c] += counts[i];
             n += counts[i];
@@ -140,7 +143,7 @@ public final class CrossedDesign {
 
     /** Number of replicates (seeds) with at least one value. */
     public int replicates() {
-        return seedIds.length;
+        return seedIds.size();
     }
 
     /** True when every value is 0 or 1 (and there is at least one). */
@@ -164,7 +167,7 @@ public final class CrossedDesign {
     private Interval interval(double level, boolean kornGraubard) {
         StudentT.checkLevel(level);
         Method method = kornGraubard ? Method.KORN_GRAUBARD : Method.T;
-        Fit f = fit(cellMeans(), seedIds.length, promptIds.length, "");
+        Fit f = fit(cellMeans(), seedIds.size(), promptIds.size(), "");
         if (f.undefined != null) {
             return Interval.undefined(f.undefined, method, level, 0, 0, observations, f.cells, f.scheme);
         }
@@ -182,20 +185,20 @@ public final class CrossedDesign {
      */
     public static PairedDifference difference(CrossedDesign a, CrossedDesign b, double level) {
         StudentT.checkLevel(level);
-        int[] seeds = common(a.seedIds, b.seedIds);
-        int[] prompts = common(a.promptIds, b.promptIds);
-        int droppedSeeds = a.seedIds.length + b.seedIds.length - 2 * seeds.length;
-        int droppedPrompts = a.promptIds.length + b.promptIds.length - 2 * prompts.length;
+        int[] seeds = a.seedIds.common(b.seedIds).ids;
+        int[] prompts = a.promptIds.common(b.promptIds).ids;
+        int droppedSeeds = a.seedIds.size() + b.seedIds.size() - 2 * seeds.length;
+        int droppedPrompts = a.promptIds.size() + b.promptIds.size() - 2 * prompts.length;
         double[] am = a.cellMeans();
         double[] bm = b.cellMeans();
         double[] d = new double[seeds.length * prompts.length];
         int n = 0;
         for (int s = 0; s < seeds.length; s++) {
-            int sa = Arrays.binarySearch(a.seedIds, seeds[s]);
-            int sb = Arrays.binarySearch(b.seedIds, seeds[s]);
+            int sa = a.seedIds.position(seeds[s]);
+            int sb = b.seedIds.position(seeds[s]);
             for (int p = 0; p < prompts.length; p++) {
-                int ca = sa * a.promptIds.length + Arrays.binarySearch(a.promptIds, prompts[p]);
-                int cb = sb * b.promptIds.length + Arrays.binarySearch(b.promptIds, prompts[p]);
+                int ca = sa * a.promptIds.size() + a.promptIds.position(prompts[p]);
+                int cb = sb * b.promptIds.size() + b.promptIds.position(prompts[p]);
                 d[s * prompts.length + p] = am[ca] - bm[cb];
                 if (!Double.isNaN(d[s * prompts.length + p])) {
                     n += a.counts[ca] + b.counts[cb];
@@ -375,22 +378,5 @@ public final class CrossedDesign {
 
     private static Fit finish(double estimate, double variance, double df, int cells, String scheme) {
         return new Fit(estimate, variance, df, cells, scheme, null);
-    }
-
-    /** Sorted distinct ids of the non-NaN values. */
-    private static int[] distinct(double[] values, int[] ids) {
-        int[] out = new int[ids.length];
-        int k = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (!Double.isNaN(values[i])) {
-                out[k++] = ids[i];
-            }
-        }
-        return Arrays.stream(out, 0, k).sorted().distinct().toArray();
-    }
-
-    /** Sorted ids present in both sorted arrays. */
-    private static int[] common(int[] a, int[] b) {
-        return Arrays.stream(a).filter(x -> Arrays.binarySearch(b, x) >= 0).toArray();
     }
 }

@@ -1,5 +1,6 @@
 package org.charlab.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +44,11 @@ class SampleCellsTest {
 
     /** Rows with continuous presence scores (non-integer sums), judge nulls, unclosed CoTs, no-family prompts. */
     static List<SampleRow> rows(long seed, boolean integers) {
+        return rows(seed, integers, true);
+    }
+
+    /** As above; {@code shuffled}: each run meets its prompts in its own order, else all in one order. */
+    static List<SampleRow> rows(long seed, boolean integers, boolean shuffled) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<SampleRow> rows = new ArrayList<>();
         String[] families = {"arithmetic", "lookup", "advice", null};
@@ -63,7 +69,7 @@ class SampleCellsTest {
                         s.put("accuracy", (double) rng.nextInt(2));
                     }
                     // the prompts of one run arrive in a shuffled order: compare numbers them by first appearance
-                    String id = "p" + ((p * 7 + seed) % 13);
+                    String id = "p" + (shuffled ? (p * 7 + seed) % 13 : p);
                     rows.add(new SampleRow(c, id, family, j, rng.nextLong(), null, null, "cot \"text\" \u00e9",
                             closed ? "out" : "", closed, closed ? 1 : 0, 5, rng.nextInt(50), 3, 9,
                             closed ? "stop" : "length", s, Map.of(), family == null ? null : family.equals("advice")));
@@ -101,7 +107,7 @@ class SampleCellsTest {
     }
 
     private static CrossedDesign fromCells(List<SampleCells> runs, long[] seeds, String metric, String cond,
-            String group, Map<Long, Integer> seedIds, Map<String, Integer> promptIds) {
+            String group, Map<Long, Integer> seedIds, PromptNumbers promptIds) {
         SampleCells.Partials parts = new SampleCells.Partials();
         for (int r = 0; r < runs.size(); r++) {
             int sid = seedIds.computeIfAbsent(seeds[r], k -> seedIds.size());
@@ -116,12 +122,16 @@ class SampleCellsTest {
             cellRuns.add(streamed(rowRuns.get(r), "run" + r));
             assertEquals(rowRuns.get(r).size(), cellRuns.get(r).rows());
         }
+        Map<List<String>, List<String>> shared = new HashMap<>();
+        for (SampleCells c : cellRuns) {
+            c.sharePrompts(shared); // as RunResults does: equal prompt lists become one object
+        }
         int checked = 0;
         for (String m : METRICS) {
             for (String c : CONDITIONS) {
                 for (String g : GROUPS) {
                     CrossedDesign old = fromRows(rowRuns, seeds, m, c, g, new HashMap<>(), new HashMap<>());
-                    CrossedDesign now = fromCells(cellRuns, seeds, m, c, g, new HashMap<>(), new HashMap<>());
+                    CrossedDesign now = fromCells(cellRuns, seeds, m, c, g, new HashMap<>(), new PromptNumbers());
                     String at = m + " " + c + " " + g;
                     assertEquals(old.observations(), now.observations(), at);
                     assertEquals(old.binary(), now.binary(), at);
@@ -131,7 +141,7 @@ class SampleCellsTest {
                     Map<Long, Integer> so = new HashMap<>();
                     Map<String, Integer> po = new HashMap<>();
                     Map<Long, Integer> sn = new HashMap<>();
-                    Map<String, Integer> pn = new HashMap<>();
+                    PromptNumbers pn = new PromptNumbers();
                     int k = rowRuns.size();
                     CrossedDesign oa = fromRows(rowRuns.subList(0, 1), seeds, m, c, g, so, po);
                     CrossedDesign ob = fromRows(rowRuns.subList(1, k), java.util.Arrays.copyOfRange(seeds, 1, k),
@@ -168,6 +178,28 @@ class SampleCellsTest {
     @Test
     void streamedCellsGiveTheDesignsOfTheRowsBitForBit() throws Exception {
         checkSame(List.of(rows(1, false), rows(2, false), rows(3, false)), new long[] {0, 1, 2});
+    }
+
+    @Test
+    void runsOnOnePromptListShareItsNumbersAndGiveTheSameDesigns() throws Exception {
+        List<List<SampleRow>> runs = List.of(rows(7, false, false), rows(8, false, false), rows(9, false, false));
+        checkSame(runs, new long[] {0, 1, 2});
+        // the lists are shared, so PromptNumbers numbers the one list once and hands out the same numbers
+        Map<List<String>, List<String>> shared = new HashMap<>();
+        PromptNumbers numbers = new PromptNumbers();
+        int[] first = null;
+        for (int r = 0; r < runs.size(); r++) {
+            SampleCells c = streamed(runs.get(r), "shared" + r);
+            c.sharePrompts(shared);
+            SampleCells.Partials parts = new SampleCells.Partials();
+            c.addTo(parts, "trait.caps.cot_rate", "plain", "all", r, numbers);
+            int[] p = java.util.Arrays.copyOf(parts.prompt, parts.size);
+            if (first == null) {
+                first = p;
+            }
+            assertArrayEquals(first, p, "run " + r);
+        }
+        assertEquals(1, shared.size());
     }
 
     @Test
