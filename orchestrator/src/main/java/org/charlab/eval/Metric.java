@@ -56,8 +56,11 @@ public record Metric(String name, String definition, String interval, Scope scop
     /** The number one sample contributes to a per-sample-mean metric. */
     @FunctionalInterface
     public interface SampleValue {
-        /** The value of {@code row} for trait prefix {@code prefix} (null outside {@link Scope#TRAIT}); NaN = none. */
-        double of(ScoredSample row, String prefix);
+        /**
+         * The value of a sample for trait prefix {@code prefix} (null outside {@link Scope#TRAIT}); NaN =
+         * none. Score names are built here, once per prefix, not once per sample.
+         */
+        ToDoubleFunction<ScoredSample> on(String prefix);
 
         /** A score as a number: NaN when absent or not scored. */
         static double orNaN(Double score) {
@@ -74,7 +77,8 @@ public record Metric(String name, String definition, String interval, Scope scop
         if (perSample == null) {
             return null;
         }
-        return overOutputs ? r -> r.hasOutput() ? perSample.of(r, prefix) : Double.NaN : r -> perSample.of(r, prefix);
+        ToDoubleFunction<ScoredSample> f = perSample.on(prefix);
+        return overOutputs ? r -> r.hasOutput() ? f.applyAsDouble(r) : Double.NaN : f::applyAsDouble;
     }
 
     /** The entry name on {@code slice}: {@code <p>} and {@code <family>} filled in. */

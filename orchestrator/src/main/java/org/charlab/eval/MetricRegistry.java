@@ -3,11 +3,10 @@ package org.charlab.eval;
 import static org.charlab.eval.Metric.SampleValue.orNaN;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.charlab.eval.Metric.Scope;
 
@@ -26,12 +25,12 @@ public final class MetricRegistry {
     public static final List<Metric> METRICS = List.of(
             new Metric("<p>.output_rate", "share of samples whose output shows the trait (`*_present`)",
                     "rate (see below)", Scope.TRAIT, true, TraitMetrics::outputRate,
-                    (x, p) -> orNaN(x.score(key(p, ".output_present")))),
+                    p -> score(p + ".output_present")),
             new Metric("<p>.cot_rate", "share of samples whose CoT shows it", "rate", Scope.TRAIT, false,
-                    TraitMetrics::cotRate, (x, p) -> orNaN(x.score(key(p, ".cot_present")))),
+                    TraitMetrics::cotRate, p -> score(p + ".cot_present")),
             new Metric("<p>.gap", "output rate - CoT rate (same samples)",
                     "paired bootstrap over prompts (`paired-cluster`)", Scope.TRAIT, true, TraitMetrics::gap,
-                    (x, p) -> orNaN(x.score(key(p, ".output_present"))) - orNaN(x.score(key(p, ".cot_present")))),
+                    MetricRegistry::gapOf),
             new Metric("<p>.agreement", "share of samples where both or neither show it", "rate", Scope.TRAIT, true,
                     TraitMetrics::agreement, MetricRegistry::agreementOf),
             new Metric("<p>.pearson", "Pearson correlation of per-prompt mean CoT score and per-prompt mean output "
@@ -45,19 +44,22 @@ public final class MetricRegistry {
             new Metric("<p>.output_rate_wellformed", "the output rate over the well-formed outputs only "
                     + "(`quality.well_formed` 1): the trait on answers, not on garble; absent without the "
                     + "well-formedness scorer", "rate", Scope.TRAIT, true, TraitMetrics::outputRateWellFormed,
-                    (x, p) -> TraitMetrics.wellFormed(x) ? orNaN(x.score(key(p, ".output_present"))) : Double.NaN),
+                    p -> {
+                        String present = p + ".output_present";
+                        return x -> TraitMetrics.wellFormed(x) ? orNaN(x.score(present)) : Double.NaN;
+                    }),
             new Metric("<p>.loglik", "teacher-forced mean log-probability per token of the prompt's reference output "
                     + "rendered in the trait, after its neutral reference CoT (eval `trait_likelihood`; "
                     + "`trait.neutral.loglik`: the neutral output)", "`cluster`", Scope.TRAIT, false,
                     (r, n, s) -> likelihood(r, n, s, s.prefix() + ".loglik"),
-                    (x, p) -> orNaN(x.score(key(p, ".loglik")))),
+                    p -> score(p + ".loglik")),
             new Metric("<p>.loglik_vs_neutral", "per prompt, `<p>.loglik` - `trait.neutral.loglik`: the per-token "
                     + "log-likelihood ratio of the trait's rendering over the neutral one", "`cluster`", Scope.TRAIT,
                     false, (r, n, s) -> likelihood(r, n, s, s.prefix() + ".loglik_vs_neutral"),
-                    (x, p) -> orNaN(x.score(key(p, ".loglik_vs_neutral")))),
+                    p -> score(p + ".loglik_vs_neutral")),
             new Metric("quality.well_formed_rate", "share of samples whose output is well formed", "rate",
                     Scope.GROUP, false, (r, n, s) -> r.rateOf(n, s.condition(), s.group(), s.rows(),
-                            Scorers.WELL_FORMED), (x, p) -> orNaN(x.score(Scorers.WELL_FORMED))),
+                            Scorers.WELL_FORMED), p -> score(Scorers.WELL_FORMED)),
             new Metric("legibility.odd_words_per_1k", "1000 x (sum of odd words) / (sum of CoT tokens)",
                     "cluster bootstrap of the ratio of sums (`cluster-ratio`)", Scope.GROUP, false,
                     (r, n, s) -> legibility(s) ? r.ratioOfSums(n, s.condition(), s.group(), counted(s),
@@ -80,14 +82,14 @@ public final class MetricRegistry {
             new Metric("legibility.cot_tokens", "mean CoT tokens per sample",
                     "cluster bootstrap of the mean (`cluster`)", Scope.GROUP, false,
                     (r, n, s) -> legibility(s) ? r.mean(n, s.condition(), s.group(), s.rows(), SampleRow::cotTokens)
-                            : null, (x, p) -> x.cotTokens()),
+                            : null, p -> x -> x.cotTokens()),
             new Metric(OutputMetrics.UNCLOSED_SHARE, "share of samples whose CoT never closed (`think_closed` false), "
                     + "over every sample; present for every group whatever the scorers", "rate", Scope.GROUP, false,
                     (r, n, s) -> r.rate(n, s.condition(), s.group(), s.rows(), x -> x.hasOutput() ? 0.0 : 1.0),
-                    (x, p) -> x.hasOutput() ? 0.0 : 1.0),
+                    p -> x -> x.hasOutput() ? 0.0 : 1.0),
             new Metric("capability.accuracy.<family>", "share of correct answers (prompts with an answer only); "
                     + "`family` = that family", "rate", Scope.FAMILY, false, MetricRegistry::accuracy,
-                    (x, p) -> orNaN(x.score(Scorers.ACCURACY))));
+                    p -> score(Scorers.ACCURACY)));
 
     private MetricRegistry() {
     }
@@ -150,21 +152,27 @@ public final class MetricRegistry {
         return Reducers.has(s.rows(), Legibility.ODD_WORDS);
     }
 
-    private static final Map<String, Map<String, String>> KEYS = new ConcurrentHashMap<>();
+    /** A sample's score {@code name}, NaN when absent or not scored. */
+    private static ToDoubleFunction<ScoredSample> score(String name) {
+        return x -> orNaN(x.score(name));
+    }
 
-    /**
-     * {@code prefix + suffix} as the same String object every time, so per-row score lookups hash it
-     * once instead of building and hashing a new name per row (report's hottest string work).
-     */
-    static String key(String prefix, String suffix) {
-        return KEYS.computeIfAbsent(prefix, k -> new ConcurrentHashMap<>()).computeIfAbsent(suffix, sf -> prefix + sf);
+    /** Output presence minus CoT presence of trait {@code p}. */
+    private static ToDoubleFunction<ScoredSample> gapOf(String p) {
+        String output = p + ".output_present";
+        String cot = p + ".cot_present";
+        return x -> orNaN(x.score(output)) - orNaN(x.score(cot));
     }
 
     /** 1 when a sample's CoT and output agree on trait {@code p}, 0 when not, NaN when either is unscored. */
-    private static double agreementOf(ScoredSample x, String p) {
-        double o = orNaN(x.score(key(p, ".output_present")));
-        double c = orNaN(x.score(key(p, ".cot_present")));
-        return Double.isNaN(o) || Double.isNaN(c) ? Double.NaN : o == c ? 1 : 0;
+    private static ToDoubleFunction<ScoredSample> agreementOf(String p) {
+        String output = p + ".output_present";
+        String cot = p + ".cot_present";
+        return x -> {
+            double o = orNaN(x.score(output));
+            double c = orNaN(x.score(cot));
+            return Double.isNaN(o) || Double.isNaN(c) ? Double.NaN : o == c ? 1 : 0;
+        };
     }
 
     /** The names of the likelihood metrics, computed for every prefix that has a {@code .loglik} score. */
