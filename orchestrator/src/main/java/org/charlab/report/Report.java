@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,6 +52,8 @@ public final class Report {
     private final StringBuilder md = new StringBuilder();
     private final Transcripts transcripts;
     private int figures;
+    /** {@link #tableRows()}, once computed. */
+    private List<Comparison.Row> tableRows;
 
     public Report(SweepDir dir, RunResults.Found found, String baseline, Comparison.Settings settings, Path out) {
         this(dir, found, baseline, settings, out, 0, Transcripts.DEFAULT_PROMPTS);
@@ -122,9 +125,7 @@ public final class Report {
         if (runs.isEmpty()) {
             para("No evaluated runs yet." + (skipped.isEmpty() ? "" : " Skipped: " + String.join("; ", skipped)));
         } else {
-            List<Comparison.Row> rows = Comparison.compute(runs, e -> e.family().equals("all")
-                    && !e.name().endsWith(".pearson") && !e.name().endsWith(".spearman")
-                    || e.name().startsWith("capability.accuracy."), baseline, settings);
+            List<Comparison.Row> rows = tableRows();
             para("Per-sample means: the mean of seed means with a crossed seed x prompt interval (two-way random "
                     + "effects, Satterthwaite t; Korn-Graubard for rates); other metrics: the mean of per-seed "
                     + "estimates with a t interval over seeds; " + Math.round(settings.level() * 100) + "% intervals"
@@ -185,8 +186,12 @@ public final class Report {
         }
         String base = baseline != null ? baseline : runs.get(0).arm();
         String why = baseline != null ? "" : " (no baseline named by --baseline or report.baseline: the first arm)";
-        List<Comparison.Row> rows = Comparison.compute(runs, e -> Findings.share(e.name())
-                && (e.family().equals("all") || e.name().startsWith("capability.accuracy.")), base, settings);
+        // the comparison table's rows hold these (its keys include every shared metric's; a key's rows do
+        // not depend on which other keys are computed): filtered, not computed again, when it pairs too
+        List<Comparison.Row> rows = baseline != null
+                ? tableRows().stream().filter(r -> Findings.share(r.metric())).toList()
+                : Comparison.compute(runs, e -> Findings.share(e.name())
+                        && (e.family().equals("all") || e.name().startsWith("capability.accuracy.")), base, settings);
         return Findings.ofDifferences(rows, base, why);
     }
 
@@ -371,12 +376,32 @@ public final class Report {
         return parts.isEmpty() ? "every CoT closed" : "CoT never closed: " + String.join(", ", parts);
     }
 
+    /**
+     * The comparison table's rows: every metric on all prompts (correlations left out) and each
+     * family's accuracy, paired against the baseline when there is one; computed once per report.
+     */
+    private List<Comparison.Row> tableRows() {
+        if (tableRows == null) {
+            tableRows = Comparison.compute(runs, e -> e.family().equals("all")
+                    && !e.name().endsWith(".pearson") && !e.name().endsWith(".spearman")
+                    || e.name().startsWith("capability.accuracy."), baseline, settings);
+        }
+        return tableRows;
+    }
+
     private List<IntervalPlot.Point> points(List<String> groups, List<String> conditions, String metric, String family) {
+        Map<List<String>, Interval> inTable = new HashMap<>(); // the table's value of (group, condition), as aggregate gives it
+        for (Comparison.Row r : tableRows()) {
+            if (r.metric().equals(metric) && r.family().equals(family)) {
+                inTable.put(List.of(r.group(), r.condition()), r.value());
+            }
+        }
         List<IntervalPlot.Point> pts = new ArrayList<>();
         for (String g : groups) {
             List<RunResult> rs = runs.stream().filter(r -> r.group().equals(g)).toList();
             for (String c : conditions) {
-                Interval iv = Comparison.aggregate(rs, metric, c, family, settings);
+                Interval iv = inTable.containsKey(List.of(g, c)) ? inTable.get(List.of(g, c))
+                        : Comparison.aggregate(rs, metric, c, family, settings);
                 if (iv != null && iv.isDefined()) {
                     pts.add(new IntervalPlot.Point(g, c, iv.estimate(), iv.low(), iv.high()));
                 }
