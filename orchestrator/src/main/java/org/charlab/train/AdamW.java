@@ -24,6 +24,12 @@ import org.charlab.model.Decoder;
  * State arrays live in a sub-manager of the parameters' manager; every temporary lives in a
  * per-step scope, so no manager grows across steps. Gradients accumulate across backward calls
  * until {@link #zeroGrad()}.
+ *
+ * <p>A parameter no backward has reached yet has no gradient and is left alone (no moment or weight
+ * decay), as torch skips a None grad. {@link #zeroGrad()} zeroes the gradients that exist rather than
+ * removing them, so a parameter reached once and missed by a later backward is stepped with a zero
+ * gradient (its moments and weight decay still apply): torch's {@code zero_grad(set_to_none=False)}.
+ * charlab's models reach every trainable weight on every step, so the two never differ there.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -117,9 +123,9 @@ public final class AdamW implements AutoCloseable {
                 if (!p.hasGradient()) {
                     continue;
                 }
-                NDArray g = p.getGradient();
+                NDArray g = JniUtils.getGradient((PtNDArray) p); // null when no backward has reached p
                 if (g == null) {
-                    continue; // not reached by the last backward
+                    continue; // torch.optim.AdamW skips a parameter whose grad is None
                 }
                 g.attach(scope); // the wrapper only; the gradient storage stays with p
                 NDArray mi = m.get(e.getKey());

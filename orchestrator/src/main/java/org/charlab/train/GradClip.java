@@ -2,6 +2,8 @@ package org.charlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Collection;
 
 /**
@@ -22,7 +24,7 @@ public final class GradClip {
                 continue;
             }
             try (NDManager scope = p.getManager().newSubManager()) {
-                NDArray g = p.getGradient();
+                NDArray g = JniUtils.getGradient((PtNDArray) p); // null: no backward has reached p
                 if (g == null) {
                     continue;
                 }
@@ -49,7 +51,7 @@ public final class GradClip {
                 continue;
             }
             try (NDManager scope = p.getManager().newSubManager()) {
-                NDArray g = p.getGradient();
+                NDArray g = JniUtils.getGradient((PtNDArray) p); // null: no backward has reached p
                 if (g == null) {
                     continue;
                 }

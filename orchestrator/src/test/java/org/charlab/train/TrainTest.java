@@ -176,6 +176,44 @@ class TrainTest {
     }
 
     @Test
+    void aWeightNoBackwardReachedIsNotStepped() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray used = m.create(new float[] {1f, 2f}, new Shape(2));
+            NDArray unused = m.create(new float[] {3f, 4f}, new Shape(2));
+            used.setRequiresGradient(true);
+            unused.setRequiresGradient(true);
+            Map<String, NDArray> params = new java.util.LinkedHashMap<>();
+            params.put("a.weight", used);
+            params.put("b.weight", unused);
+            try (AdamW opt = new AdamW(params, n -> true, new AdamW.Options(0.1, 0.9, 0.999, 1e-8, 0.5), m)) {
+                java.util.function.Consumer<Boolean> backward = both -> {
+                    try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray loss = used.mul(s.create(new float[] {1f, -1f}, new Shape(2))).sum();
+                        gc.backward(both ? loss.add(unused.sum()) : loss);
+                    }
+                };
+                backward.accept(false);
+                assertEquals(0.0, GradClip.globalNorm(List.of(unused)), "no gradient counts as none, not as zeros");
+                opt.step();
+                // torch skips a None grad: no update, not even weight decay
+                assertEquals(List.of(3f, 4f), List.of(unused.toFloatArray()[0], unused.toFloatArray()[1]));
+                assertTrue(used.toFloatArray()[0] < 1f, "the reached weight moved");
+                // reached once, its gradient is zeroed, not removed: a step that misses it still moves it
+                // (momentum and decay), as torch after zero_grad(set_to_none=False)
+                opt.zeroGrad();
+                backward.accept(true);
+                opt.step();
+                float afterReached = unused.toFloatArray()[0];
+                assertTrue(afterReached < 3f);
+                opt.zeroGrad();
+                backward.accept(false);
+                opt.step();
+                assertTrue(unused.toFloatArray()[0] < afterReached, "stepped with a zero gradient");
+            }
+        }
+    }
+
+    @Test
     void gradClipScalesToTheGlobalNorm() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(new float[] {1f, 1f}, new Shape(2));
