@@ -106,8 +106,8 @@ public final class BenchModelCommand implements Callable<Integer> {
             int fusedArrays = ModelBench.decodeStepArrays(cfg, 32, true);
             gen.put("decode_step_native_ops_separate_projections", separate);
             gen.put("decode_step_native_ops", fusedArrays);
-            progress(out, "%s decode step: %d native ops (arrays created; %d with separate projections)", size,
-                    fusedArrays, separate);
+            progress(out, "%s decode step: %d native calls from Java (arrays created; %d op by op with separate "
+                    + "projections)", size, fusedArrays, separate);
             for (int batch : new int[] {1, 32}) {
                 double cached = ModelBench.generate(cfg, batch, newTokens, true, 1);
                 gen.put("batch" + batch + "_cached_tokens_per_s", cached);

@@ -19,7 +19,8 @@ import org.charlab.BadInput;
  * A Llama / Mistral / Qwen2 / Qwen3 / Gemma 3 causal decoder written with plain NDArray ops on the
  * DJL PyTorch engine; each matches its transformers {@code modeling_*.py} (fp32), which
  * {@code ParityTest} checks on logits of real HF checkpoints. Attention without a KV cache is one
- * fused op ({@link Sdpa}); cached decoding attends by hand over the cache.
+ * fused op ({@link Sdpa}); cached decoding attends by hand over the cache, and for a Llama-style
+ * model on CPU a cached single-token step runs as one TorchScript call of the same ops ({@link DecodeStep}).
  * Parameters are plain arrays named as in Hugging Face checkpoints, held in {@link #parameters()}
  * (insertion order = HF order) and owned by this decoder's manager.
  *
@@ -429,8 +430,45 @@ public final class Decoder implements AutoCloseable {
             f.qkvBias[l] = w.bq == null ? null : f.rows(w.bq, w.bk, w.bv);
             f.gateUp[l] = f.rows(w.wGate, w.wUp);
         }
+        if (compiledStepApplies()) {
+            int n = layers.length;
+            NDArray[] inputNorm = new NDArray[n];
+            NDArray[] wo = new NDArray[n];
+            NDArray[] ffnNorm = new NDArray[n];
+            NDArray[] down = new NDArray[n];
+            for (int l = 0; l < n; l++) {
+                inputNorm[l] = layers[l].inputNorm;
+                wo[l] = layers[l].wo;
+                ffnNorm[l] = layers[l].ffnNorm;
+                down[l] = layers[l].wDown;
+            }
+            f.step = new DecodeStep(manager.getDevice(), kvHeads, eps, rope.rotateHalf, embed, inputNorm, f.qkv, wo,
+                    ffnNorm, f.gateUp, down, finalNorm, lmHead);
+        }
         fused = f;
         return f;
+    }
+
+    /**
+     * Whether cached decode steps run as one TorchScript call ({@link DecodeStep}): on CPU, for a
+     * Llama-style model (no biases, no q/k norms, SwiGLU, full attention, fp32 weights) without adapters.
+     */
+    private boolean compiledStepApplies() {
+        if (manager.getDevice().isGpu() || cfg.isGemma() || cfg.qkNorm() || !"silu".equals(cfg.hiddenAct())
+                || cfg.layerTypes().contains(ModelConfig.SLIDING) || lora != null) {
+            return false;
+        }
+        for (Layer w : layers) {
+            if (w.bq != null || w.bo != null || w.postAttnNorm != null || w.postFfnNorm != null) {
+                return false;
+            }
+        }
+        for (NDArray a : params.values()) {
+            if (a.getDataType() != DataType.FLOAT32) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void dropFusion() {
@@ -510,6 +548,16 @@ public final class Decoder implements AutoCloseable {
 
         // inference with fused projections (fuseForInference, no autograd), else null
         FusedWeights f = fused != null && !JniUtils.isGradMode() ? fused : null;
+
+        // one new position per row after a cache, on a model DecodeStep covers: the whole step below in
+        // one TorchScript call (same ops, same logits)
+        if (f != null && f.step != null && cache != null && t == 1 && keyMask != null && docs == null
+                && positions != null) {
+            NDArray[] tab = rope.qkTables(positions, step, past, t, f.headMap);
+            NDArray logits = f.step.run(ids, tab[0], tab[1], keyMask.reshape(b, 1, 1, s), cache);
+            cache.advance(t);
+            return logits;
+        }
 
         // rotary angles for the new positions: [B or 1, T, 1, hd]; Gemma's sliding layers have their own
         // (the fused path builds per-head tables instead, below)

@@ -24,6 +24,8 @@ public final class FusedWeights implements AutoCloseable {
     final NDArray[] gateUp;
     /** [2 (H + KV)] int64: which of Rope's four per-position tables each fused q/k head takes, cos then sin. */
     NDArray headMap;
+    /** The whole cached decode step in one call, for the models it covers; else null. */
+    DecodeStep step;
     private final NDManager manager;
     private final Runnable onClose;
 
@@ -58,6 +60,9 @@ public final class FusedWeights implements AutoCloseable {
     public void close() {
         if (onClose != null) {
             onClose.run();
+        }
+        if (step != null) {
+            step.close();
         }
         if (manager != null) {
             manager.close();

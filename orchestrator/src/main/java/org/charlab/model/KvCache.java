@@ -95,6 +95,16 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {kAll, vAll};
     }
 
+    /** Each layer's whole key buffer (transposed), for {@link DecodeStep}. */
+    NDArray[] keys() {
+        return keys;
+    }
+
+    /** Each layer's whole value buffer, for {@link DecodeStep}. */
+    NDArray[] values() {
+        return values;
+    }
+
     void advance(int t) {
         length += t;
     }

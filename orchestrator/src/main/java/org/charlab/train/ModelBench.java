@@ -188,9 +188,11 @@ public final class ModelBench {
     }
 
     /**
-     * Arrays one decode step's forward pass creates (each the result of one native op; in-place
-     * cache writes not counted), counted in the step's manager after a left-padded prefill, as the
-     * generator decodes: with the separate projections, or with {@link Decoder#fuseForInference}.
+     * Arrays one decode step's forward pass creates through DJL (each the result of one native call;
+     * in-place cache writes not counted), counted in the step's manager after a left-padded prefill,
+     * as the generator decodes: op by op with the separate projections, or with {@link
+     * Decoder#fuseForInference} (for a Llama-style model on CPU the step is then one TorchScript call,
+     * model/DecodeStep, plus the rotary tables).
      */
     public static int decodeStepArrays(ModelConfig cfg, int batch, boolean fused) {
         boolean grad = JniUtils.isGradMode();

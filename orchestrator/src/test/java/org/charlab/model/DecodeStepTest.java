@@ -1,0 +1,121 @@
+package org.charlab.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A cached decode step in one TorchScript call ({@link DecodeStep}) against the same step op by op. */
+class DecodeStepTest {
+
+    static {
+        TestModels.oneThread();
+    }
+
+    /**
+     * Which models the compiled step covers: Llama-style (Mistral without a sliding window too);
+     * Qwen2's biases, Qwen3's q/k norms and Gemma 3 decode op by op.
+     */
+    @ParameterizedTest
+    @CsvSource({"llama,true", "mistral,true", "qwen2,false", "qwen3,false", "gemma3_sliding,false"})
+    void coversLlamaStyleModelsOnly(String arch, boolean covered) {
+        ModelConfig cfg = TestModels.micro(arch, true);
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 1);
+                FusedWeights f = d.fuseForInference()) {
+            if (covered) {
+                assertNotNull(f.step, arch);
+            } else {
+                assertNull(f.step, arch);
+            }
+        }
+    }
+
+    /**
+     * Left-padded rows of different lengths, then 12 single-token steps: the compiled step gives the
+     * op-by-op fused path's logits bit for bit at every step (the KV cache it writes included, or
+     * later steps would drift), and leaves the cache where the op-by-op path leaves it.
+     */
+    @Test
+    void compiledStepsGiveTheSameLogitsBitForBit() {
+        for (ModelConfig cfg : List.of(TestModels.micro("llama", true), TestModels.micro("llama", false),
+                ModelConfig.tiny().withVocabSize(1024))) {
+            boolean grad = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 5);
+                    FusedWeights f = d.fuseForInference()) {
+                DecoderTest.randomizeNormsAndBiases(d, m);
+                DecodeStep compiled = f.step;
+                assertNotNull(compiled);
+                List<float[]> want;
+                try {
+                    f.step = null; // the same scope op by op
+                    want = decode(d, m, cfg);
+                } finally {
+                    f.step = compiled;
+                }
+                List<float[]> got = decode(d, m, cfg);
+                assertEquals(want.size(), got.size());
+                for (int i = 0; i < want.size(); i++) {
+                    assertArrayEquals(want.get(i), got.get(i), cfg.hiddenSize() + "d, step " + i + " (0 = prefill)");
+                }
+            } finally {
+                JniUtils.setGradMode(grad);
+            }
+        }
+    }
+
+    /** 4 rows, three left-padded, a 7-column prefill, 12 single-token steps fed varying ids. */
+    private static List<float[]> decode(Decoder d, NDManager m, ModelConfig cfg) {
+        int b = 4;
+        int prompt = 7;
+        int steps = 12;
+        int cap = prompt + steps;
+        int[] pad = {3, 0, 1, 6};
+        float[] mask = new float[b * cap];
+        long[] ids = DecoderTest.randomIds(b * prompt, cfg.vocabSize(), 3);
+        long[] pos = new long[b * prompt];
+        for (int r = 0; r < b; r++) {
+            for (int c = 0; c < prompt; c++) {
+                pos[r * prompt + c] = Math.max(0, c - pad[r]);
+                if (c < pad[r]) {
+                    mask[r * cap + c] = Decoder.MASKED;
+                }
+            }
+        }
+        List<float[]> out = new ArrayList<>();
+        try (KvCache cache = KvCache.allocate(cfg, m, b, cap); NDManager g = m.newSubManager()) {
+            NDArray maskAll = g.create(mask, new Shape(b, cap));
+            try (NDManager s = g.newSubManager()) {
+                NDArray km = maskAll.get(":, :" + prompt);
+                out.add(d.forward(s.create(ids, new Shape(b, prompt)), s.create(pos, new Shape(b, prompt)), km, cache,
+                        true).toFloatArray());
+            }
+            for (int step = 0; step < steps; step++) {
+                try (NDManager s = g.newSubManager()) {
+                    long[] next = new long[b];
+                    long[] p = new long[b];
+                    for (int r = 0; r < b; r++) {
+                        next[r] = (step * 31L + r * 17L + 5) % cfg.vocabSize();
+                        p[r] = prompt + step - pad[r];
+                    }
+                    NDArray km = maskAll.get(":, :" + (prompt + step + 1));
+                    km.attach(s);
+                    out.add(d.forward(s.create(next, new Shape(b, 1)), s.create(p, new Shape(b, 1)), km, cache, true)
+                            .toFloatArray());
+                }
+            }
+            assertEquals(cap, cache.length());
+        }
+        return out;
+    }
+}
