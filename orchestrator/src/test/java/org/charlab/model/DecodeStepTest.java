@@ -49,28 +49,43 @@ class DecodeStepTest {
     void compiledStepsGiveTheSameLogitsBitForBit() {
         for (ModelConfig cfg : List.of(TestModels.micro("llama", true), TestModels.micro("llama", false),
                 ModelConfig.tiny().withVocabSize(1024))) {
-            boolean grad = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 5);
-                    FusedWeights f = d.fuseForInference()) {
+            try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, 5)) {
                 DecoderTest.randomizeNormsAndBiases(d, m);
-                DecodeStep compiled = f.step;
-                assertNotNull(compiled);
-                List<float[]> want;
-                try {
-                    f.step = null; // the same scope op by op
-                    want = decode(d, m, cfg);
-                } finally {
-                    f.step = compiled;
-                }
-                List<float[]> got = decode(d, m, cfg);
-                assertEquals(want.size(), got.size());
-                for (int i = 0; i < want.size(); i++) {
-                    assertArrayEquals(want.get(i), got.get(i), cfg.hiddenSize() + "d, step " + i + " (0 = prefill)");
-                }
-            } finally {
-                JniUtils.setGradMode(grad);
+                checkSameLogits(d, m);
             }
+        }
+    }
+
+    /** The same on the real trained Llama checkpoint of shared/real-model (skipped, with the reason, without it). */
+    @Test
+    void onARealCheckpointToo() {
+        java.nio.file.Path hf = org.charlab.testing.RealModel.hfDir();
+        try (NDManager m = NDManager.newBaseManager(); Decoder d = Checkpoint.loadModel(hf, m)) {
+            checkSameLogits(d, m);
+        }
+    }
+
+    private static void checkSameLogits(Decoder d, NDManager m) {
+        ModelConfig cfg = d.config();
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (FusedWeights f = d.fuseForInference()) {
+            DecodeStep compiled = f.step;
+            assertNotNull(compiled, "the compiled step applies to " + cfg.modelType());
+            List<float[]> want;
+            try {
+                f.step = null; // the same scope op by op
+                want = decode(d, m, cfg);
+            } finally {
+                f.step = compiled;
+            }
+            List<float[]> got = decode(d, m, cfg);
+            assertEquals(want.size(), got.size());
+            for (int i = 0; i < want.size(); i++) {
+                assertArrayEquals(want.get(i), got.get(i), cfg.hiddenSize() + "d, step " + i + " (0 = prefill)");
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
         }
     }
 
