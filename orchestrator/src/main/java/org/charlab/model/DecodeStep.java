@@ -103,8 +103,9 @@ final class DecodeStep implements AutoCloseable {
      * Logits [B, 1, V] for {@code ids} [B, 1] after the {@code cache}'s filled positions, writing
      * the new keys and values at position cache.length() (the caller advances the cache).
      *
-     * @param cos, sin the fused q/k rotary tables of the new position, [B, 1, H + KV, hd] ({@link Rope#qkTables})
-     * @param mask     the additive key mask [B, 1, 1, S]
+     * @param cos  the fused q/k rotary cosines of the new position, [B, 1, H + KV, hd] ({@link Rope#qkTables})
+     * @param sin  the sines likewise
+     * @param mask the additive key mask [B, 1, 1, S]
      */
     NDArray run(NDArray ids, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
         IValue[] in = new IValue[5 + weights.length + 2];
