@@ -53,11 +53,6 @@ public final class SampleScan {
         private int[] textLengths = new int[16];
         private boolean[] parsed = new boolean[16];
         private int[] stamp = new int[16];
-        /** Slots set on this line, in order, and on the line before: the guess for this line's next name. */
-        private int[] present = new int[16];
-        private int presentCount;
-        private int[] previous = new int[16];
-        private int previousCount;
         /** Rows started so far: marks the score slots set on this row. */
         private int rowNo;
         /** The texts of earlier rows, handed out again when a row repeats them ({@link SampleScan#text}). */
@@ -121,11 +116,6 @@ public final class SampleScan {
             lastPromptId = promptId == null ? lastPromptId : promptId;
             lastFamily = family == null ? lastFamily : family;
             rowNo++;
-            int[] swap = previous;
-            previous = present;
-            previousCount = presentCount;
-            present = swap;
-            presentCount = 0;
             condition = null;
             promptId = null;
             family = null;
@@ -167,18 +157,6 @@ public final class SampleScan {
         }
 
         private int slot(String name) {
-            // lines repeat their score names in the same order, and the parser hands out one String
-            // per name: the slot at this position of the line before is usually it
-            int i = presentCount;
-            if (i < previousCount && names[previous[i]] == name && stamp[previous[i]] != rowNo) {
-                int s = previous[i];
-                stamp[s] = rowNo;
-                if (presentCount == present.length) {
-                    present = Arrays.copyOf(present, 2 * presentCount);
-                }
-                present[presentCount++] = s;
-                return s;
-            }
             Integer s = slots.get(name);
             if (s == null) {
                 s = slots.size();
@@ -196,13 +174,7 @@ public final class SampleScan {
                 names[s] = name;
                 stamp[s] = -1;
             }
-            if (stamp[s] != rowNo) {
-                stamp[s] = rowNo;
-                if (presentCount == present.length) {
-                    present = Arrays.copyOf(present, 2 * presentCount);
-                }
-                present[presentCount++] = s;
-            }
+            stamp[s] = rowNo;
             return s;
         }
     }

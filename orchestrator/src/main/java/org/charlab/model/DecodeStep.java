@@ -24,13 +24,8 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 final class DecodeStep implements AutoCloseable {
 
-    /** The step as torch.jit.save prints a module (code/__torch__.py); mirrors Decoder.forward line by line. */
-    static final String SOURCE = """
-            class DecodeStep(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
-              _is_full_backward_hook : Optional[bool]
+    /** The step's method as torch.jit.save prints it (code/__torch__.py, below the class header); mirrors Decoder.forward. */
+    static final String METHODS = """
               def forward(self: __torch__.DecodeStep,
                 ids: Tensor,
                 cos: Tensor,
@@ -94,7 +89,7 @@ final class DecodeStep implements AutoCloseable {
     DecodeStep(Device device, int kvHeads, NDArray eps, NDArray rotateHalf, NDArray embed, NDArray[] inputNorm,
             NDArray[] qkv, NDArray[] wo, NDArray[] ffnNorm, NDArray[] gateUp, NDArray[] down, NDArray finalNorm,
             NDArray lmHead) {
-        this.module = TorchScriptModule.load("DecodeStep", SOURCE, device);
+        this.module = TorchScriptModule.load("DecodeStep", METHODS, device);
         this.weights = new IValue[] {IValue.from(kvHeads), pt(eps), pt(rotateHalf), pt(embed), list(inputNorm),
                 list(qkv), list(wo), list(ffnNorm), list(gateUp), list(down), pt(finalNorm), pt(lmHead)};
     }

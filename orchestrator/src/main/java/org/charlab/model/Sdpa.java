@@ -21,13 +21,8 @@ import ai.djl.training.ParameterStore;
  */
 public final class Sdpa {
 
-    /** The module's source as {@code torch.jit.save} prints it (code/__torch__.py). */
-    static final String SOURCE = """
-            class Sdpa(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
-              _is_full_backward_hook : Optional[bool]
+    /** The module's methods as {@code torch.jit.save} prints them (code/__torch__.py, below the class header). */
+    static final String METHODS = """
               def forward(self: __torch__.Sdpa,
                 q: Tensor,
                 k: Tensor,
@@ -60,6 +55,6 @@ public final class Sdpa {
     }
 
     private static PtSymbolBlock module(Device device) {
-        return TorchScriptModule.load("Sdpa", SOURCE, device);
+        return TorchScriptModule.load("Sdpa", METHODS, device);
     }
 }

@@ -32,8 +32,17 @@ final class TorchScriptModule {
     private TorchScriptModule() {
     }
 
-    /** The module {@code __torch__.<name>} with {@code source} as its code, loaded on {@code device}. */
-    static PtSymbolBlock load(String name, String source, Device device) {
+    /**
+     * The module {@code __torch__.<name>} with {@code methods} (indented two spaces, as torch.jit.save
+     * prints them) as its code, loaded on {@code device}.
+     */
+    static PtSymbolBlock load(String name, String methods, Device device) {
+        String source = "class " + name + "(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + "  _is_full_backward_hook : Optional[bool]\n"
+                + methods;
         return MODULES.computeIfAbsent(List.of(name, source, device), k -> {
             PtNDManager owner = (PtNDManager) NDManager.newBaseManager(device);
             try {

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,48 +86,8 @@ class DecodeStepTest {
         }
     }
 
-    /** 4 rows, three left-padded, a 7-column prefill, 12 single-token steps fed varying ids. */
+    /** 4 rows, three left-padded, a 7-column prefill, 12 single-token steps. */
     private static List<float[]> decode(Decoder d, NDManager m, ModelConfig cfg) {
-        int b = 4;
-        int prompt = 7;
-        int steps = 12;
-        int cap = prompt + steps;
-        int[] pad = {3, 0, 1, 6};
-        float[] mask = new float[b * cap];
-        long[] ids = DecoderTest.randomIds(b * prompt, cfg.vocabSize(), 3);
-        long[] pos = new long[b * prompt];
-        for (int r = 0; r < b; r++) {
-            for (int c = 0; c < prompt; c++) {
-                pos[r * prompt + c] = Math.max(0, c - pad[r]);
-                if (c < pad[r]) {
-                    mask[r * cap + c] = Decoder.MASKED;
-                }
-            }
-        }
-        List<float[]> out = new ArrayList<>();
-        try (KvCache cache = KvCache.allocate(cfg, m, b, cap); NDManager g = m.newSubManager()) {
-            NDArray maskAll = g.create(mask, new Shape(b, cap));
-            try (NDManager s = g.newSubManager()) {
-                NDArray km = maskAll.get(":, :" + prompt);
-                out.add(d.forward(s.create(ids, new Shape(b, prompt)), s.create(pos, new Shape(b, prompt)), km, cache,
-                        true).toFloatArray());
-            }
-            for (int step = 0; step < steps; step++) {
-                try (NDManager s = g.newSubManager()) {
-                    long[] next = new long[b];
-                    long[] p = new long[b];
-                    for (int r = 0; r < b; r++) {
-                        next[r] = (step * 31L + r * 17L + 5) % cfg.vocabSize();
-                        p[r] = prompt + step - pad[r];
-                    }
-                    NDArray km = maskAll.get(":, :" + (prompt + step + 1));
-                    km.attach(s);
-                    out.add(d.forward(s.create(next, new Shape(b, 1)), s.create(p, new Shape(b, 1)), km, cache, true)
-                            .toFloatArray());
-                }
-            }
-            assertEquals(cap, cache.length());
-        }
-        return out;
+        return FusedDecodeTest.decode(d, m, cfg, new int[] {3, 0, 1, 6}, 7, 12, new int[1]);
     }
 }

@@ -1,6 +1,7 @@
 package org.charlab.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,11 +61,19 @@ class FusedDecodeTest {
 
     /** 3 rows (the first two left-padded), prefill of 6 columns, 4 single-token steps. */
     private static List<float[]> decode(Decoder d, NDManager m, ModelConfig cfg, int[] arraysPerStep) {
-        int b = 3;
-        int prompt = 6;
-        int steps = 4;
+        return decode(d, m, cfg, new int[] {2, 1, 0}, 6, 4, arraysPerStep);
+    }
+
+    /**
+     * Left-padded prefill ({@code pad[r]} padding columns in row r, {@code prompt} columns) then
+     * {@code steps} single-token steps with per-row positions and a key mask, as the generator
+     * decodes; the logits of the prefill and of every step, and in {@code arraysPerStep[0]} the arrays
+     * one step created.
+     */
+    static List<float[]> decode(Decoder d, NDManager m, ModelConfig cfg, int[] pad, int prompt, int steps,
+            int[] arraysPerStep) {
+        int b = pad.length;
         int cap = prompt + steps;
-        int[] pad = {2, 1, 0};
         float[] mask = new float[b * cap];
         long[] ids = DecoderTest.randomIds(b * prompt, cfg.vocabSize(), 7);
         long[] pos = new long[b * prompt];
@@ -101,6 +110,7 @@ class FusedDecodeTest {
                     out.add(logits.toFloatArray());
                 }
             }
+            assertEquals(cap, cache.length());
         }
         return out;
     }
