@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.charlab.BadInput;
 import org.charlab.config.RuntimeConfig;
+import org.charlab.generate.SamplingCost;
+import org.charlab.generate.SamplingParams;
 import org.charlab.model.Engines;
 import org.charlab.model.ModelConfig;
 import org.charlab.train.ModelBench;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "model",
         mixinStandardHelpOptions = true,
         description = {"Training tokens/s and FLOP utilisation against this machine's fp32 matmul peak (measured in "
-                + "the same run), generation tokens/s with and without the KV cache at batch 1 and 32, and RSS."})
+                + "the same run), generation tokens/s with and without the KV cache at batch 1 and 32, the Java sampling cost per row, and RSS."})
 public final class BenchModelCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -108,6 +110,13 @@ public final class BenchModelCommand implements Callable<Integer> {
             gen.put("decode_step_native_ops", fusedArrays);
             progress(out, "%s decode step: %d native calls from Java (arrays created; %d op by op with separate "
                     + "projections)", size, fusedArrays, separate);
+            SamplingParams sp = new SamplingParams(1.0, 0.95, 0, newTokens, 1, true, 32);
+            double flat = SamplingCost.microsPerRow(cfg.vocabSize(), 0.25, sp);
+            double peaked = SamplingCost.microsPerRow(cfg.vocabSize(), 3.0, sp);
+            gen.put("sampling_us_per_row_flat_logits", flat);
+            gen.put("sampling_us_per_row_peaked_logits", peaked);
+            progress(out, "%s sampling in Java (top_p 0.95, %d ids): %.1f us per row of flat logits (sd 0.25, as the "
+                    + "random weights give), %.1f of peaked ones (sd 3)", size, cfg.vocabSize(), flat, peaked);
             for (int batch : new int[] {1, 32}) {
                 double cached = ModelBench.generate(cfg, batch, newTokens, true, 1);
                 gen.put("batch" + batch + "_cached_tokens_per_s", cached);

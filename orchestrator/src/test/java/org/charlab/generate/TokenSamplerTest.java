@@ -66,6 +66,39 @@ class TokenSamplerTest {
         assertEquals(3000, draws);
     }
 
+    /**
+     * Rows that take the bucketing through its corners, at charworld's vocabulary: all logits
+     * equal (one value range of width zero), nearly flat (the nucleus is most of the vocabulary),
+     * spread over hundreds of nats (many rounds, each narrowing the range 256-fold), one spike over
+     * a flat floor, and a few distinct values with many ties.
+     */
+    @Test
+    @Timeout(60)
+    void extremeRowsDrawTheSameTokenAsTheSortingReference() {
+        int vocab = 1024;
+        TokenSampler s = new TokenSampler(vocab);
+        SplittableRandom gen = new SplittableRandom(11);
+        for (int trial = 0; trial < 600; trial++) {
+            float[] row = new float[vocab];
+            int kind = trial % 5;
+            for (int i = 0; i < vocab; i++) {
+                row[i] = switch (kind) {
+                    case 0 -> 0.25f;
+                    case 1 -> (float) (gen.nextGaussian() * 0.01);
+                    case 2 -> (float) (gen.nextGaussian() * 150);
+                    case 3 -> i == trial % vocab ? 12f : (float) (gen.nextGaussian() * 1e-3);
+                    default -> gen.nextInt(4);
+                };
+            }
+            double topP = new double[] {0.999999, 0.95, 0.5, 1e-9}[trial % 4];
+            int topK = new int[] {0, 0, 1, 700, 1023}[(trial / 5) % 5];
+            SamplingParams p = new SamplingParams(1.0, topP, topK, 1, 1, true, 1);
+            long seed = gen.nextLong();
+            assertEquals(reference(row, 0, vocab, p, new SplittableRandom(seed)),
+                    s.draw(row, 0, p, new SplittableRandom(seed)), "trial " + trial + " kind " + kind + " " + p);
+        }
+    }
+
     /** The sort-based sampler charlab used before TokenSampler: the semantics the selection must keep. */
     static int reference(float[] logits, int off, int vocab, SamplingParams p, SplittableRandom rng) {
         double max = Double.NEGATIVE_INFINITY;
