@@ -33,8 +33,8 @@ final class TokenSampler {
     private final int vocab;
     private final double[] prob;
     private final double[] work;
-    private final double[] mass = new double[BUCKETS];
-    private final int[] count = new int[BUCKETS];
+    /** Per bucket, the weight the cut counts: probability for top-p, 1 per candidate for top-k. */
+    private final double[] weight = new double[BUCKETS];
 
     TokenSampler(int vocab) {
         this.vocab = vocab;
@@ -125,18 +125,16 @@ final class TokenSampler {
             // fewer than 256 buckets: a log scale over a wide range, ulps over a narrow one
             long top = Double.doubleToRawLongBits(hi);
             int shift = Math.max(0, 64 - Long.numberOfLeadingZeros(top - Double.doubleToRawLongBits(lo)) - 8);
-            Arrays.fill(mass, 0);
-            Arrays.fill(count, 0);
+            Arrays.fill(weight, 0);
             for (int i = 0; i < n; i++) {
                 int b = (int) ((top - Double.doubleToRawLongBits(work[i])) >>> shift);
-                mass[b] += work[i];
-                count[b]++;
+                weight[b] += byMass ? work[i] : 1;
             }
             // the bucket the running total crosses the target in, from the top; hi and lo fall in
             // different buckets, so every round drops at least one candidate
             int k = 0;
-            while (k < BUCKETS && above + (byMass ? mass[k] : count[k]) < target) {
-                above += byMass ? mass[k] : count[k];
+            while (k < BUCKETS && above + weight[k] < target) {
+                above += weight[k];
                 k++;
             }
             if (k == BUCKETS) {
