@@ -144,7 +144,10 @@ final class RunCommand implements Callable<Integer> {
                 return new SlurmRun(out, plan, dir, journal, prov, slurmCli, slurmConfig, slurmOptions.detach).call();
             }
             StageLauncher launcher = inProcess ? new InProcessLauncher(Catalogs.stages()) : new ChildJvmLauncher();
-            Executor executor = new LocalExecutor(launcher, jobs, threads);
+            // free cores go to the lanes of stages that start alone, unless the thread count was set by
+            // hand or the stages share this JVM (lane threads are per process)
+            int lend = configured == 0 && !inProcess ? Runtime.getRuntime().availableProcessors() : 0;
+            Executor executor = new LocalExecutor(launcher, jobs, threads, lend);
             ConsoleProgress console = new ConsoleProgress(out, System.console() != null, plan.stages().size());
             console.line("sweep " + dir.dir());
             Thread onCtrlC = new Thread(() -> {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.charlab.config.RuntimeConfig;
 import org.charlab.plan.Plan;
 import org.charlab.results.AtomicFiles;
 import org.charlab.results.SweepDir;
@@ -32,9 +33,9 @@ public final class ChildJvmLauncher implements StageLauncher {
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
     @Override
-    public boolean launch(Plan plan, SweepDir dir, String key, int threads, Progress progress, Path log)
-            throws InterruptedException {
-        List<String> cmd = command(dir, key, threads, plan.stages().get(key).runtime().get("interop_threads"));
+    public boolean launch(Plan plan, SweepDir dir, String key, int threads, int laneThreads, Progress progress,
+            Path log) throws InterruptedException {
+        List<String> cmd = command(dir, key, threads, laneThreads, plan.stages().get(key).runtime().get("interop_threads"));
         try {
             Files.createDirectories(log.getParent());
             cmd.addAll(1, ClassDataArchive.forThisJvm(progress::log));
@@ -70,7 +71,7 @@ public final class ChildJvmLauncher implements StageLauncher {
         return pb;
     }
 
-    static List<String> command(SweepDir dir, String key, int threads, Object interop) {
+    static List<String> command(SweepDir dir, String key, int threads, int laneThreads, Object interop) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -78,6 +79,9 @@ public final class ChildJvmLauncher implements StageLauncher {
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
         cmd.add("-Dai.djl.pytorch.num_interop_threads=" + (interop == null ? 1 : interop));
+        if (laneThreads > threads) {
+            cmd.add("-D" + RuntimeConfig.LANE_THREADS_PROPERTY + "=" + laneThreads);
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.charlab.cli.Main");

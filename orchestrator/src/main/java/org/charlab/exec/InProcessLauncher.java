@@ -17,8 +17,9 @@ public final class InProcessLauncher implements StageLauncher {
         this.runner = new StageRunner(catalog);
     }
 
+    /** Lane threads are a process-wide setting: stages sharing this JVM run theirs on {@code threads}. */
     @Override
-    public boolean launch(Plan plan, SweepDir dir, String key, int threads, Progress progress, Path log) {
+    public boolean launch(Plan plan, SweepDir dir, String key, int threads, int laneThreads, Progress progress, Path log) {
         try {
             runner.run(plan, dir.cache(), key, threads, progress);
             return true;

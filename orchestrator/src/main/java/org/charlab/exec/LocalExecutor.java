@@ -26,20 +26,46 @@ import org.charlab.results.SweepDir;
  * Runs a sweep on this machine: the unique stages of all runs as one dependency graph, up to
  * {@code jobs} at a time, each with {@code threads} engine threads. Finished stages (in the cache)
  * are never recomputed; a failed stage fails the runs that need it and the rest go on.
+ *
+ * <p>Cores no running stage holds are lent to the stages starting now, shared out evenly: a stage
+ * that starts alone (a study's pretrain, which every other stage waits for) runs its lanes on every
+ * core even under {@code --jobs 2}. Lent cores only let more lanes run at once; what a stage computes
+ * depends on the machine's cores, never on the schedule (org.charlab.model.Lanes), so the numbers
+ * are the same under any {@code --jobs}. Stages hold what they were lent until they end, so
+ * jobs x threads never exceed the cores.
  */
 public final class LocalExecutor implements Executor {
 
     private final StageLauncher launcher;
     private final int jobs;
     private final int threads;
+    private final int cores;
     private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean interrupted;
     private volatile SweepJournal journal;
 
+    /** An executor that never lends cores: every stage runs its lanes on {@code threads}. */
     public LocalExecutor(StageLauncher launcher, int jobs, int threads) {
+        this(launcher, jobs, threads, 0);
+    }
+
+    /**
+     * @param cores the cores to share out among running stages (the machine's, when the thread count
+     *              was derived from them), or 0 to lend none (a configured thread count is kept)
+     */
+    public LocalExecutor(StageLauncher launcher, int jobs, int threads, int cores) {
         this.launcher = launcher;
         this.jobs = jobs;
         this.threads = threads;
+        this.cores = cores;
+    }
+
+    /**
+     * Lane threads for each of {@code starting} stages starting now while running stages hold
+     * {@code held} cores: an even share of the free cores, never fewer than the stage's own threads.
+     */
+    static int laneThreads(int cores, int held, int starting, int threads) {
+        return Math.max(threads, (cores - held) / Math.max(1, starting));
     }
 
     /** Threads per stage: the configured count, else the cores shared out over the jobs. */
@@ -73,9 +99,11 @@ public final class LocalExecutor implements Executor {
         });
         CompletionService<Boolean> cs = new ExecutorCompletionService<>(pool);
         Map<Future<Boolean>, String> inFlight = new HashMap<>();
+        Map<Future<Boolean>, Integer> lent = new HashMap<>(); // lane threads each running stage holds
         try {
             while (!interrupted) {
-                for (var it = todo.iterator(); it.hasNext() && inFlight.size() < jobs; ) {
+                List<String> starting = new ArrayList<>();
+                for (var it = todo.iterator(); it.hasNext() && inFlight.size() + starting.size() < jobs; ) {
                     String key = it.next();
                     StagePlan sp = plan.stages().get(key);
                     String badDep = sp.deps().values().stream().filter(failed::contains).findFirst().orElse(null);
@@ -89,13 +117,20 @@ public final class LocalExecutor implements Executor {
                         continue;
                     }
                     it.remove();
+                    starting.add(key);
+                }
+                int held = lent.values().stream().mapToInt(Integer::intValue).sum();
+                for (String key : starting) {
+                    int lanes = laneThreads(cores, held, starting.size(), threads);
                     running.add(key);
                     journal.started(key);
                     String label = labels.get(key);
-                    console.line("start " + label);
+                    console.line("start " + label + (lanes > threads ? " (lanes on " + lanes + " cores)" : ""));
                     Progress progress = console.forStage(label);
                     Path log = dir.dir().resolve("logs").resolve(key + ".log");
-                    inFlight.put(cs.submit(() -> launcher.launch(plan, dir, key, threads, progress, log)), key);
+                    Future<Boolean> f = cs.submit(() -> launcher.launch(plan, dir, key, threads, lanes, progress, log));
+                    inFlight.put(f, key);
+                    lent.put(f, lanes);
                 }
                 if (inFlight.isEmpty()) {
                     if (!todo.isEmpty()) {
@@ -105,6 +140,7 @@ public final class LocalExecutor implements Executor {
                 }
                 Future<Boolean> f = cs.take();
                 String key = inFlight.remove(f);
+                lent.remove(f);
                 running.remove(key);
                 boolean ok;
                 String launchError = null;

@@ -91,6 +91,9 @@ public final class StageRunner {
                 Files.delete(facts);
             }
             info.put("threads", threads);
+            // speed only: the lanes' work is cut by the machine's cores, whatever runs it (model.Lanes)
+            info.put("lane_threads", Integer.getInteger(RuntimeConfig.LANE_THREADS_PROPERTY, threads));
+            info.put("cores", Runtime.getRuntime().availableProcessors());
             info.put("started", started.toString());
             info.put("ended", ended.toString());
             info.put("seconds", Duration.between(started, ended).toMillis() / 1000.0);

@@ -1,15 +1,16 @@
 package org.charlab.generate;
 
-import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
 import java.util.List;
 import org.charlab.model.Decoder;
 import org.charlab.model.Lanes;
 import org.charlab.model.ModelConfig;
 
 /**
- * Decoding a small model on CPU in lanes ({@link Lanes}): one lane thread per intra-op thread the
- * engine was given, each with one intra-op thread and autograd off, decoding with its own KV cache either whole batches
- * (when a call has at least as many batches as lanes) or a contiguous share of one batch's rows.
+ * Decoding a small model on CPU in lanes ({@link Lanes}): lane threads with one intra-op thread
+ * each and autograd off, each decoding with its own KV cache either whole batches (when a call has
+ * at least {@link Lanes#parts()} batches: one per core of the machine) or, for a call with fewer,
+ * each batch's rows cut into that many contiguous shares.
  *
  * <p>Why: a small model's decode step is bound by per-op overhead (10-30 us per native call at
  * batch 32 whatever the op's size), not FLOPs. Splitting each tiny op over two OpenMP threads buys
@@ -19,10 +20,11 @@ import org.charlab.model.ModelConfig;
  * step's ops over more rows (8.7 ms for 32 rows against 6 ms for 16).
  *
  * <p>Only for models whose weights fit {@link #MAX_WEIGHT_BYTES}: larger ones are bound by matmuls
- * and weight reads, and every lane reads every weight each step. A row's tokens depend on the lane
- * split only through float rounding in batched kernels, as on any batch split; the split is fixed
- * by the thread count, the batch size and the number of rows (not by which lane is free first), so
- * a configuration reproduces its samples.
+ * and weight reads, and every lane reads every weight each step. A row's tokens depend on the split
+ * only through float rounding in batched kernels, as on any batch split; the split is fixed by the
+ * machine's cores, the batch size and the number of rows - not by how many lane threads run it
+ * ({@link Lanes#threads()}, the stage's share of the cores) nor by which is free first - so a
+ * configuration draws the same samples under {@code --jobs 1} and {@code --jobs 2}.
  */
 final class DecodeLanes {
 
@@ -37,30 +39,37 @@ final class DecodeLanes {
     private DecodeLanes() {
     }
 
+    /** Whether {@code model} decodes in lanes: on CPU, weights up to {@link #MAX_WEIGHT_BYTES}. */
+    static boolean applies(Decoder model) {
+        return !model.manager().getDevice().isGpu() && laneSized(model.config());
+    }
+
+    /** Rows [from, to) of a call, decoded as one batch with its own KV cache. */
+    record Share(int from, int to) {
+    }
+
     /**
-     * How many lanes {@code rows} rows of {@code model} decode in: 0 (decode on the calling thread,
-     * with the engine's intra-op threads) on a GPU or for a large model, else min(intra-op threads, rows).
+     * What a call of {@code rows} rows decodes as, {@code batchSize} rows at most per batch, on a machine
+     * of {@code parts} cores: its batches whole when there are at least {@code parts} of them (an eval
+     * stage's hundreds of prompts), else each batch's rows cut into min(parts, rows) contiguous shares
+     * (one batch of 32 on 2 cores: rows 0-15 and 16-31). No thread count enters: one lane thread decodes
+     * the same shares as many, one after another.
      */
-    static int lanes(Decoder model, int rows) {
-        if (model.manager().getDevice().isGpu() || !laneSized(model.config())) {
-            return 0;
+    static List<Share> shares(int rows, int batchSize, int parts) {
+        List<Share> out = new ArrayList<>();
+        int batches = (rows + batchSize - 1) / batchSize;
+        for (int i = 0; i < rows; i += batchSize) {
+            int n = Math.min(rows, i + batchSize) - i;
+            int cut = batches >= parts ? 1 : Math.min(parts, n);
+            for (int k = 0; k < cut; k++) {
+                out.add(new Share(i + (int) ((long) n * k / cut), i + (int) ((long) n * (k + 1) / cut)));
+            }
         }
-        return Math.max(1, Math.min(JniUtils.getNumThreads(), rows));
+        return out;
     }
 
     /** Whether a model of {@code cfg} is small enough to decode in lanes on CPU. */
     static boolean laneSized(ModelConfig cfg) {
         return cfg.parameterCount() * 4 <= MAX_WEIGHT_BYTES;
-    }
-
-    /** A share of rows [from, to) decoded by one lane. */
-    @FunctionalInterface
-    interface Part<T> {
-        List<T> decode(int from, int to);
-    }
-
-    /** Rows 0..rows-1 split into {@code lanes} contiguous shares decoded at once; results in row order. */
-    static <T> List<T> run(int lanes, int rows, Part<T> part) {
-        return Lanes.each(lanes, lanes, i -> part.decode((int) ((long) rows * i / lanes), (int) ((long) rows * (i + 1) / lanes)));
     }
 }

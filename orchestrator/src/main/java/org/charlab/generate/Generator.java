@@ -29,9 +29,9 @@ import org.charlab.model.Tokenizer;
  * <p>One decode step costs one forward pass over [B, 1] new tokens plus one copy of the [B, V]
  * logits to Java, where sampling happens. Runs with autograd off and the model's projections
  * fused for the call ({@link Decoder#fuseForInference}): a small model on CPU in {@link DecodeLanes}
- * (pool threads with one intra-op thread each, taking whole batches, or sharing the rows of a call
- * with fewer batches than lanes), otherwise, and whenever a {@link TokenListener} listens, on the
- * calling thread.
+ * (pool threads with one intra-op thread each, taking whole batches, or shares of the rows of a call
+ * with fewer batches than the machine has cores), otherwise, and whenever a {@link TokenListener}
+ * listens, on the calling thread.
  */
 public final class Generator {
 
@@ -39,17 +39,25 @@ public final class Generator {
     private final ChatFormat chat;
     private final Tokenizer tok;
     private final int[] stopIds;
+    /** What a call's rows are cut into for lanes ({@link DecodeLanes}): the machine's cores. */
+    private final int parts;
 
-    private Generator(Decoder model, ChatFormat chat, int[] stopIds) {
+    private Generator(Decoder model, ChatFormat chat, int[] stopIds, int parts) {
         this.model = model;
         this.chat = chat;
         this.tok = chat.tokenizer();
         this.stopIds = stopIds;
+        this.parts = parts;
     }
 
     /** The same generator never stopping before max_new_tokens (benchmarks need fixed lengths). */
     public Generator withoutStops() {
-        return new Generator(model, chat, new int[0]);
+        return new Generator(model, chat, new int[0], parts);
+    }
+
+    /** The same generator cutting its calls into {@code parts} instead of the machine's cores (tests). */
+    Generator withParts(int parts) {
+        return new Generator(model, chat, stopIds, parts);
     }
 
     public Generator(Decoder model, ChatFormat chat) {
@@ -69,6 +77,7 @@ public final class Generator {
             }
         }
         stopIds = stops.stream().mapToInt(Integer::intValue).toArray();
+        parts = Lanes.parts();
     }
 
     /** The ids that end a sample: the chat format's end tokens, then the checkpoint's own (Tokenizer#eosIds). */
@@ -120,23 +129,19 @@ public final class Generator {
         JniUtils.setGradMode(false);
         try (FusedWeights fused = model.fuseForInference()) {
             int size = params.maxBatch();
-            int batches = (requests.size() + size - 1) / size;
-            int lanes = listener == null ? DecodeLanes.lanes(model, requests.size()) : 0;
-            if (lanes > 0 && batches >= lanes) {
-                // whole batches, one per free lane
-                return Lanes.each(lanes, batches, k -> batch(requests.subList(k * size,
-                        Math.min(requests.size(), (k + 1) * size)), params, null, k * size));
+            if (listener != null || !DecodeLanes.applies(model)) {
+                List<Sample> out = new ArrayList<>(requests.size());
+                for (int i = 0; i < requests.size(); i += size) {
+                    out.addAll(batch(requests.subList(i, Math.min(requests.size(), i + size)), params, listener, i));
+                }
+                return out;
             }
-            List<Sample> out = new ArrayList<>(requests.size());
-            for (int i = 0; i < requests.size(); i += size) {
-                List<Request> rows = requests.subList(i, Math.min(requests.size(), i + size));
-                int first = i;
-                int split = Math.min(lanes, rows.size());
-                out.addAll(split == 0 ? batch(rows, params, listener, first)
-                        : DecodeLanes.run(split, rows.size(),
-                                (from, to) -> batch(rows.subList(from, to), params, null, first + from)));
-            }
-            return out;
+            // the shares fix the rounding (the machine's cores); the lane threads only how many run at once
+            List<DecodeLanes.Share> shares = DecodeLanes.shares(requests.size(), size, parts);
+            return Lanes.each(Lanes.threads(), shares.size(), k -> {
+                DecodeLanes.Share sh = shares.get(k);
+                return batch(requests.subList(sh.from(), sh.to()), params, null, sh.from());
+            });
         } finally {
             JniUtils.setGradMode(gradMode);
         }

@@ -11,7 +11,8 @@ import org.charlab.config.RuntimeConfig;
 /**
  * Device and thread setup for the PyTorch engine. Call {@link #configure} once per stage JVM
  * before any array is created: inter-op threads can only be set before the engine's first parallel
- * work. Changing the intra-op thread count changes the last bits of results.
+ * work. Changing the intra-op thread count changes the last bits of what computes on the calling
+ * thread; small models on CPU train and decode in {@link Lanes}, cut by the machine's cores instead.
  */
 public final class Engines {
 

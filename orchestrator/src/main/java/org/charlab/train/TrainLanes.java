@@ -16,14 +16,21 @@ import org.charlab.model.ModelConfig;
 
 /**
  * Training a small model on CPU in lanes: data parallelism inside one process. A micro-batch's rows
- * are cut into one contiguous slice per intra-op thread the engine was given; each slice trains on
- * a {@link Lanes} thread with one intra-op thread, lane 0 on the model itself and lane i on a
- * {@link Decoder#laneView} (the same weights as separate leaves), with the objective's
- * {@link SlicedObjective#sliceLoss} (normalised by the whole micro-batch). Before the optimizer step the
- * views' gradients are added to the model's in lane order, so the step sees the micro-batch's
- * gradient: the sum of the slices' (equal to one pass over the whole batch up to float rounding).
+ * are cut into {@link Lanes#parts()} contiguous slices (one per core of the machine, at most one per
+ * row); each slice trains on a {@link Lanes} thread with one intra-op thread, slice 0 on the model
+ * itself and slice i on its own {@link Decoder#laneView} (the same weights as separate leaves), with
+ * the objective's {@link SlicedObjective#sliceLoss} (normalised by the whole micro-batch). Before the
+ * optimizer step the views' gradients are added to the model's in slice order, so the step sees the
+ * micro-batch's gradient: the sum of the slices' (equal to one pass over the whole batch up to float
+ * rounding).
  *
- * <p>Why: a tiny model's ops are small. On two intra-op threads each parallel op is split over
+ * <p>The slices depend on the machine and the micro-batch only; how many run at once
+ * ({@link Lanes#threads()}: the stage's share of the cores, or every free core when it runs alone)
+ * does not change a bit, because every slice has its own view and gradient and runs on one intra-op
+ * thread wherever it runs. So a stage trains the same weights under {@code --jobs 1} and
+ * {@code --jobs 2}, run after run and across resumes.
+ *
+ * <p>Why lanes: a tiny model's ops are small. On two intra-op threads each parallel op is split over
  * OpenMP workers that, under OMP_WAIT_POLICY=PASSIVE (the launcher's default), sleep between ops
  * and are woken for every one. {@code bench model}'s tiny training at 16 x 256 ran 8,589-11,254
  * tokens/s in two lanes against 5,576-10,128 on the caller in the same runs (2026-12-03,
@@ -31,10 +38,7 @@ import org.charlab.model.ModelConfig;
  *
  * <p>Only for {@link SlicedObjective sliced objectives} (SFT, pretraining, DPO; the on-policy
  * ones sample inside their loss), full fine-tunes (no adapters), CPU, weights up to
- * {@link #MAX_WEIGHT_BYTES}, and two or more intra-op threads. The slices depend only on the thread
- * count and the micro-batch, and the gradients are summed in lane order, so a configuration trains
- * bit-identically run after run; a different thread count changes the last bits (as any change of
- * thread count does).
+ * {@link #MAX_WEIGHT_BYTES}, and machines of two or more cores.
  */
 final class TrainLanes implements AutoCloseable {
 
@@ -49,31 +53,31 @@ final class TrainLanes implements AutoCloseable {
     }
 
     private final Decoder model;
-    private final List<Decoder> views;
+    private final int parts;
+    /** The views of slices 1, 2, ...: made when a micro-batch first needs them. */
+    private final List<Decoder> views = new ArrayList<>();
 
-    private TrainLanes(Decoder model, List<Decoder> views) {
+    private TrainLanes(Decoder model, int parts) {
         this.model = model;
-        this.views = views;
+        this.parts = parts;
     }
 
     /**
      * Lanes for training {@code model} on {@code objective}, or null when it trains on the calling
-     * thread (one intra-op thread, GPU, adapters, a large model, an objective that does not slice).
+     * thread (a one-core machine, GPU, adapters, a large model, an objective that does not slice).
      * Call after the model's weights are trainable; close before the model.
      */
     static TrainLanes open(Decoder model, Objective<?> objective) {
-        int lanes = JniUtils.getNumThreads();
-        if (lanes < 2 || !(objective instanceof SlicedObjective) || model.manager().getDevice().isGpu()
+        return open(model, objective, Lanes.parts());
+    }
+
+    /** {@link #open(Decoder, Objective)} cutting micro-batches into {@code parts} slices. */
+    static TrainLanes open(Decoder model, Objective<?> objective, int parts) {
+        if (parts < 2 || !(objective instanceof SlicedObjective) || model.manager().getDevice().isGpu()
                 || model.adapters() != null || !laneSized(model.config())) {
             return null;
         }
-        List<Decoder> views = new ArrayList<>(lanes - 1);
-        for (int i = 1; i < lanes; i++) {
-            Decoder v = model.laneView(model.manager());
-            v.setTrainable(true);
-            views.add(v);
-        }
-        return new TrainLanes(model, views);
+        return new TrainLanes(model, parts);
     }
 
     /** Whether a model of {@code cfg} is small enough to train in lanes on CPU. */
@@ -81,19 +85,24 @@ final class TrainLanes implements AutoCloseable {
         return cfg.parameterCount() * 4 <= MAX_WEIGHT_BYTES;
     }
 
-    /** How many lanes train (the model and its views). */
+    /** How many slices a micro-batch of at least that many rows is cut into. */
+    int parts() {
+        return parts;
+    }
+
+    /** How many slices train at once: {@link Lanes#threads()}, at most {@link #parts()}. */
     int lanes() {
-        return views.size() + 1;
+        return Math.max(1, Math.min(Lanes.threads(), parts));
     }
 
     /**
      * The backward pass of micro-batch {@code batch}, its loss divided by {@code divisor} (the
-     * accumulation count): in slices on {@code lanes} when that is non-null and the batch has two or
-     * more rows, else in one pass on the calling thread. Gradients accumulate (into the views' own
-     * until {@link #gatherGradients}).
+     * accumulation count): in slices on lane threads when {@code lanes} is non-null (a one-row batch
+     * too, so that it runs on one intra-op thread as its slices would), else in one pass on the
+     * calling thread. Gradients accumulate (into the views' own until {@link #gatherGradients}).
      */
     static <E> Step backward(TrainLanes lanes, Decoder model, Objective<E> objective, List<E> batch, int divisor) {
-        if (lanes != null && batch.size() > 1) {
+        if (lanes != null) {
             return lanes.backward((SlicedObjective<E>) objective, batch, divisor); // open() only for these
         }
         try (NDManager step = model.manager().newSubManager();
@@ -106,8 +115,13 @@ final class TrainLanes implements AutoCloseable {
     }
 
     private <E> Step backward(SlicedObjective<E> objective, List<E> batch, int divisor) {
-        int n = Math.min(lanes(), batch.size());
-        List<Step> slices = Lanes.each(n, n, i -> {
+        int n = Math.max(1, Math.min(parts, batch.size()));
+        while (views.size() < n - 1) {
+            Decoder v = model.laneView(model.manager());
+            v.setTrainable(true);
+            views.add(v);
+        }
+        List<Step> slices = Lanes.each(lanes(), n, i -> {
             Decoder d = i == 0 ? model : views.get(i - 1);
             List<E> slice = batch.subList(batch.size() * i / n, batch.size() * (i + 1) / n);
             JniUtils.setGradMode(true); // lane threads keep it off between tasks
@@ -131,7 +145,7 @@ final class TrainLanes implements AutoCloseable {
     }
 
     /**
-     * Adds each view's gradients to the model's, in lane order, and zeroes the views': call once
+     * Adds each view's gradients to the model's, in slice order, and zeroes the views': call once
      * per optimizer step, after the last micro-batch and before clipping.
      */
     void gatherGradients() {
@@ -149,12 +163,12 @@ final class TrainLanes implements AutoCloseable {
                     PtNDArray alias = (PtNDArray) views.get(i).parameters().get(e.getKey());
                     NDArray ga = JniUtils.getGradient(alias);
                     if (ga == null) {
-                        continue; // this lane's slices never reached the weight
+                        continue; // this slice never reached the weight (or no batch needed its view yet)
                     }
                     ga.attach(scope);
                     if (g == null) {
-                        throw new IllegalStateException("lane " + (i + 1) + " has a gradient for " + e.getKey()
-                                + " and lane 0 none");
+                        throw new IllegalStateException("slice " + (i + 1) + " has a gradient for " + e.getKey()
+                                + " and slice 0 none");
                     }
                     g.addi(ga);
                     JniUtils.zeroGrad(alias);

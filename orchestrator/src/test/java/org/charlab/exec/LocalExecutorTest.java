@@ -117,7 +117,7 @@ class LocalExecutorTest {
         StageLauncher broken = new StageLauncher() {
             @Override
             public boolean launch(org.charlab.plan.Plan p, org.charlab.results.SweepDir d, String key, int threads,
-                    Progress progress, Path log) {
+                    int laneThreads, Progress progress, Path log) {
                 throw new java.io.UncheckedIOException("cannot start a JVM for stage " + key,
                         new java.io.IOException("Cannot run program \"/no/such/java\": error=2"));
             }
@@ -135,5 +135,57 @@ class LocalExecutorTest {
         assertTrue(reason.contains("cannot start a JVM for stage") && reason.contains("/no/such/java"), reason);
         assertTrue(console.toString().contains("/no/such/java"), console.toString());
         assertTrue(Files.readString(sd.runStatus(st.run())).contains("/no/such/java"));
+    }
+
+    /**
+     * Free cores go to the stages starting now: the root stage, which starts alone, runs its lanes on
+     * both cores; stages starting together share them; running stages never hold more than the cores.
+     */
+    @Test
+    void aStageThatStartsAloneIsLentTheFreeCoresAndRunningStagesNeverHoldMore() throws Exception {
+        org.charlab.plan.Plan plan = new org.charlab.plan.Planner(StageCatalog.load()).plan(Experiments.TWO_ARMS,
+                List.of(), null);
+        org.charlab.results.SweepDir sd = org.charlab.results.SweepDir.of(dir, plan.experiment(), plan.sweepId());
+        SweepSetup.write(plan, sd, IfExists.FAIL);
+        SweepJournal journal = new SweepJournal(plan, sd);
+        journal.writeAll();
+        InProcessLauncher real = new InProcessLauncher(StageCatalog.load());
+        java.util.Map<String, Integer> lanes = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostHeld = new java.util.concurrent.atomic.AtomicInteger();
+        StageLauncher recording = new StageLauncher() {
+            @Override
+            public boolean launch(org.charlab.plan.Plan p, org.charlab.results.SweepDir d, String key, int threads,
+                    int laneThreads, Progress progress, Path log) throws InterruptedException {
+                assertEquals(1, threads, "the engine's threads stay the sweep's share");
+                lanes.put(key, laneThreads);
+                mostHeld.accumulateAndGet(held.addAndGet(laneThreads), Math::max);
+                try {
+                    Thread.sleep(50); // let stages that start together overlap
+                    return real.launch(p, d, key, threads, laneThreads, progress, log);
+                } finally {
+                    held.addAndGet(-laneThreads);
+                }
+            }
+
+            @Override
+            public void stopAll() {
+            }
+        };
+        java.io.StringWriter console = new java.io.StringWriter();
+        var states = new LocalExecutor(recording, 2, 1, 2).execute(plan, sd, journal,
+                new ConsoleProgress(new java.io.PrintWriter(console, true), false, plan.stages().size()));
+        assertTrue(states.values().stream().allMatch(r -> r.state() == RunStatus.State.DONE), console.toString());
+        assertEquals(plan.stages().size(), lanes.size());
+        String root = plan.stageOrder().get(0);
+        assertTrue(plan.stages().get(root).deps().isEmpty(), "the first stage in order is a root");
+        assertEquals(2, lanes.get(root), "the base starts alone: lanes on both cores");
+        assertTrue(lanes.values().stream().anyMatch(n -> n == 1), "stages starting together share the cores: " + lanes);
+        assertTrue(mostHeld.get() <= 2, "running stages held " + mostHeld.get() + " lane threads on 2 cores");
+        assertTrue(console.toString().contains("(lanes on 2 cores)"), console.toString());
+        // without cores to lend (a configured thread count) every stage runs its lanes on its own threads
+        assertEquals(1, LocalExecutor.laneThreads(0, 0, 1, 1));
+        assertEquals(3, LocalExecutor.laneThreads(8, 2, 2, 1), "6 free cores over 2 starting stages");
+        assertEquals(2, LocalExecutor.laneThreads(8, 8, 1, 2), "never fewer than the stage's own threads");
     }
 }
