@@ -89,12 +89,15 @@ public final class ModelBench {
             List<NDArray> params = List.copyOf(d.parameters().values());
             java.util.function.DoubleSupplier step = () -> {
                 double l = TrainLanes.backward(trainLanes, d, sft, rows, 1).loss();
-                if (trainLanes != null) {
-                    trainLanes.gatherGradients();
-                }
-                GradClip.clip(params, 1.0);
-                opt.step(1e-3);
-                opt.zeroGrad();
+                TrainLanes.onOneThread(trainLanes, () -> {
+                    if (trainLanes != null) {
+                        trainLanes.gatherGradients();
+                    }
+                    double n = GradClip.clip(params, 1.0);
+                    opt.step(1e-3);
+                    opt.zeroGrad();
+                    return n;
+                });
                 return l;
             };
             r.put("lanes", trainLanes == null ? 0 : trainLanes.lanes());

@@ -145,6 +145,20 @@ final class TrainLanes implements AutoCloseable {
     }
 
     /**
+     * Runs the optimizer side of a step ({@code work}: gathering, clipping, the update) on one intra-op
+     * thread - on a lane thread when {@code lanes} is non-null, else here. PyTorch sums a reduction
+     * larger than 32,768 elements (a gradient norm over the embedding) in one part per intra-op thread,
+     * so on the caller its rounding, the clip and the weights would follow the stage's thread count.
+     * A failure inside reaches the caller as itself.
+     */
+    static double onOneThread(TrainLanes lanes, java.util.function.DoubleSupplier work) {
+        if (lanes == null) {
+            return work.getAsDouble();
+        }
+        return Lanes.each(1, 1, i -> List.of(work.getAsDouble())).get(0);
+    }
+
+    /**
      * Adds each view's gradients to the model's, in slice order, and zeroes the views': call once
      * per optimizer step, after the last micro-batch and before clipping.
      */

@@ -194,22 +194,27 @@ public final class Trainer<E> {
                     lossSum += l.loss();
                     l.parts().forEach((name, p) -> partSums.merge(name, p, Double::sum));
                 }
-                if (lanes != null) {
-                    lanes.gatherGradients();
-                }
                 double loss = lossSum / accum;
-                double norm = cfg.maxGradNorm() > 0 ? GradClip.clip(params, cfg.maxGradNorm())
-                        : GradClip.globalNorm(params);
-                if (!Double.isFinite(norm)) {
-                    throw new IllegalStateException("diverged at step " + (step + 1) + ": gradient norm is " + norm);
-                }
-                if (cfg.gradNormCeiling() > 0 && norm > cfg.gradNormCeiling()) {
-                    throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                            "diverged at step %d: gradient norm %.4g exceeds grad_norm_ceiling %.4g", step + 1,
-                            norm, cfg.gradNormCeiling()));
-                }
-                opt.step(lr);
-                opt.zeroGrad();
+                int stepNo = step + 1;
+                // in lanes, on one intra-op thread like the slices: the norm's rounding must not follow the threads
+                double norm = TrainLanes.onOneThread(lanes, () -> {
+                    if (lanes != null) {
+                        lanes.gatherGradients();
+                    }
+                    double n = cfg.maxGradNorm() > 0 ? GradClip.clip(params, cfg.maxGradNorm())
+                            : GradClip.globalNorm(params);
+                    if (!Double.isFinite(n)) {
+                        throw new IllegalStateException("diverged at step " + stepNo + ": gradient norm is " + n);
+                    }
+                    if (cfg.gradNormCeiling() > 0 && n > cfg.gradNormCeiling()) {
+                        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                                "diverged at step %d: gradient norm %.4g exceeds grad_norm_ceiling %.4g", stepNo,
+                                n, cfg.gradNormCeiling()));
+                    }
+                    opt.step(lr);
+                    opt.zeroGrad();
+                    return n;
+                });
                 double sec = (System.nanoTime() - s0) / 1e9;
                 tokensSeen += tokens;
                 lastLoss = loss;

@@ -164,9 +164,15 @@ class TrainerTest {
 
     /** Trains a fresh (seeded) or resumed micro model in {@code dir}; returns the saved weights' bytes. */
     static byte[] run(Path dir, TrainConfig cfg, List<TokenRow> data, int stopAfter) throws Exception {
+        return run(dir, cfg, data, stopAfter, model());
+    }
+
+    /** {@link #run(Path, TrainConfig, List, int)} for a fresh model of {@code config}. */
+    static byte[] run(Path dir, TrainConfig cfg, List<TokenRow> data, int stopAfter, ModelConfig config)
+            throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             Path resume = Trainer.resumeDir(dir);
-            Decoder d = resume != null ? Checkpoint.load(resume, m).model() : Decoder.init(model(), m, 11);
+            Decoder d = resume != null ? Checkpoint.load(resume, m).model() : Decoder.init(config, m, 11);
             Trainer<TokenRow> t = new Trainer<>(cfg, cfg.lr(1e-3), new SftObjective(), d, TOK, dir, 42, Progress.SILENT);
             if (stopAfter > 0) {
                 t.stopAfter(stopAfter);
