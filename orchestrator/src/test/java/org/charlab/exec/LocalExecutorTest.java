@@ -106,14 +106,26 @@ class LocalExecutorTest {
         assertEquals(before, starts().size(), "overwrite starts the sweep's records again but keeps the shared cache");
     }
 
-    @Test
-    void aLauncherThatThrowsLeavesItsMessageInTheStatus() throws Exception {
+    /** The two-arms experiment planned and set up in {@link #dir}, with its journal written. */
+    private record Sweep(org.charlab.plan.Plan plan, org.charlab.results.SweepDir dir, SweepJournal journal) {
+    }
+
+    private Sweep twoArmsSweep() throws Exception {
         org.charlab.plan.Plan plan = new org.charlab.plan.Planner(StageCatalog.load()).plan(Experiments.TWO_ARMS,
                 List.of(), null);
         org.charlab.results.SweepDir sd = org.charlab.results.SweepDir.of(dir, plan.experiment(), plan.sweepId());
         SweepSetup.write(plan, sd, IfExists.FAIL);
         SweepJournal journal = new SweepJournal(plan, sd);
         journal.writeAll();
+        return new Sweep(plan, sd, journal);
+    }
+
+    @Test
+    void aLauncherThatThrowsLeavesItsMessageInTheStatus() throws Exception {
+        Sweep sw = twoArmsSweep();
+        org.charlab.plan.Plan plan = sw.plan();
+        org.charlab.results.SweepDir sd = sw.dir();
+        SweepJournal journal = sw.journal();
         StageLauncher broken = new StageLauncher() {
             @Override
             public boolean launch(org.charlab.plan.Plan p, org.charlab.results.SweepDir d, String key, int threads,
@@ -143,12 +155,10 @@ class LocalExecutorTest {
      */
     @Test
     void aStageThatStartsAloneIsLentTheFreeCoresAndRunningStagesNeverHoldMore() throws Exception {
-        org.charlab.plan.Plan plan = new org.charlab.plan.Planner(StageCatalog.load()).plan(Experiments.TWO_ARMS,
-                List.of(), null);
-        org.charlab.results.SweepDir sd = org.charlab.results.SweepDir.of(dir, plan.experiment(), plan.sweepId());
-        SweepSetup.write(plan, sd, IfExists.FAIL);
-        SweepJournal journal = new SweepJournal(plan, sd);
-        journal.writeAll();
+        Sweep sw = twoArmsSweep();
+        org.charlab.plan.Plan plan = sw.plan();
+        org.charlab.results.SweepDir sd = sw.dir();
+        SweepJournal journal = sw.journal();
         InProcessLauncher real = new InProcessLauncher(StageCatalog.load());
         java.util.Map<String, Integer> lanes = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
