@@ -123,9 +123,6 @@ class LocalExecutorTest {
     @Test
     void aLauncherThatThrowsLeavesItsMessageInTheStatus() throws Exception {
         Sweep sw = twoArmsSweep();
-        org.charlab.plan.Plan plan = sw.plan();
-        org.charlab.results.SweepDir sd = sw.dir();
-        SweepJournal journal = sw.journal();
         StageLauncher broken = new StageLauncher() {
             @Override
             public boolean launch(org.charlab.plan.Plan p, org.charlab.results.SweepDir d, String key, int threads,
@@ -139,14 +136,14 @@ class LocalExecutorTest {
             }
         };
         java.io.StringWriter console = new java.io.StringWriter();
-        var states = new LocalExecutor(broken, 1, 1).execute(plan, sd, journal,
-                new ConsoleProgress(new java.io.PrintWriter(console, true), false, plan.stages().size()));
+        var states = new LocalExecutor(broken, 1, 1).execute(sw.plan(), sw.dir(), sw.journal(),
+                new ConsoleProgress(new java.io.PrintWriter(console, true), false, sw.plan().stages().size()));
         RunStatus st = states.values().iterator().next();
         assertEquals(RunStatus.State.FAILED, st.state());
         String reason = st.stages().get(0).reason();
         assertTrue(reason.contains("cannot start a JVM for stage") && reason.contains("/no/such/java"), reason);
         assertTrue(console.toString().contains("/no/such/java"), console.toString());
-        assertTrue(Files.readString(sd.runStatus(st.run())).contains("/no/such/java"));
+        assertTrue(Files.readString(sw.dir().runStatus(st.run())).contains("/no/such/java"));
     }
 
     /**
@@ -156,9 +153,6 @@ class LocalExecutorTest {
     @Test
     void aStageThatStartsAloneIsLentTheFreeCoresAndRunningStagesNeverHoldMore() throws Exception {
         Sweep sw = twoArmsSweep();
-        org.charlab.plan.Plan plan = sw.plan();
-        org.charlab.results.SweepDir sd = sw.dir();
-        SweepJournal journal = sw.journal();
         InProcessLauncher real = new InProcessLauncher(StageCatalog.load());
         java.util.Map<String, Integer> lanes = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
@@ -183,12 +177,12 @@ class LocalExecutorTest {
             }
         };
         java.io.StringWriter console = new java.io.StringWriter();
-        var states = new LocalExecutor(recording, 2, 1, 2).execute(plan, sd, journal,
-                new ConsoleProgress(new java.io.PrintWriter(console, true), false, plan.stages().size()));
+        var states = new LocalExecutor(recording, 2, 1, 2).execute(sw.plan(), sw.dir(), sw.journal(),
+                new ConsoleProgress(new java.io.PrintWriter(console, true), false, sw.plan().stages().size()));
         assertTrue(states.values().stream().allMatch(r -> r.state() == RunStatus.State.DONE), console.toString());
-        assertEquals(plan.stages().size(), lanes.size());
-        String root = plan.stageOrder().get(0);
-        assertTrue(plan.stages().get(root).deps().isEmpty(), "the first stage in order is a root");
+        assertEquals(sw.plan().stages().size(), lanes.size());
+        String root = sw.plan().stageOrder().get(0);
+        assertTrue(sw.plan().stages().get(root).deps().isEmpty(), "the first stage in order is a root");
         assertEquals(2, lanes.get(root), "the base starts alone: lanes on both cores");
         assertTrue(lanes.values().stream().anyMatch(n -> n == 1), "stages starting together share the cores: " + lanes);
         assertTrue(mostHeld.get() <= 2, "running stages held " + mostHeld.get() + " lane threads on 2 cores");
