@@ -9,8 +9,8 @@ public record RuntimeConfig(
         @Setting(doc = "Intra-op threads per stage; 0 means the machine's cores divided by --jobs, so "
                 + "jobs x threads never exceed the cores (a stage that starts alone may use every free core "
                 + "for its lanes). Small models on CPU train and decode in lanes, cut by the machine's cores, "
-                + "and give the same numbers whatever this is; on-policy and LoRA training and larger models "
-                + "compute on the calling thread, where changing it changes the last bits of results.",
+                + "and give the same numbers whatever this is (on-policy training too); LoRA training and larger "
+                + "models compute on the calling thread, where changing it changes the last bits of results.",
                 def = "0", min = 0)
         int threads,
         @Setting(doc = "Inter-op threads per stage.", def = "1", min = 1)

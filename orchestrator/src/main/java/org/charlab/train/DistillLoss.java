@@ -18,6 +18,10 @@ import ai.djl.ndarray.NDManager;
  * The sampled form's value is 0 at the optimum and its gradient is the policy-gradient estimate
  * of the reverse KL's gradient on student samples; metrics report the full-vocabulary reverse KL
  * ({@link #reverseKl}) next to it. Teacher arrays carry no gradient. No op takes a Java Number.
+ *
+ * <p>Each loss also comes with an explicit normaliser {@code counted} (the counted positions of a
+ * whole micro-batch): a slice of its rows then gives the sum over its own positions divided by the
+ * micro-batch's count, and the slices' losses and gradients sum to the micro-batch's.
  */
 public final class DistillLoss {
 
@@ -37,6 +41,11 @@ public final class DistillLoss {
      * @param mask [B, L]
      */
     public static NDArray jsd(NDArray s, NDArray t, NDArray mask, double beta, NDManager step) {
+        return jsd(s, t, mask, beta, mask.sum().getFloat(), step);
+    }
+
+    /** {@link #jsd(NDArray, NDArray, NDArray, double, NDManager)} summed over the mask, divided by max(1, counted). */
+    public static NDArray jsd(NDArray s, NDArray t, NDArray mask, double beta, double counted, NDManager step) {
         NDArray perToken; // [B, L]
         if (beta >= 1.0) {
             perToken = s.exp().mul(s.sub(t)).sum(new int[] {-1});
@@ -51,7 +60,7 @@ public final class DistillLoss {
             NDArray klS = s.exp().mul(s.sub(m)).sum(new int[] {-1});
             perToken = klT.mul(step.create((float) beta)).add(klS.mul(step.create((float) (1 - beta))));
         }
-        return maskedMean(perToken, mask, step);
+        return maskedSum(perToken, mask, counted, step);
     }
 
     /** Reverse KL(student || teacher) over the full vocabulary, masked mean (= jsd with beta 1). */
@@ -65,16 +74,21 @@ public final class DistillLoss {
      * @param targets [B, L] int64, the realised tokens
      */
     public static NDArray sampledToken(NDArray s, NDArray t, NDArray targets, NDArray mask, NDManager step) {
+        return sampledToken(s, t, targets, mask, mask.sum().getFloat(), step);
+    }
+
+    /** {@link #sampledToken(NDArray, NDArray, NDArray, NDArray, NDManager)} divided by max(1, counted). */
+    public static NDArray sampledToken(NDArray s, NDArray t, NDArray targets, NDArray mask, double counted,
+            NDManager step) {
         NDArray idx = targets.expandDims(-1);
         NDArray ls = s.gather(idx, -1).squeeze(-1); // [B, L]
         NDArray lt = t.gather(idx, -1).squeeze(-1);
         NDArray advantage = lt.sub(ls).stopGradient(); // -(log p_s - log p_t)
-        return maskedMean(ls.mul(advantage).neg(), mask, step);
+        return maskedSum(ls.mul(advantage).neg(), mask, counted, step);
     }
 
-    /** sum(x * mask) / max(1, sum(mask)). */
-    static NDArray maskedMean(NDArray x, NDArray mask, NDManager step) {
-        float n = mask.sum().getFloat();
-        return x.mul(mask).sum().div(step.create(Math.max(1f, n)));
+    /** sum(x * mask) / max(1, counted). */
+    static NDArray maskedSum(NDArray x, NDArray mask, double counted, NDManager step) {
+        return x.mul(mask).sum().div(step.create((float) Math.max(1, counted)));
     }
 }

@@ -19,6 +19,9 @@ import ai.djl.ndarray.NDManager;
  *           = sum_{i,t} l_it / sum_i |o_i|                   bnpo     (token mean; DAPO, Yu et al. 2025 eq. 8)
  *           = sum_{i,t} l_it / (N * max_completion_length)   dr_grpo  (Liu et al. 2025)
  * </pre>
+ * N and sum_i |o_i| are the whole micro-batch's: {@link #loss(NDArray, NDArray, NDArray, double[], NDArray,
+ * Settings, long, double, NDManager)} takes them explicitly, so a slice of its rows gives its own terms of
+ * those sums and the slices' losses, gradients, KL and clip shares sum to the micro-batch's.
  * std is Bessel-corrected (TRL's nanstd); a group whose rewards are all equal gets advantage
  * exactly 0 (so contributes exactly no gradient with beta 0). A reward of NaN marks a completion no reward function
  * could score: it is left out of its group's mean and std and gets advantage 0 (TRL). With one
@@ -155,6 +158,17 @@ public final class GrpoLoss {
      */
     public static Result loss(NDArray logp, NDArray oldLogp, NDArray refLogp, double[] advantages, NDArray mask,
             Settings s, NDManager step) {
+        return loss(logp, oldLogp, refLogp, advantages, mask, s, logp.getShape().get(0), mask.sum().getFloat(), step);
+    }
+
+    /**
+     * The clipped objective of some rows of a micro-batch of {@code rows} completions with
+     * {@code counted} completion tokens in all: the rows' terms of L's sums, divided by the micro-batch's
+     * normalisers; {@code kl}, {@code clipLow} and {@code clipHigh} likewise (sums over these rows'
+     * tokens divided by {@code counted}).
+     */
+    public static Result loss(NDArray logp, NDArray oldLogp, NDArray refLogp, double[] advantages, NDArray mask,
+            Settings s, long rows, double counted, NDManager step) {
         long n = logp.getShape().get(0);
         float[] a = new float[advantages.length];
         for (int i = 0; i < a.length; i++) {
@@ -171,14 +185,14 @@ public final class GrpoLoss {
             NDArray d = refLogp.sub(logp); // log pi_ref - log pi
             NDArray k3 = d.exp().sub(d).sub(step.create(1f)); // [N, T]
             perToken = perToken.add(k3.mul(step.create((float) s.beta())));
-            kl = maskedMean(k3.stopGradient(), mask);
+            kl = counted == 0 ? Double.NaN : k3.stopGradient().mul(mask).sum().getFloat() / counted;
         }
         NDArray masked = perToken.mul(mask);
-        float counted = mask.sum().getFloat();
         NDArray loss = switch (s.type()) {
-            case GRPO -> masked.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(step.create(1f))).mean();
-            case BNPO -> masked.sum().div(step.create(Math.max(1f, counted)));
-            case DR_GRPO -> masked.sum().div(step.create((float) (n * (long) s.maxCompletionLength())));
+            case GRPO -> masked.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(step.create(1f))).sum()
+                    .div(step.create((float) rows));
+            case BNPO -> masked.sum().div(step.create((float) Math.max(1, counted)));
+            case DR_GRPO -> masked.sum().div(step.create((float) (rows * (long) s.maxCompletionLength())));
         };
         // clip fractions in Java from the ratio's values
         float[] r = ratio.stopGradient().toFloatArray();
@@ -199,10 +213,5 @@ public final class GrpoLoss {
         }
         double c = Math.max(1, counted);
         return new Result(loss, kl, low / c, high / c);
-    }
-
-    private static double maskedMean(NDArray x, NDArray mask) {
-        float n = mask.sum().getFloat();
-        return n == 0 ? Double.NaN : x.mul(mask).sum().getFloat() / n;
     }
 }

@@ -35,8 +35,12 @@ import org.charlab.model.Decoder;
  * <p>The reference (beta &gt; 0) reads the rows with autograd off. Sampling seeds follow a counter
  * of micro-batches that the trainer sets on a resume ({@link #startAt}); checkpoints fall at the
  * end of a repeat cycle only, so a resumed run samples what the uninterrupted run would have.
+ * {@link #sample} rolls out a micro-batch (or hands back the cycle's); {@link #sliceLoss} is the
+ * objective over some of its completions with the whole micro-batch's normalisers, so the rows can
+ * train in slices on lanes ({@link SampledObjective}).
  */
-public final class GrpoObjective implements Objective<GrpoObjective.Prompt>, AutoCloseable {
+public final class GrpoObjective implements SampledObjective<GrpoObjective.Prompt, GrpoObjective.Turn>,
+        AutoCloseable {
 
     private static final int PAD = 0;
 
@@ -78,9 +82,35 @@ public final class GrpoObjective implements Objective<GrpoObjective.Prompt>, Aut
             ScaleRewards scaleRewards, int numIterations, int accumulation, long seed) {
     }
 
-    /** What one generation produced, reused for num_iterations steps. */
-    private record Rollout(List<Prompt> prompts, TokenBatch rows, double[] advantages, Map<String, Double> stats,
-            float[] old, float[] ref) {
+    /**
+     * What one generation produced, reused for num_iterations steps: per completion its row (prompt
+     * ids, then the sampled ids) and mask, advantage; the micro-batch's counted tokens; and, filled
+     * row by row by the first step of a cycle when later steps reuse them, pi_old's and the
+     * reference's log-probabilities (each row as wide as its slice).
+     */
+    private record Rollout(List<Prompt> prompts, List<int[]> ids, List<float[]> masks, double[] advantages,
+            double counted, Map<String, Double> stats, float[][] old, float[][] ref) {
+    }
+
+    /** One micro-batch's rollout, and whether this step sampled it (the first of its repeat cycle). */
+    public static final class Turn implements Sampled {
+        private final Rollout rollout;
+        private final boolean fresh;
+
+        private Turn(Rollout rollout, boolean fresh) {
+            this.rollout = rollout;
+            this.fresh = fresh;
+        }
+
+        @Override
+        public int rows() {
+            return rollout.ids().size();
+        }
+
+        @Override
+        public Map<String, Double> parts() {
+            return rollout.stats();
+        }
     }
 
     private final Decoder reference;
@@ -125,30 +155,46 @@ public final class GrpoObjective implements Objective<GrpoObjective.Prompt>, Aut
     }
 
     @Override
-    public Loss loss(Decoder model, List<Prompt> batch, NDManager step) {
+    public Turn sample(Decoder model, List<Prompt> batch) {
         long k = calls++;
         int pos = (int) (k % ((long) s.accumulation() * s.numIterations()));
         int slot = pos % s.accumulation();
         boolean fresh = pos < s.accumulation(); // the first step of a repeat cycle samples
-        Rollout r;
-        if (fresh) {
-            r = rollout(model, batch, Generator.seedFor(s.seed(), (int) k));
-        } else {
-            r = kept[slot];
+        if (!fresh) {
+            Rollout r = kept[slot];
             if (r == null || !r.prompts().equals(batch)) {
                 throw new IllegalStateException("num_iterations: micro-batch " + k + " is not the repeat of the one "
                         + "sampled at the start of its cycle");
             }
+            return new Turn(r, false);
         }
-        TokenBatch rows = r.rows();
+        Rollout r = rollout(model, batch, Generator.seedFor(s.seed(), (int) k));
+        if (s.numIterations() > 1) {
+            kept[slot] = r;
+        }
+        return new Turn(r, true);
+    }
+
+    /**
+     * The clipped objective over completions {@code [from, to)}, normalised by the whole micro-batch
+     * ({@link GrpoLoss}); the first step of a cycle keeps these rows' pi_old and reference
+     * log-probabilities for the steps that reuse the rollout.
+     */
+    @Override
+    public Loss sliceLoss(Decoder model, Turn turn, int from, int to, NDManager step) {
+        Rollout r = turn.rollout;
+        boolean keep = turn.fresh && s.numIterations() > 1;
+        TokenBatch rows = TokenBatch.of(r.ids().subList(from, to), r.masks().subList(from, to), PAD);
         Shape shape = new Shape(rows.rows(), rows.cols());
         NDArray mask = rows.mask(step);
-        NDArray logp = logProbs(model, rows, step); // [N, T]
-        NDArray old = fresh ? null : step.create(r.old(), shape);
+        NDArray logp = logProbs(model, rows, step); // [n, T]
+        NDArray old = turn.fresh ? null : step.create(kept(r.old(), from, to, rows.cols()), shape);
+        if (keep) {
+            keep(r.old(), from, logp, rows.cols());
+        }
         NDArray ref = null;
-        float[] refValues = r.ref();
         if (s.loss().beta() != 0) {
-            if (fresh) {
+            if (turn.fresh) {
                 boolean grad = JniUtils.isGradMode();
                 JniUtils.setGradMode(false); // the reference builds no graph
                 try {
@@ -156,17 +202,16 @@ public final class GrpoObjective implements Objective<GrpoObjective.Prompt>, Aut
                 } finally {
                     JniUtils.setGradMode(grad);
                 }
-                refValues = ref.toFloatArray();
+                if (keep) {
+                    keep(r.ref(), from, ref, rows.cols());
+                }
             } else {
-                ref = step.create(refValues, shape);
+                ref = step.create(kept(r.ref(), from, to, rows.cols()), shape);
             }
         }
-        if (fresh && s.numIterations() > 1) {
-            kept[slot] = new Rollout(r.prompts(), rows, r.advantages(), r.stats(), logp.stopGradient().toFloatArray(),
-                    refValues);
-        }
-        GrpoLoss.Result res = GrpoLoss.loss(logp, old, ref, r.advantages(), mask, s.loss(), step);
-        Map<String, Double> parts = new LinkedHashMap<>(r.stats());
+        GrpoLoss.Result res = GrpoLoss.loss(logp, old, ref, Arrays.copyOfRange(r.advantages(), from, to), mask,
+                s.loss(), r.ids().size(), r.counted(), step);
+        Map<String, Double> parts = new LinkedHashMap<>();
         if (s.loss().beta() != 0) {
             parts.put("kl", res.kl());
         }
@@ -174,6 +219,26 @@ public final class GrpoObjective implements Objective<GrpoObjective.Prompt>, Aut
         parts.put("clip_ratio/high_mean", res.clipHigh());
         parts.put("clip_ratio/region_mean", res.clipRegion());
         return new Loss(res.loss(), parts);
+    }
+
+    /** Stores the rows of {@code values} [n, cols] (no gradient) at {@code into[from..]}. */
+    private static void keep(float[][] into, int from, NDArray values, int cols) {
+        float[] v = values.stopGradient().toFloatArray();
+        for (int j = 0; j < v.length / cols; j++) {
+            into[from + j] = Arrays.copyOfRange(v, j * cols, (j + 1) * cols);
+        }
+    }
+
+    /** Rows {@code [from, to)} kept by the cycle's first step, [n * cols]: cut as they were then. */
+    private static float[] kept(float[][] rows, int from, int to, int cols) {
+        float[] out = new float[(to - from) * cols];
+        for (int i = from; i < to; i++) {
+            if (rows[i] == null || rows[i].length != cols) {
+                throw new IllegalStateException("num_iterations: completion " + i + " was not kept as this step cuts it");
+            }
+            System.arraycopy(rows[i], 0, out, (i - from) * cols, cols);
+        }
+        return out;
     }
 
     /** Closes the rewards (a judge's client). */
@@ -246,7 +311,16 @@ public final class GrpoObjective implements Objective<GrpoObjective.Prompt>, Aut
         }
         stats.put("completions/mean_length", length / samples.size());
         stats.put("completions/clipped_ratio", truncated / samples.size());
-        return new Rollout(List.copyOf(batch), TokenBatch.of(ids, masks, PAD), adv.values(), stats, null, null);
+        double counted = 0;
+        for (float[] m : masks) {
+            for (float x : m) {
+                counted += x;
+            }
+        }
+        int n = samples.size();
+        boolean keep = s.numIterations() > 1;
+        return new Rollout(List.copyOf(batch), List.copyOf(ids), List.copyOf(masks), adv.values(), counted, stats,
+                keep ? new float[n][] : null, keep && s.loss().beta() != 0 ? new float[n][] : null);
     }
 
     /** log p(o_t) of every next token of the rows [N, T], from logits divided by the temperature. */

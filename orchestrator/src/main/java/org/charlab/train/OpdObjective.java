@@ -48,9 +48,11 @@ import org.charlab.model.Segment;
  *
  * <p>The choice of sampler and the sampling seeds follow a counter of micro-batches, which the
  * trainer sets on a resume ({@link #startAt}), so a resumed run samples what the uninterrupted
- * run would have.
+ * run would have. {@link #sample} draws and tokenises a micro-batch; {@link #sliceLoss} is the loss
+ * of some of its rows divided by the whole micro-batch's counted tokens, so the rows can train in
+ * slices on lanes ({@link SampledObjective}).
  */
-public final class OpdObjective implements Objective<OpdObjective.Prompt> {
+public final class OpdObjective implements SampledObjective<OpdObjective.Prompt, OpdObjective.Draw> {
 
     /**
      * One training prompt: the student's context, the teacher's (privileged) context, prompt tokens,
@@ -133,8 +135,22 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         calls = microBatch;
     }
 
+    /**
+     * One micro-batch's completions in both contexts: row i is the student's context + completion
+     * ({@code student}) and the teacher's ({@code teacher}); a row not {@code distilled} is left out of
+     * the loss; {@code counted} is the micro-batch's counted completion tokens (the loss's normaliser).
+     */
+    public record Draw(List<Row> student, List<Row> teacher, boolean[] distilled, double counted,
+            Map<String, Double> parts) implements Sampled {
+
+        @Override
+        public int rows() {
+            return student.size();
+        }
+    }
+
     @Override
-    public Loss loss(Decoder model, List<Prompt> batch, NDManager step) {
+    public Draw sample(Decoder model, List<Prompt> batch) {
         long k = calls++;
         long seed = Generator.seedFor(s.seed(), (int) k);
         boolean onStudent = s.lmbda() >= 1 || (s.lmbda() > 0 && new SplittableRandom(seed).nextDouble() < s.lmbda());
@@ -156,7 +172,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         }
         Map<String, Double> extra = new LinkedHashMap<>();
         List<Conversation> teachers = teacherContexts(batch, samples, onStudent, extra);
-        return lossOn(model, batch, teachers, completions, step, onStudent, extra);
+        return draw(batch, teachers, completions, onStudent, extra);
     }
 
     /** The teacher's weights: the frozen model, or the policy itself (current weights). */
@@ -222,10 +238,19 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
      */
     public Loss lossOn(Decoder model, List<Prompt> batch, List<Conversation> teachers, List<Message> completions,
             NDManager step, boolean onStudent, Map<String, Double> extra) {
+        Draw d = draw(batch, teachers, completions, onStudent, extra);
+        Loss l = sliceLoss(model, d, 0, d.rows(), step);
+        return new Loss(l.value(), SampledObjective.withSampledParts(d, l.parts()));
+    }
+
+    /** The completions appended to both contexts and tokenised; the counted tokens of the micro-batch. */
+    private Draw draw(List<Prompt> batch, List<Conversation> teachers, List<Message> completions, boolean onStudent,
+            Map<String, Double> extra) {
         int b = batch.size();
         List<Row> st = new ArrayList<>(b);
         List<Row> te = new ArrayList<>(b);
-        int lmax = 1;
+        boolean[] distilled = new boolean[b];
+        double counted = 0;
         for (int i = 0; i < b; i++) {
             Conversation tc = teachers.get(i) != null ? teachers.get(i) : batch.get(i).teacher();
             Row rs = Row.of(chat.format(append(batch.get(i).student(), completions.get(i))), s.lossOn());
@@ -237,7 +262,30 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
             }
             st.add(rs);
             te.add(rt);
-            lmax = Math.max(lmax, cs.length);
+            distilled[i] = teachers.get(i) != null;
+            for (int at = rs.start; at < rs.ids.length && distilled[i]; at++) {
+                counted += rs.count[at] ? 1 : 0;
+            }
+        }
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put("student_sampled", onStudent ? 1.0 : 0.0);
+        parts.putAll(extra);
+        return new Draw(List.copyOf(st), List.copyOf(te), distilled, counted, parts);
+    }
+
+    /**
+     * The distillation loss over rows {@code [from, to)}: both contexts left-padded to the slice's
+     * longest, the last L columns (L = the slice's longest completion) aligned position by position,
+     * summed over counted tokens and divided by the micro-batch's counted tokens.
+     */
+    @Override
+    public Loss sliceLoss(Decoder model, Draw draw, int from, int to, NDManager step) {
+        int b = to - from;
+        List<Row> st = draw.student().subList(from, to);
+        List<Row> te = draw.teacher().subList(from, to);
+        int lmax = 1;
+        for (Row r : st) {
+            lmax = Math.max(lmax, r.ids.length - r.start);
         }
         // [B, L, V] over the last L predicting positions of each left-padded batch
         NDArray sl = lastLogits(model, st, lmax, step);
@@ -258,7 +306,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
         double counted = 0;
         for (int r = 0; r < b; r++) {
             Row row = st.get(r);
-            boolean distilled = teachers.get(r) != null;
+            boolean distilled = draw.distilled()[from + r];
             int len = row.ids.length - row.start;
             for (int c = lmax - len; c < lmax; c++) {
                 int at = row.start + c - (lmax - len);
@@ -267,17 +315,16 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
                 counted += mask[r * lmax + c];
             }
         }
+        double total = draw.counted(); // the whole micro-batch's: slices sum to its loss
         NDArray m = step.create(mask, new Shape(b, lmax));
         NDArray lps = DistillLoss.logProbs(sl, s.temperature(), step);
         NDArray lpt = DistillLoss.logProbs(tl, s.temperature(), step);
-        NDArray loss = s.loss() == OpdLossType.FULL_VOCAB ? DistillLoss.jsd(lps, lpt, m, s.beta(), step)
-                : DistillLoss.sampledToken(lps, lpt, step.create(targets, new Shape(b, lmax)), m, step);
+        NDArray loss = s.loss() == OpdLossType.FULL_VOCAB ? DistillLoss.jsd(lps, lpt, m, s.beta(), total, step)
+                : DistillLoss.sampledToken(lps, lpt, step.create(targets, new Shape(b, lmax)), m, total, step);
         Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put("reverse_kl", (double) DistillLoss.reverseKl(lps.stopGradient(), lpt, m, step).getFloat());
-        parts.put("forward_kl", (double) DistillLoss.jsd(lps.stopGradient(), lpt, m, 0.0, step).getFloat());
-        parts.put("student_sampled", onStudent ? 1.0 : 0.0);
+        parts.put("reverse_kl", (double) DistillLoss.jsd(lps.stopGradient(), lpt, m, 1.0, total, step).getFloat());
+        parts.put("forward_kl", (double) DistillLoss.jsd(lps.stopGradient(), lpt, m, 0.0, total, step).getFloat());
         parts.put("distill_tokens", counted);
-        parts.putAll(extra);
         return new Loss(loss, parts);
     }
 
@@ -312,7 +359,7 @@ public final class OpdObjective implements Objective<OpdObjective.Prompt> {
     }
 
     /** A formatted prompt + completion cut after the completion's last produced token. */
-    private record Row(int[] ids, int start, boolean[] count) {
+    record Row(int[] ids, int start, boolean[] count) {
 
         static Row of(FormattedChat f, LossOn on) {
             int last = -1;

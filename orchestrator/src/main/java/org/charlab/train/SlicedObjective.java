@@ -8,7 +8,7 @@ import org.charlab.model.Decoder;
  * An objective whose micro-batch loss is a sum over its examples divided by a normaliser that is
  * itself a sum over them (SFT: counted tokens; DPO: pairs), drawing no randomness: its rows can
  * train in slices on several lanes ({@link TrainLanes}) whose gradients sum to the micro-batch's.
- * The on-policy objectives sample inside {@link #loss} and are not sliced.
+ * The on-policy objectives sample first and slice the sampled rows ({@link SampledObjective}).
  */
 public interface SlicedObjective<E> extends Objective<E> {
 

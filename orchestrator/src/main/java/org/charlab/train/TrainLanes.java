@@ -36,8 +36,12 @@ import org.charlab.model.ModelConfig;
  * tokens/s in two lanes against 5,576-10,128 on the caller in the same runs (2026-12-03,
  * docs/performance.md).
  *
- * <p>Only for {@link SlicedObjective sliced objectives} (SFT, pretraining, DPO; the on-policy
- * ones sample inside their loss), full fine-tunes (no adapters), CPU, weights up to
+ * <p>On-policy objectives ({@link SampledObjective}: distillation, GRPO) sample each micro-batch on
+ * the calling thread first - their decoding runs in lanes of its own, and lanes do not nest - and
+ * then train the sampled rows in slices the same way.
+ *
+ * <p>Only for {@link SlicedObjective sliced} and {@link SampledObjective sampled} objectives (every
+ * training method charlab has), full fine-tunes (no adapters), CPU, weights up to
  * {@link #MAX_WEIGHT_BYTES}, and machines of two or more cores.
  */
 final class TrainLanes implements AutoCloseable {
@@ -64,7 +68,8 @@ final class TrainLanes implements AutoCloseable {
 
     /**
      * Lanes for training {@code model} on {@code objective}, or null when it trains on the calling
-     * thread (a one-core machine, GPU, adapters, a large model, an objective that does not slice).
+     * thread (a one-core machine, GPU, adapters, a large model, an objective that neither slices its
+     * examples nor its sampled rows).
      * Call after the model's weights are trainable; close before the model.
      */
     static TrainLanes open(Decoder model, Objective<?> objective) {
@@ -73,7 +78,8 @@ final class TrainLanes implements AutoCloseable {
 
     /** {@link #open(Decoder, Objective)} cutting micro-batches into {@code parts} slices. */
     static TrainLanes open(Decoder model, Objective<?> objective, int parts) {
-        if (parts < 2 || !(objective instanceof SlicedObjective) || model.manager().getDevice().isGpu()
+        boolean slices = objective instanceof SlicedObjective || objective instanceof SampledObjective;
+        if (parts < 2 || !slices || model.manager().getDevice().isGpu()
                 || model.adapters() != null || !laneSized(model.config())) {
             return null;
         }
@@ -102,8 +108,11 @@ final class TrainLanes implements AutoCloseable {
      * calling thread. Gradients accumulate (into the views' own until {@link #gatherGradients}).
      */
     static <E> Step backward(TrainLanes lanes, Decoder model, Objective<E> objective, List<E> batch, int divisor) {
+        if (lanes != null && objective instanceof SampledObjective<E, ?> sampled) {
+            return lanes.sampledBackward(sampled, batch, divisor);
+        }
         if (lanes != null) {
-            return lanes.backward((SlicedObjective<E>) objective, batch, divisor); // open() only for these
+            return lanes.backward((SlicedObjective<E>) objective, batch, divisor); // open() only for these two
         }
         try (NDManager step = model.manager().newSubManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -116,6 +125,32 @@ final class TrainLanes implements AutoCloseable {
 
     private <E> Step backward(SlicedObjective<E> objective, List<E> batch, int divisor) {
         int n = Math.max(1, Math.min(parts, batch.size()));
+        return slices(n, divisor, (d, i, step) -> objective.sliceLoss(d,
+                batch.subList(batch.size() * i / n, batch.size() * (i + 1) / n), batch, step));
+    }
+
+    /**
+     * An on-policy micro-batch: sampled here, on the calling thread (its decoding runs in lanes of its
+     * own, and lanes do not nest), then its rows trained in slices.
+     */
+    private <E, S extends SampledObjective.Sampled> Step sampledBackward(SampledObjective<E, S> objective,
+            List<E> batch, int divisor) {
+        S sampled = objective.sample(model, batch);
+        int rows = sampled.rows();
+        int n = Math.max(1, Math.min(parts, rows));
+        Step s = slices(n, divisor, (d, i, step) -> objective.sliceLoss(d, sampled, rows * i / n,
+                rows * (i + 1) / n, step));
+        return new Step(s.loss(), SampledObjective.withSampledParts(sampled, s.parts()));
+    }
+
+    /** The loss of slice {@code i} with decoder {@code d} (the model or a view), its arrays in {@code step}. */
+    @FunctionalInterface
+    private interface SliceLoss {
+        Objective.Loss of(Decoder d, int i, NDManager step);
+    }
+
+    /** Runs {@code n} slices' backward passes on the lanes; their losses and parts summed in slice order. */
+    private Step slices(int n, int divisor, SliceLoss sliceLoss) {
         while (views.size() < n - 1) {
             Decoder v = model.laneView(model.manager());
             v.setTrainable(true);
@@ -123,10 +158,9 @@ final class TrainLanes implements AutoCloseable {
         }
         List<Step> slices = Lanes.each(lanes(), n, i -> {
             Decoder d = i == 0 ? model : views.get(i - 1);
-            List<E> slice = batch.subList(batch.size() * i / n, batch.size() * (i + 1) / n);
             JniUtils.setGradMode(true); // lane threads keep it off between tasks
             try (NDManager step = d.manager().newSubManager()) {
-                Objective.Loss l = objective.sliceLoss(d, slice, batch, step);
+                Objective.Loss l = sliceLoss.of(d, i, step);
                 double v = l.value().getFloat();
                 NDArray scaled = divisor == 1 ? l.value() : l.value().div(step.create((float) divisor));
                 JniUtils.backward((PtNDArray) scaled, (PtNDArray) step.ones(scaled.getShape()), false, false);
