@@ -63,9 +63,9 @@ public final class DistillLoss {
         return maskedSum(perToken, mask, counted, step);
     }
 
-    /** Reverse KL(student || teacher) over the full vocabulary, masked mean (= jsd with beta 1). */
-    public static NDArray reverseKl(NDArray s, NDArray t, NDArray mask, NDManager step) {
-        return jsd(s, t, mask, 1.0, step);
+    /** Reverse KL(student || teacher) over the full vocabulary, summed over the mask, divided by max(1, counted) (= jsd with beta 1). */
+    public static NDArray reverseKl(NDArray s, NDArray t, NDArray mask, double counted, NDManager step) {
+        return jsd(s, t, mask, 1.0, counted, step);
     }
 
     /**

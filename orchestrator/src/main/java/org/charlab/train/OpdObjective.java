@@ -238,9 +238,7 @@ public final class OpdObjective implements SampledObjective<OpdObjective.Prompt,
      */
     public Loss lossOn(Decoder model, List<Prompt> batch, List<Conversation> teachers, List<Message> completions,
             NDManager step, boolean onStudent, Map<String, Double> extra) {
-        Draw d = draw(batch, teachers, completions, onStudent, extra);
-        Loss l = sliceLoss(model, d, 0, d.rows(), step);
-        return new Loss(l.value(), SampledObjective.withSampledParts(d, l.parts()));
+        return wholeLoss(model, draw(batch, teachers, completions, onStudent, extra), step);
     }
 
     /** The completions appended to both contexts and tokenised; the counted tokens of the micro-batch. */
@@ -322,7 +320,7 @@ public final class OpdObjective implements SampledObjective<OpdObjective.Prompt,
         NDArray loss = s.loss() == OpdLossType.FULL_VOCAB ? DistillLoss.jsd(lps, lpt, m, s.beta(), total, step)
                 : DistillLoss.sampledToken(lps, lpt, step.create(targets, new Shape(b, lmax)), m, total, step);
         Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put("reverse_kl", (double) DistillLoss.jsd(lps.stopGradient(), lpt, m, 1.0, total, step).getFloat());
+        parts.put("reverse_kl", (double) DistillLoss.reverseKl(lps.stopGradient(), lpt, m, total, step).getFloat());
         parts.put("forward_kl", (double) DistillLoss.jsd(lps.stopGradient(), lpt, m, 0.0, total, step).getFloat());
         parts.put("distill_tokens", counted);
         return new Loss(loss, parts);

@@ -46,12 +46,16 @@ public interface SampledObjective<E, S extends SampledObjective.Sampled> extends
      */
     Loss sliceLoss(Decoder model, S sampled, int from, int to, NDManager step);
 
-    /** The whole micro-batch in one slice, with its sampled parts first. */
+    /** The whole micro-batch sampled, then its loss in one slice. */
     @Override
     default Loss loss(Decoder model, List<E> batch, NDManager step) {
-        S s = sample(model, batch);
-        Loss l = sliceLoss(model, s, 0, s.rows(), step);
-        return new Loss(l.value(), withSampledParts(s, l.parts()));
+        return wholeLoss(model, sample(model, batch), step);
+    }
+
+    /** The loss of every row of {@code sampled} in one slice, with its sampled parts first. */
+    default Loss wholeLoss(Decoder model, S sampled, NDManager step) {
+        Loss l = sliceLoss(model, sampled, 0, sampled.rows(), step);
+        return new Loss(l.value(), withSampledParts(sampled, l.parts()));
     }
 
     /** The micro-batch's sampled parts, then its slices' (summed). */
