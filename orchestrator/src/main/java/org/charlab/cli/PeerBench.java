@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.charlab.model.ModelConfig;
 
 /**
@@ -56,7 +58,7 @@ final class PeerBench {
         }
         try {
             Result r = exec(List.of(p, "-c", "import torch, transformers; print('transformers', transformers.__version__, "
-                    + "'torch', torch.__version__)"), 120);
+                    + "'torch', torch.__version__)"), 120, env -> { });
             if (r.rc != 0) {
                 String last = lastLine(r.out);
                 return new PeerBench(p, null, "peer skipped: " + p + " cannot import torch and transformers ("
@@ -98,7 +100,7 @@ final class PeerBench {
                     "--seq", Integer.toString(seq), "--steps", Integer.toString(steps),
                     "--new-tokens", Integer.toString(newTokens), "--batches",
                     String.join(",", batches.stream().map(String::valueOf).toList())));
-            Result r = exec(cmd, 3600, "OMP_NUM_THREADS", Integer.toString(threads));
+            Result r = exec(cmd, 3600, env -> peerEnvironment(env, threads));
             String last = lastLine(r.out);
             if (r.rc != 0 || !last.startsWith("{")) {
                 return Outcome.skip("peer failed (exit " + r.rc + "): " + last);
@@ -128,11 +130,19 @@ final class PeerBench {
     private record Result(int rc, String out) {
     }
 
-    private static Result exec(List<String> cmd, int timeoutS, String... env) throws IOException {
+    /**
+     * The peer's environment, edited from charlab's: {@code threads} OpenMP threads, and OpenMP's
+     * default wait policy, as a Python user runs PyTorch (the launcher's OMP_WAIT_POLICY=PASSIVE is
+     * charlab's setting for its stage JVMs, docs/performance.md, and slows a solo PyTorch).
+     */
+    static void peerEnvironment(Map<String, String> env, int threads) {
+        env.put("OMP_NUM_THREADS", Integer.toString(threads));
+        env.remove("OMP_WAIT_POLICY");
+    }
+
+    private static Result exec(List<String> cmd, int timeoutS, Consumer<Map<String, String>> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        for (int i = 0; i + 1 < env.length; i += 2) {
-            pb.environment().put(env[i], env[i + 1]);
-        }
+        env.accept(pb.environment());
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         try {

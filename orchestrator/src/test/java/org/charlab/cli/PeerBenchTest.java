@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,14 @@ class PeerBenchTest {
         assertEquals(1.5, r.get("train tokens/s").ratio());
         assertEquals(0.5, r.get("batch-1 cached decode tokens/s").ratio());
         assertEquals(2.0, r.get("batch-32 cached decode tokens/s").ratio());
+    }
+
+    @Test
+    void thePeerRunsWithOpenMpsDefaultWaitPolicyAndTheBenchsThreads() {
+        Map<String, String> env = new HashMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", "8", "PATH", "/bin"));
+        PeerBench.peerEnvironment(env, 2);
+        assertEquals(Map.of("OMP_NUM_THREADS", "2", "PATH", "/bin"), env,
+                "the launcher's PASSIVE is charlab's setting; a Python user's PyTorch runs without it");
     }
 
     @Test
