@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.charlab.exec.StageEnvironment;
 import org.charlab.model.ModelConfig;
 
 /**
@@ -131,13 +132,16 @@ final class PeerBench {
     }
 
     /**
-     * The peer's environment, edited from charlab's: {@code threads} OpenMP threads, and OpenMP's
-     * default wait policy, as a Python user runs PyTorch (the launcher's OMP_WAIT_POLICY=PASSIVE is
-     * charlab's setting for its stage JVMs, docs/performance.md, and slows a solo PyTorch).
+     * The peer's environment, edited from charlab's: {@code threads} OpenMP threads, OpenMP's default
+     * wait policy and glibc's default malloc, as a Python user runs PyTorch (the launcher's
+     * OMP_WAIT_POLICY=PASSIVE and malloc thresholds are charlab's settings for its stage JVMs,
+     * docs/performance.md; PASSIVE halves a solo PyTorch's training speed).
      */
     static void peerEnvironment(Map<String, String> env, int threads) {
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
-        env.remove("OMP_WAIT_POLICY");
+        env.remove(StageEnvironment.WAIT_POLICY);
+        env.remove(StageEnvironment.MMAP_THRESHOLD);
+        env.remove(StageEnvironment.TRIM_THRESHOLD);
     }
 
     private static Result exec(List<String> cmd, int timeoutS, Consumer<Map<String, String>> env) throws IOException {

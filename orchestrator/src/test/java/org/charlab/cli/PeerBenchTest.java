@@ -74,11 +74,12 @@ class PeerBenchTest {
     }
 
     @Test
-    void thePeerRunsWithOpenMpsDefaultWaitPolicyAndTheBenchsThreads() {
-        Map<String, String> env = new HashMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", "8", "PATH", "/bin"));
+    void thePeerRunsWithOpenMpsAndMallocsDefaultsAndTheBenchsThreads() {
+        Map<String, String> env = new HashMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", "8", "PATH", "/bin",
+                "MALLOC_MMAP_THRESHOLD_", "268435456", "MALLOC_TRIM_THRESHOLD_", "268435456"));
         PeerBench.peerEnvironment(env, 2);
         assertEquals(Map.of("OMP_NUM_THREADS", "2", "PATH", "/bin"), env,
-                "the launcher's PASSIVE is charlab's setting; a Python user's PyTorch runs without it");
+                "the launcher's PASSIVE and malloc thresholds are charlab's settings; a Python user's PyTorch runs without them");
     }
 
     @Test

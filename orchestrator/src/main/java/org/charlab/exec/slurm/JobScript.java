@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.charlab.config.SlurmConfig;
+import org.charlab.exec.StageEnvironment;
 import org.charlab.results.SweepDir;
 
 /**
@@ -75,6 +76,10 @@ public final class JobScript {
         s.append("KEY=\"${KEYS[$SLURM_ARRAY_TASK_ID]}\"\n");
         s.append("THREADS=\"${SLURM_CPUS_PER_TASK:-").append(cfg.cpusPerTask()).append("}\"\n");
         s.append("export OPT_OUT_TRACKING=true OMP_NUM_THREADS=\"$THREADS\" OMP_WAIT_POLICY=\"${OMP_WAIT_POLICY:-PASSIVE}\"\n");
+        for (String variable : new String[] {StageEnvironment.MMAP_THRESHOLD, StageEnvironment.TRIM_THRESHOLD}) {
+            s.append("export ").append(variable).append("=\"${").append(variable).append(":-")
+                    .append(StageEnvironment.DEFAULT_MALLOC_THRESHOLD).append("}\"\n");
+        }
         s.append("echo \"charlab: stage $KEY on $(hostname) as job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" >&2\n");
         s.append("exec ").append(quote(java)).append(" -Dai.djl.offline=true -Djava.awt.headless=true")
                 .append(" -Dai.djl.pytorch.num_threads=\"$THREADS\" -Dai.djl.pytorch.num_interop_threads=1")

@@ -70,6 +70,8 @@ class SlurmSubmissionTest {
         assertTrue(trains.contains("org.charlab.cli.Main exec-stage '" + sweep.dir() + "' \"$KEY\" --threads=\"$THREADS\""),
                 trains);
         assertFalse(trains.contains("--parent-pid"), "a Slurm task must not die with the submitting process");
+        assertTrue(trains.contains("export MALLOC_MMAP_THRESHOLD_=\"${MALLOC_MMAP_THRESHOLD_:-268435456}\"\n"
+                + "export MALLOC_TRIM_THRESHOLD_=\"${MALLOC_TRIM_THRESHOLD_:-268435456}\"\n"), "stage malloc settings, " + trains);
         RunStatus st = RunStatus.read(sweep.runStatus("plain-s0"));
         assertEquals(List.of("101_0", "102_0", "103_0"), st.stages().stream().map(RunStatus.StageStatus::jobId).toList());
         String key = st.stages().get(1).key();
