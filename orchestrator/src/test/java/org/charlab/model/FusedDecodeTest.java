@@ -1,6 +1,5 @@
 package org.charlab.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -44,7 +43,7 @@ class FusedDecodeTest {
                 got = decode(d, m, cfg, fusedArrays);
             }
             for (int i = 0; i < want.size(); i++) {
-                assertArrayEquals(want.get(i), got.get(i), "step " + i + " (0 = prefill)");
+                assertSameUpToRounding(want.get(i), got.get(i), cfg.vocabSize(), "step " + i + " (0 = prefill)");
             }
             // models with q/k norms (qwen3, gemma3) are not fused
             assertTrue(cfg.qkNorm() ? fusedArrays[0] == plain[0] : fusedArrays[0] < plain[0],
@@ -57,6 +56,38 @@ class FusedDecodeTest {
         } finally {
             JniUtils.setGradMode(grad);
         }
+    }
+
+    /**
+     * The fused logits are the separate projections' up to float rounding, with the same greedy token
+     * in every row. MKL picks its GEMM kernels per CPU and problem shape: on the Intel Xeon host the
+     * fused q/k/v and gate/up matmuls round exactly as the separate ones, on the AMD EPYC host they
+     * differ in the last bits for the micro models' shapes (the tiny model's are identical on both),
+     * so bit-identity is a property of the machine, not of the code. A wrong fusion (weights
+     * concatenated in the wrong order, a missed bias) differs by the logits' own scale.
+     */
+    static void assertSameUpToRounding(float[] want, float[] got, int vocab, String what) {
+        assertEquals(want.length, got.length, what);
+        double scale = 0;
+        double worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            scale = Math.max(scale, Math.abs(want[i]));
+            worst = Math.max(worst, Math.abs(want[i] - got[i]));
+        }
+        assertTrue(worst <= 1e-6 * Math.max(scale, 1e-3), what + ": logits differ by " + worst + " at scale " + scale);
+        for (int row = 0; row < want.length / vocab; row++) {
+            assertEquals(argmax(want, row * vocab, vocab), argmax(got, row * vocab, vocab), what + ", greedy token of row " + row);
+        }
+    }
+
+    private static int argmax(float[] a, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (a[from + i] > a[from + best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** 3 rows (the first two left-padded), prefill of 6 columns, 4 single-token steps. */
