@@ -76,7 +76,8 @@ public final class BenchModelCommand implements Callable<Integer> {
             progress(out, "%s", peer.skipReason());
             report.put("peer", Map.of("skipped", peer.skipReason()));
         } else {
-            progress(out, "peer: %s (%s)", peer.versions(), peerPython.isBlank() ? "python3" : peerPython);
+            progress(out, "peer: %s (%s; OpenMP's default wait policy and glibc's default malloc, as a Python user runs it)",
+                    peer.versions(), peerPython.isBlank() ? "python3" : peerPython);
         }
         for (String size : sizes) {
             ModelConfig cfg = config(size);
