@@ -169,7 +169,11 @@ public final class ModelBench {
         return TokenBatch.of(ids, masks, 0);
     }
 
-    /** New tokens per second generating {@code newTokens} (no early stop) for {@code batch} prompts. */
+    /**
+     * New tokens per second generating {@code newTokens} (no early stop) for {@code batch} prompts,
+     * timed on the second of two identical runs: the first warms the JIT and malloc's heaps, as a
+     * study's eval stage is warm after its first batch.
+     */
     public static double generate(ModelConfig cfg, int batch, int newTokens, boolean cache, long seed) {
         try (NDManager m = NDManager.newBaseManager(); Decoder d = Decoder.init(cfg, m, seed)) {
             ChatFormat chat = new ChatMlFormat(new ByteTokenizer());
@@ -180,8 +184,7 @@ public final class ModelBench {
                         Message.user("What is " + i + " plus " + (i + 7) + "?")));
             }
             SamplingParams p = new SamplingParams(1.0, 0.95, 0, newTokens, seed, cache, Math.max(batch, 1));
-            g.generate(prompts, ChatFormat.Prefill.none(),
-                    new SamplingParams(1.0, 0.95, 0, 8, seed, cache, Math.max(batch, 1))); // warm-up at this batch
+            g.generate(prompts, ChatFormat.Prefill.none(), p); // warm-up: the same run, as the peer's
             long t0 = System.nanoTime();
             List<Sample> out = g.generate(prompts, ChatFormat.Prefill.none(), p);
             double sec = (System.nanoTime() - t0) / 1e9;
