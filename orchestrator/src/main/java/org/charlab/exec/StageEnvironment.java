@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>glibc's malloc serves large blocks (over 128 KiB at first, a threshold that then follows the
  * blocks freed) with mmap and gives freed memory back to the kernel (munmap, or trimming a heap's
- * top), so a training step's activations, megabytes each and freed every step, came back as fresh
+ * top), so a training step's activations, megabytes each and freed every step, can come back as fresh
  * zeroed pages every step. {@code MALLOC_MMAP_THRESHOLD_} and {@code MALLOC_TRIM_THRESHOLD_} at 256 MiB
  * (mallopt(3)) keep blocks below that size in malloc's heaps, reused step after step; a process may
  * keep up to that much freed memory instead of returning it. Where memory comes from changes, not
