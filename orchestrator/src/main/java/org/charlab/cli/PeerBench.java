@@ -140,8 +140,7 @@ final class PeerBench {
     static void peerEnvironment(Map<String, String> env, int threads) {
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
         env.remove(StageEnvironment.WAIT_POLICY);
-        env.remove(StageEnvironment.MMAP_THRESHOLD);
-        env.remove(StageEnvironment.TRIM_THRESHOLD);
+        StageEnvironment.MALLOC_THRESHOLDS.forEach(env::remove);
     }
 
     private static Result exec(List<String> cmd, int timeoutS, Consumer<Map<String, String>> env) throws IOException {

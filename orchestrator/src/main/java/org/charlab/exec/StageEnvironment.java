@@ -1,6 +1,7 @@
 package org.charlab.exec;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,7 @@ public final class StageEnvironment {
     public static final String MMAP_THRESHOLD = "MALLOC_MMAP_THRESHOLD_";
     public static final String TRIM_THRESHOLD = "MALLOC_TRIM_THRESHOLD_";
     public static final String DEFAULT_MALLOC_THRESHOLD = "268435456";
+    public static final List<String> MALLOC_THRESHOLDS = List.of(MMAP_THRESHOLD, TRIM_THRESHOLD);
 
     private StageEnvironment() {
     }
@@ -39,7 +41,7 @@ public final class StageEnvironment {
         env.put("OPT_OUT_TRACKING", "true");
         env.put("OMP_NUM_THREADS", String.valueOf(threads));
         env.put(WAIT_POLICY, inherited.getOrDefault(WAIT_POLICY, DEFAULT_WAIT_POLICY));
-        for (String name : new String[] {MMAP_THRESHOLD, TRIM_THRESHOLD}) {
+        for (String name : MALLOC_THRESHOLDS) {
             env.put(name, inherited.getOrDefault(name, DEFAULT_MALLOC_THRESHOLD));
         }
         return env;

@@ -66,7 +66,7 @@ class FusedDecodeTest {
      * so bit-identity is a property of the machine, not of the code. A wrong fusion (weights
      * concatenated in the wrong order, a missed bias) differs by the logits' own scale.
      */
-    static void assertSameUpToRounding(float[] want, float[] got, int vocab, String what) {
+    private static void assertSameUpToRounding(float[] want, float[] got, int vocab, String what) {
         assertEquals(want.length, got.length, what);
         double scale = 0;
         double worst = 0;

@@ -76,7 +76,7 @@ public final class JobScript {
         s.append("KEY=\"${KEYS[$SLURM_ARRAY_TASK_ID]}\"\n");
         s.append("THREADS=\"${SLURM_CPUS_PER_TASK:-").append(cfg.cpusPerTask()).append("}\"\n");
         s.append("export OPT_OUT_TRACKING=true OMP_NUM_THREADS=\"$THREADS\" OMP_WAIT_POLICY=\"${OMP_WAIT_POLICY:-PASSIVE}\"\n");
-        for (String variable : new String[] {StageEnvironment.MMAP_THRESHOLD, StageEnvironment.TRIM_THRESHOLD}) {
+        for (String variable : StageEnvironment.MALLOC_THRESHOLDS) {
             s.append("export ").append(variable).append("=\"${").append(variable).append(":-")
                     .append(StageEnvironment.DEFAULT_MALLOC_THRESHOLD).append("}\"\n");
         }
